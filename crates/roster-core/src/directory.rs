@@ -1,0 +1,141 @@
+//! The directory service: the one place that checks permissions, validates
+//! input and turns intentions into store commands. HTTP handlers and CLI
+//! commands both go through it, so they cannot enforce different rules.
+//! Reads come from the in-memory [`Model`], writes go to the [`Store`] and
+//! reach the model through the commit listener, in commit order.
+
+mod auth;
+mod users;
+
+use std::sync::Arc;
+
+use parking_lot::{RwLock, RwLockReadGuard};
+
+use crate::actor::{Actor, Policy};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::store::{Change, CommitListener, Command, Store};
+use crate::types::{now_ms, Group, GroupId, NewGroup, UserId};
+use crate::names;
+
+pub use auth::Credentials;
+pub use users::UserInput;
+
+/// The directory: a store plus its read model.
+pub struct Directory {
+    store: Arc<dyn Store>,
+    model: Arc<RwLock<Model>>,
+    auth: auth::AuthState,
+}
+
+struct ModelSync(Arc<RwLock<Model>>);
+
+impl CommitListener for ModelSync {
+    fn committed(&self, changes: &[Change]) {
+        if changes.iter().any(|c| !matches!(c, Change::Unchanged)) {
+            self.0.write().apply(changes);
+        }
+    }
+}
+
+impl Directory {
+    /// Loads the model from `store` and starts mirroring its commits.
+    pub async fn open(store: Arc<dyn Store>, policy: Policy) -> Result<Arc<Self>> {
+        let snapshot = store.snapshot().await?;
+        let model = Arc::new(RwLock::new(Model::build(snapshot, policy)));
+        store.set_listener(Arc::new(ModelSync(model.clone())));
+        let dir = Arc::new(Directory { store: store.clone(), model, auth: auth::AuthState::new(store) });
+        Ok(dir)
+    }
+
+    /// A read view of the model. Do not hold it across an `.await`.
+    pub fn read(&self) -> RwLockReadGuard<'_, Model> {
+        self.model.read()
+    }
+
+    /// The store behind this directory.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Applies raw commands atomically for an admin (bulk endpoints).
+    pub async fn apply_as(&self, actor: &Actor, commands: Vec<Command>) -> Result<Vec<Change>> {
+        self.read().require_admin(actor)?;
+        if commands.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.store.apply(commands).await
+    }
+
+    /// Creates a group named `name` (site admins only).
+    pub async fn create_group(&self, actor: &Actor, name: &str) -> Result<Group> {
+        {
+            let m = self.read();
+            m.require_admin(actor)?;
+            names::group_name(name)?;
+            if m.group_name_taken(name) {
+                return Err(Error::exists("group", name.to_string()));
+            }
+        }
+        let new = NewGroup { uuid: uuid::Uuid::new_v4().to_string(), name: name.to_string(), created_ms: now_ms() };
+        match self.store.apply(vec![Command::CreateGroup(new)]).await?.pop() {
+            Some(Change::GroupCreated(g)) => Ok(g),
+            other => Err(Error::Internal(anyhow::anyhow!("unexpected change {other:?}"))),
+        }
+    }
+
+    /// Deletes a group and all its memberships (site admins only).
+    pub async fn delete_group(&self, actor: &Actor, group: GroupId) -> Result<()> {
+        self.read().require_admin(actor)?;
+        self.store.apply(vec![Command::DeleteGroup(group)]).await?;
+        Ok(())
+    }
+
+    /// Adds `user` to `group`. Returns false when it already was a member
+    /// (nothing changes).
+    pub async fn add_member(&self, actor: &Actor, group: GroupId, user: UserId) -> Result<bool> {
+        self.read().require_admin(actor)?;
+        let changes = self.store.apply(vec![Command::AddMember { group, user }]).await?;
+        Ok(matches!(changes.first(), Some(Change::MemberAdded { .. })))
+    }
+
+    /// Removes `user` from `group`; NotFound when it was not a member.
+    pub async fn remove_member(&self, actor: &Actor, group: GroupId, user: UserId) -> Result<()> {
+        self.read().require_admin(actor)?;
+        let changes = self.store.apply(vec![Command::RemoveMember { group, user }]).await?;
+        match changes.first() {
+            Some(Change::MemberRemoved { .. }) => Ok(()),
+            _ => Err(Error::not_found("membership", "the user is not a member of the group")),
+        }
+    }
+
+    /// Issues a new API token for `user` (site admins, or the user themself)
+    /// and returns it; only its digest is stored.
+    pub async fn issue_token(&self, actor: &Actor, user: UserId, label: &str) -> Result<String> {
+        {
+            let m = self.read();
+            if *actor != Actor::User(user) {
+                m.require_admin(actor)?;
+            }
+            m.user(user).ok_or_else(|| Error::not_found("user", format!("{user:?}")))?;
+        }
+        let token = crate::credentials::new_token();
+        self.register_token(user, &token, label).await?;
+        Ok(token)
+    }
+
+    /// Stores the digest of a caller-chosen token (e.g. `ROSTER_ADMIN_TOKEN`)
+    /// unless it is already registered for that user.
+    pub async fn register_token(&self, user: UserId, token: &str, label: &str) -> Result<()> {
+        let hash = crate::credentials::token_hash(token);
+        match self.read().token_owner(&hash) {
+            Some(owner) if owner == user => return Ok(()),
+            Some(_) => return Err(Error::exists("token", "that token belongs to another user")),
+            None => {}
+        }
+        let cmd = Command::AddToken { user, hash, label: label.to_string(), created_ms: now_ms() };
+        self.store.apply(vec![cmd]).await?;
+        Ok(())
+    }
+}
+

@@ -1,0 +1,339 @@
+//! The in-memory read model: every user, group and membership, indexed for
+//! the lookups the APIs make, kept in step with the store by applying each
+//! committed [`Change`]. Reads never touch the store.
+
+mod access;
+pub mod member_set;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use crate::actor::Policy;
+use crate::error::{Error, Result};
+use crate::store::{Change, Snapshot};
+use crate::types::{fold, Group, GroupId, User, UserId};
+pub use member_set::MemberSet;
+
+/// Pre-rendered wire bytes of a record, filled lazily by a dialect and
+/// dropped whenever the record changes. `hidden` is the byte range to leave
+/// out when the viewer may not see the e-mail address.
+#[derive(Debug)]
+pub struct Fragment {
+    pub json: Box<str>,
+    pub hidden: std::ops::Range<usize>,
+}
+
+/// Number of per-record render slots (one per dialect that caches).
+pub const RENDER_SLOTS: usize = 4;
+
+/// A user with its memberships.
+#[derive(Debug)]
+pub struct UserEntry {
+    pub user: User,
+    /// Groups the user belongs to, ascending by id.
+    pub groups: Vec<GroupId>,
+    pub rendered: [OnceLock<Fragment>; RENDER_SLOTS],
+}
+
+/// A group with its members.
+#[derive(Debug)]
+pub struct GroupEntry {
+    pub group: Group,
+    pub members: MemberSet,
+    pub rendered: [OnceLock<Fragment>; RENDER_SLOTS],
+}
+
+/// The whole directory, indexed.
+#[derive(Debug, Default)]
+pub struct Model {
+    users: Vec<Option<UserEntry>>,
+    user_count: usize,
+    by_account: HashMap<Arc<str>, UserId>,
+    by_username: HashMap<String, UserId>,
+    by_email: HashMap<String, UserId>,
+    by_key: HashMap<Arc<str>, UserId>,
+    groups: Vec<Option<GroupEntry>>,
+    by_group_name: BTreeMap<String, GroupId>,
+    by_group_uuid: HashMap<Arc<str>, GroupId>,
+    tokens: HashMap<[u8; 32], UserId>,
+    policy: Policy,
+    admin_groups: Vec<GroupId>,
+    access_groups: Vec<GroupId>,
+}
+
+fn slot<T>(v: &mut Vec<Option<T>>, id: i64) -> &mut Option<T> {
+    let i = usize::try_from(id).unwrap_or(0);
+    if v.len() <= i {
+        v.resize_with(i + 1, || None);
+    }
+    &mut v[i]
+}
+
+fn mid(id: UserId) -> u32 {
+    u32::try_from(id.0).unwrap_or(u32::MAX)
+}
+
+impl Model {
+    /// Builds the model from a snapshot under `policy`.
+    pub fn build(snapshot: Snapshot, policy: Policy) -> Self {
+        let mut m = Model { policy, ..Model::default() };
+        m.load(snapshot);
+        m
+    }
+
+    fn load(&mut self, s: Snapshot) {
+        let policy = std::mem::take(&mut self.policy);
+        *self = Model { policy, ..Model::default() };
+        for u in s.users {
+            self.put_user(u);
+        }
+        let mut per_group: HashMap<GroupId, Vec<u32>> = HashMap::new();
+        for &(g, u) in &s.memberships {
+            per_group.entry(g).or_default().push(mid(u));
+        }
+        for g in s.groups {
+            let mut ids = per_group.remove(&g.id).unwrap_or_default();
+            ids.sort_unstable();
+            for &u in &ids {
+                if let Some(Some(e)) = self.users.get_mut(u as usize) {
+                    e.groups.push(g.id);
+                }
+            }
+            self.put_group(g, MemberSet::from_sorted(ids));
+        }
+        for e in self.users.iter_mut().flatten() {
+            e.groups.sort_unstable();
+        }
+        self.tokens = s.tokens.into_iter().collect();
+        self.resolve_policy();
+    }
+
+    fn resolve_policy(&mut self) {
+        let resolve = |names: &[String], m: &Model| {
+            names.iter().filter_map(|n| m.by_group_name.get(&fold(n)).copied()).collect::<Vec<_>>()
+        };
+        self.admin_groups = resolve(&self.policy.admin_groups, self);
+        self.access_groups = resolve(&self.policy.access_groups, self);
+    }
+
+    fn put_user(&mut self, user: User) {
+        let id = user.id;
+        let groups = match slot(&mut self.users, id.0).take() {
+            Some(old) => {
+                self.unindex_user(&old.user);
+                old.groups
+            }
+            None => {
+                self.user_count += 1;
+                Vec::new()
+            }
+        };
+        self.by_account.insert(user.account_id.clone(), id);
+        self.by_key.insert(user.user_key.clone(), id);
+        if let Some(n) = &user.username {
+            self.by_username.insert(fold(n), id);
+        }
+        if !user.email.is_empty() {
+            self.by_email.insert(fold(&user.email), id);
+        }
+        *slot(&mut self.users, id.0) = Some(UserEntry { user, groups, rendered: Default::default() });
+    }
+
+    fn unindex_user(&mut self, u: &User) {
+        self.by_account.remove(&u.account_id);
+        self.by_key.remove(&u.user_key);
+        if let Some(n) = &u.username {
+            self.by_username.remove(&fold(n));
+        }
+        if !u.email.is_empty() {
+            self.by_email.remove(&fold(&u.email));
+        }
+    }
+
+    fn put_group(&mut self, group: Group, members: MemberSet) {
+        self.by_group_name.insert(fold(&group.name), group.id);
+        self.by_group_uuid.insert(group.uuid.clone(), group.id);
+        let id = group.id.0;
+        *slot(&mut self.groups, id) = Some(GroupEntry { group, members, rendered: Default::default() });
+    }
+
+    /// Applies committed changes, in order.
+    pub fn apply(&mut self, changes: &[Change]) {
+        for c in changes {
+            match c {
+                Change::UserSaved(u) => self.put_user(u.clone()),
+                Change::GroupCreated(g) => {
+                    self.put_group(g.clone(), MemberSet::default());
+                    self.resolve_policy();
+                }
+                Change::GroupDeleted(gid) => self.drop_group(*gid),
+                Change::MemberAdded { group, user } => self.link(*group, *user, true),
+                Change::MemberRemoved { group, user } => self.link(*group, *user, false),
+                Change::TokenAdded { user, hash } => {
+                    self.tokens.insert(*hash, *user);
+                }
+                Change::TokensRevoked { user } => self.tokens.retain(|_, u| u != user),
+                Change::Unchanged => {}
+                Change::Reloaded(s) => self.load((**s).clone()),
+            }
+        }
+    }
+
+    fn drop_group(&mut self, gid: GroupId) {
+        let Some(entry) = self.groups.get_mut(gid.0 as usize).and_then(Option::take) else { return };
+        self.by_group_name.remove(&fold(&entry.group.name));
+        self.by_group_uuid.remove(&entry.group.uuid);
+        for u in entry.members.iter_from(0) {
+            if let Some(Some(ue)) = self.users.get_mut(u as usize) {
+                ue.groups.retain(|g| *g != gid);
+            }
+        }
+        self.resolve_policy();
+    }
+
+    fn link(&mut self, gid: GroupId, uid: UserId, add: bool) {
+        let Some(Some(ge)) = self.groups.get_mut(gid.0 as usize) else { return };
+        let Some(Some(ue)) = self.users.get_mut(uid.0 as usize) else { return };
+        if add {
+            ge.members.insert(mid(uid));
+            if let Err(pos) = ue.groups.binary_search(&gid) {
+                ue.groups.insert(pos, gid);
+            }
+        } else {
+            ge.members.remove(mid(uid));
+            if let Ok(pos) = ue.groups.binary_search(&gid) {
+                ue.groups.remove(pos);
+            }
+        }
+    }
+
+    /// Records sign-in outcomes (`(user, succeeded, when)`).
+    pub fn note_logins(&mut self, logins: &[(UserId, bool, i64)]) {
+        for &(id, ok, at) in logins {
+            if let Some(Some(e)) = self.users.get_mut(id.0 as usize) {
+                if ok {
+                    e.user.last_login_ms = Some(at);
+                } else {
+                    e.user.last_failed_login_ms = Some(at);
+                }
+            }
+        }
+    }
+
+    // ---- lookups -------------------------------------------------------
+
+    /// The user with internal id `id`.
+    pub fn user(&self, id: UserId) -> Option<&UserEntry> {
+        self.users.get(usize::try_from(id.0).ok()?)?.as_ref()
+    }
+
+    /// The user with internal id `id` as a u32 member id.
+    pub fn member(&self, id: u32) -> Option<&UserEntry> {
+        self.users.get(id as usize)?.as_ref()
+    }
+
+    /// The user with this Cloud account id.
+    pub fn user_by_account(&self, account_id: &str) -> Result<&UserEntry> {
+        self.by_account
+            .get(account_id)
+            .and_then(|id| self.user(*id))
+            .ok_or_else(|| Error::not_found("user", format!("accountId {account_id}")))
+    }
+
+    /// The user with this username (case-insensitive).
+    pub fn user_by_username(&self, username: &str) -> Result<&UserEntry> {
+        self.by_username
+            .get(&fold(username))
+            .and_then(|id| self.user(*id))
+            .ok_or_else(|| Error::not_found("user", format!("username {username}")))
+    }
+
+    /// The user with this DC user key.
+    pub fn user_by_key(&self, key: &str) -> Result<&UserEntry> {
+        self.by_key
+            .get(key)
+            .and_then(|id| self.user(*id))
+            .ok_or_else(|| Error::not_found("user", format!("key {key}")))
+    }
+
+    /// The user with this e-mail address (case-insensitive).
+    pub fn user_by_email(&self, email: &str) -> Option<&UserEntry> {
+        self.by_email.get(&fold(email)).and_then(|id| self.user(*id))
+    }
+
+    /// The owner of the token with this digest.
+    pub fn token_owner(&self, hash: &[u8; 32]) -> Option<UserId> {
+        self.tokens.get(hash).copied()
+    }
+
+    /// All users, ascending by id.
+    pub fn users(&self) -> impl Iterator<Item = &UserEntry> {
+        self.users.iter().flatten()
+    }
+
+    /// Number of users.
+    pub fn user_count(&self) -> usize {
+        self.user_count
+    }
+
+    /// The group with internal id `id`.
+    pub fn group(&self, id: GroupId) -> Option<&GroupEntry> {
+        self.groups.get(usize::try_from(id.0).ok()?)?.as_ref()
+    }
+
+    /// The group with this name (case-insensitive).
+    pub fn group_by_name(&self, name: &str) -> Result<&GroupEntry> {
+        self.by_group_name
+            .get(&fold(name))
+            .and_then(|id| self.group(*id))
+            .ok_or_else(|| Error::not_found("group", name.to_string()))
+    }
+
+    /// The group with this public id.
+    pub fn group_by_uuid(&self, uuid: &str) -> Result<&GroupEntry> {
+        self.by_group_uuid
+            .get(uuid)
+            .and_then(|id| self.group(*id))
+            .ok_or_else(|| Error::not_found("group", format!("id {uuid}")))
+    }
+
+    /// All groups, ordered by name (case-insensitive).
+    pub fn groups_by_name(&self) -> impl Iterator<Item = &GroupEntry> {
+        self.by_group_name.values().filter_map(|id| self.group(*id))
+    }
+
+    /// Number of groups.
+    pub fn group_count(&self) -> usize {
+        self.by_group_name.len()
+    }
+
+    /// Whether a group with this name exists (case-insensitive).
+    pub fn group_name_taken(&self, name: &str) -> bool {
+        self.by_group_name.contains_key(&fold(name))
+    }
+
+    /// Whether any user already uses this e-mail address.
+    pub fn email_taken(&self, email: &str) -> bool {
+        !email.is_empty() && self.by_email.contains_key(&fold(email))
+    }
+
+    /// Whether any user already uses this username.
+    pub fn username_taken(&self, username: &str) -> bool {
+        self.by_username.contains_key(&fold(username))
+    }
+
+    /// Whether this account id is taken.
+    pub fn account_taken(&self, account_id: &str) -> bool {
+        self.by_account.contains_key(account_id)
+    }
+
+    /// The groups of `user`, ordered by name.
+    pub fn groups_of(&self, user: &UserEntry) -> Vec<&GroupEntry> {
+        let mut gs: Vec<&GroupEntry> = user.groups.iter().filter_map(|g| self.group(*g)).collect();
+        gs.sort_by_cached_key(|g| fold(&g.group.name));
+        gs
+    }
+}
+
+#[cfg(test)]
+mod tests;

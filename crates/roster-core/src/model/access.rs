@@ -1,0 +1,75 @@
+//! Permission checks against the model: who may read, who may administer,
+//! who may see an e-mail address.
+
+use super::{Model, UserEntry};
+use crate::actor::{Actor, Policy};
+use crate::error::{Error, Result};
+use crate::types::UserId;
+
+impl Model {
+    /// The policy the model was built with.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Whether `user` is an active site admin.
+    pub fn is_admin(&self, user: &UserEntry) -> bool {
+        user.user.active && user.groups.iter().any(|g| self.admin_groups.contains(g))
+    }
+
+    /// Whether `user` is active and has product access ('Can use').
+    pub fn can_use(&self, user: &UserEntry) -> bool {
+        user.user.active && user.groups.iter().any(|g| self.access_groups.contains(g) || self.admin_groups.contains(g))
+    }
+
+    fn caller(&self, id: UserId) -> Result<&UserEntry> {
+        let u = self.user(id).ok_or(Error::Unauthenticated)?;
+        if !u.user.active {
+            return Err(Error::forbidden("The user account is deactivated"));
+        }
+        Ok(u)
+    }
+
+    /// Succeeds when `actor` may read the directory.
+    pub fn require_read(&self, actor: &Actor) -> Result<()> {
+        match actor {
+            Actor::System => Ok(()),
+            Actor::Anonymous if self.policy.anonymous_access => Ok(()),
+            Actor::Anonymous => Err(Error::Unauthenticated),
+            Actor::User(id) => {
+                let u = self.caller(*id)?;
+                if self.can_use(u) {
+                    Ok(())
+                } else {
+                    Err(Error::forbidden("The calling user does not have permission to use Confluence"))
+                }
+            }
+        }
+    }
+
+    /// Succeeds when `actor` is a site admin (or the command line).
+    pub fn require_admin(&self, actor: &Actor) -> Result<()> {
+        match actor {
+            Actor::System => Ok(()),
+            Actor::Anonymous => Err(Error::Unauthenticated),
+            Actor::User(id) => {
+                let u = self.caller(*id)?;
+                if self.is_admin(u) {
+                    Ok(())
+                } else {
+                    Err(Error::forbidden("The calling user is not a site admin"))
+                }
+            }
+        }
+    }
+
+    /// Whether `actor` may see `target`'s e-mail address: site admins and
+    /// the user themself.
+    pub fn may_see_email(&self, actor: &Actor, target: &UserEntry) -> bool {
+        match actor {
+            Actor::System => true,
+            Actor::Anonymous => false,
+            Actor::User(id) => *id == target.user.id || self.user(*id).is_some_and(|u| self.is_admin(u)),
+        }
+    }
+}

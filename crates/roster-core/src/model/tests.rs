@@ -1,0 +1,83 @@
+use super::*;
+use crate::actor::Actor;
+use crate::types::UserDetails;
+
+fn user(id: i64, account: &str, username: Option<&str>) -> User {
+    User {
+        id: UserId(id),
+        account_id: account.into(),
+        account_type: "atlassian".into(),
+        username: username.map(Into::into),
+        user_key: format!("key{id}").into(),
+        display_name: format!("User {id}").into(),
+        email: format!("u{id}@example.com").into(),
+        active: true,
+        password_hash: None,
+        details: UserDetails::default(),
+        created_ms: 0,
+        updated_ms: 0,
+        last_login_ms: None,
+        last_failed_login_ms: None,
+    }
+}
+
+fn group(id: i64, name: &str) -> Group {
+    Group { id: GroupId(id), uuid: format!("uuid-{id}").into(), name: name.into(), created_ms: 0 }
+}
+
+fn sample() -> Model {
+    let snapshot = Snapshot {
+        users: vec![user(1, "acc1", Some("alice")), user(2, "acc2", None), user(3, "acc3", None)],
+        groups: vec![group(1, "confluence-users"), group(2, "site-admins"), group(3, "Team A")],
+        memberships: vec![(GroupId(1), UserId(1)), (GroupId(1), UserId(2)), (GroupId(2), UserId(1)), (GroupId(3), UserId(2))],
+        tokens: vec![],
+    };
+    Model::build(snapshot, Policy::default())
+}
+
+#[test]
+fn lookups_are_case_insensitive_for_names_and_exact_for_account_ids() {
+    let m = sample();
+    assert_eq!(m.group_by_name("team a").unwrap().group.id, GroupId(3));
+    assert_eq!(m.user_by_username("ALICE").unwrap().user.id, UserId(1));
+    assert!(m.user_by_account("ACC1").is_err());
+    assert_eq!(m.user_by_email("U2@EXAMPLE.COM").unwrap().user.id, UserId(2));
+}
+
+#[test]
+fn permissions_follow_group_membership() {
+    let m = sample();
+    assert!(m.require_admin(&Actor::User(UserId(1))).is_ok());
+    assert!(m.require_read(&Actor::User(UserId(2))).is_ok());
+    assert!(matches!(m.require_admin(&Actor::User(UserId(2))), Err(Error::Forbidden(_))));
+    assert!(matches!(m.require_read(&Actor::User(UserId(3))), Err(Error::Forbidden(_))));
+    assert!(matches!(m.require_read(&Actor::Anonymous), Err(Error::Unauthenticated)));
+}
+
+#[test]
+fn deleting_a_group_removes_it_from_its_members() {
+    let mut m = sample();
+    m.apply(&[Change::GroupDeleted(GroupId(2))]);
+    assert!(m.group_by_name("site-admins").is_err());
+    assert_eq!(m.user(UserId(1)).unwrap().groups, vec![GroupId(1)]);
+    assert!(m.require_admin(&Actor::User(UserId(1))).is_err());
+}
+
+#[test]
+fn membership_changes_update_both_directions() {
+    let mut m = sample();
+    m.apply(&[Change::MemberAdded { group: GroupId(3), user: UserId(3) }]);
+    assert!(m.group(GroupId(3)).unwrap().members.contains(3));
+    assert_eq!(m.user(UserId(3)).unwrap().groups, vec![GroupId(3)]);
+    m.apply(&[Change::MemberRemoved { group: GroupId(3), user: UserId(3) }]);
+    assert!(!m.group(GroupId(3)).unwrap().members.contains(3));
+    assert!(m.user(UserId(3)).unwrap().groups.is_empty());
+}
+
+#[test]
+fn groups_of_a_user_are_ordered_by_name() {
+    let m = sample();
+    let u = m.user(UserId(2)).unwrap();
+    let names: Vec<&str> = m.groups_of(u).iter().map(|g| &*g.group.name).collect();
+    assert_eq!(names, vec!["confluence-users", "Team A"]);
+}

@@ -1,0 +1,95 @@
+//! The storage boundary. A [`Store`] durably applies [`Command`]s (the
+//! domain's write verbs) and reports what each changed as [`Change`]s, in
+//! commit order, to the [`CommitListener`] that keeps the read model in
+//! step. No SQL type crosses this boundary.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+use crate::import::ImportSet;
+use crate::types::{Group, GroupId, NewGroup, NewUser, User, UserId};
+
+/// A write, as a domain verb.
+#[derive(Debug, Clone)]
+pub enum Command {
+    CreateUser(NewUser),
+    /// Replaces the stored user with this record (same id).
+    UpdateUser(User),
+    CreateGroup(NewGroup),
+    DeleteGroup(GroupId),
+    AddMember { group: GroupId, user: UserId },
+    RemoveMember { group: GroupId, user: UserId },
+    AddToken { user: UserId, hash: [u8; 32], label: String, created_ms: i64 },
+    RevokeTokens { user: UserId },
+}
+
+/// What one command did, as applied to the read model.
+#[derive(Debug, Clone)]
+pub enum Change {
+    UserSaved(User),
+    GroupCreated(Group),
+    GroupDeleted(GroupId),
+    MemberAdded { group: GroupId, user: UserId },
+    MemberRemoved { group: GroupId, user: UserId },
+    TokenAdded { user: UserId, hash: [u8; 32] },
+    TokensRevoked { user: UserId },
+    /// The command was valid but found nothing to change (an existing
+    /// membership added again, a missing one removed).
+    Unchanged,
+    /// Many records changed at once (an import): reload everything.
+    Reloaded(Box<Snapshot>),
+}
+
+/// Everything the read model is built from.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    /// `(group, user)` pairs, sorted by group then user.
+    pub memberships: Vec<(GroupId, UserId)>,
+    /// `(token hash, owner)` pairs.
+    pub tokens: Vec<([u8; 32], UserId)>,
+}
+
+/// Counts reported by an import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub users_added: usize,
+    pub users_updated: usize,
+    pub groups_added: usize,
+    pub memberships_added: usize,
+    pub unchanged: usize,
+}
+
+/// Receives every committed change, in commit order, before the writers
+/// that caused them are answered.
+pub trait CommitListener: Send + Sync + 'static {
+    /// Called once per commit with the changes of all commands in it.
+    fn committed(&self, changes: &[Change]);
+}
+
+/// A durable store of users, groups, memberships and tokens.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Reads the whole directory (used at start-up to build the model).
+    async fn snapshot(&self) -> Result<Snapshot>;
+
+    /// Applies `commands` atomically: all of them or none. Returns once the
+    /// change is durable; concurrent callers may share one commit.
+    async fn apply(&self, commands: Vec<Command>) -> Result<Vec<Change>>;
+
+    /// Loads a validated import set in one transaction.
+    async fn import(&self, set: ImportSet) -> Result<ImportReport>;
+
+    /// Records successful and failed sign-ins. Not on the durable path:
+    /// a crash may lose the most recent few.
+    async fn record_logins(&self, logins: Vec<(UserId, bool, i64)>) -> Result<()>;
+
+    /// Registers the listener that mirrors commits into the read model.
+    fn set_listener(&self, listener: Arc<dyn CommitListener>);
+
+    /// A short description for logs (`sqlite:/path/roster.db`).
+    fn describe(&self) -> String;
+}

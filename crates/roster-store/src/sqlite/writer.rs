@@ -1,0 +1,159 @@
+//! The single writer thread and its group commit. Jobs queue on a channel;
+//! the thread takes every job waiting, runs each inside its own savepoint of
+//! one transaction (so one job's failure leaves the others intact), commits
+//! once (one fsync for the whole batch), hands the changes to the commit
+//! listener in order, and only then answers the callers.
+
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, RwLock};
+
+use roster_core::import::ImportSet;
+use roster_core::store::{CommitListener, ImportReport};
+use roster_core::{Change, Command, Error, Result, UserId};
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use super::{commands, import, internal};
+
+/// Most jobs committed together.
+const MAX_BATCH: usize = 4096;
+
+/// Work for the writer thread.
+pub enum Job {
+    Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
+    Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
+    Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
+}
+
+/// The listener slot shared by the store and its writer thread.
+#[derive(Default)]
+pub struct Listener(RwLock<Option<Arc<dyn CommitListener>>>);
+
+impl Listener {
+    fn get(&self) -> Option<Arc<dyn CommitListener>> {
+        self.0.read().ok().and_then(|g| g.clone())
+    }
+}
+
+/// Handle to the writer thread.
+pub struct Writer {
+    tx: Sender<Job>,
+    listener: Arc<Listener>,
+}
+
+impl Writer {
+    /// Starts the thread that owns `conn`.
+    pub fn start(conn: Connection) -> Result<Self> {
+        let (tx, rx) = mpsc::channel();
+        let listener = Arc::new(Listener::default());
+        let l = listener.clone();
+        std::thread::Builder::new()
+            .name("roster-sqlite-writer".into())
+            .spawn(move || run(conn, rx, &l))
+            .map_err(internal)?;
+        Ok(Writer { tx, listener })
+    }
+
+    /// Queues a job.
+    pub fn send(&self, job: Job) -> Result<()> {
+        self.tx.send(job).map_err(|_| internal("the store's writer thread stopped"))
+    }
+
+    /// Sets the commit listener.
+    pub fn set_listener(&self, l: Arc<dyn CommitListener>) {
+        if let Ok(mut g) = self.listener.0.write() {
+            *g = Some(l);
+        }
+    }
+}
+
+fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener) {
+    let mut pending: Vec<(Vec<Command>, oneshot::Sender<Result<Vec<Change>>>)> = Vec::new();
+    while let Ok(first) = rx.recv() {
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Apply { commands, reply } => pending.push((commands, reply)),
+                Job::Import { set, reply } => {
+                    commit_batch(&conn, &mut pending, listener);
+                    let result = import::run(&conn, set);
+                    if let (Ok(_), Some(l)) = (&result, listener.get()) {
+                        match super::rows::snapshot(&conn) {
+                            Ok(s) => l.committed(&[Change::Reloaded(Box::new(s))]),
+                            Err(e) => tracing::error!(error = %e, "could not reload after import"),
+                        }
+                    }
+                    let _ = reply.send(result);
+                }
+                Job::Logins { logins, reply } => {
+                    let _ = reply.send(record_logins(&conn, &logins));
+                }
+            }
+            if pending.len() < MAX_BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        commit_batch(&conn, &mut pending, listener);
+    }
+}
+
+fn record_logins(conn: &Connection, logins: &[(UserId, bool, i64)]) -> Result<()> {
+    // Sign-in times are not worth an fsync: the next durable commit (or
+    // checkpoint) carries them to disk.
+    let run = || -> rusqlite::Result<()> {
+        conn.execute_batch("pragma synchronous = normal; begin immediate")?;
+        let r = commands::record_logins(conn, logins);
+        conn.execute_batch(if r.is_ok() { "commit" } else { "rollback" })?;
+        conn.execute_batch("pragma synchronous = full")?;
+        r
+    };
+    run().map_err(internal)
+}
+
+type Pending = Vec<(Vec<Command>, oneshot::Sender<Result<Vec<Change>>>)>;
+
+fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener) {
+    if pending.is_empty() {
+        return;
+    }
+    let jobs = std::mem::take(pending);
+    if let Err(e) = conn.execute_batch("begin immediate") {
+        for (_, reply) in jobs {
+            let _ = reply.send(Err(internal(format!("begin: {e}"))));
+        }
+        return;
+    }
+    let results: Vec<Result<Vec<Change>>> = jobs.iter().map(|(cmds, _)| run_job(conn, cmds)).collect();
+    if let Err(e) = conn.execute_batch("commit") {
+        let _ = conn.execute_batch("rollback");
+        tracing::error!(error = %e, "commit failed");
+        for (_, reply) in jobs {
+            let _ = reply.send(Err(internal(format!("commit: {e}"))));
+        }
+        return;
+    }
+    if let Some(l) = listener.get() {
+        let all: Vec<Change> = results.iter().filter_map(|r| r.as_ref().ok()).flatten().cloned().collect();
+        l.committed(&all);
+    }
+    for ((_, reply), result) in jobs.into_iter().zip(results) {
+        let _ = reply.send(result);
+    }
+}
+
+/// One job inside its own savepoint: all of its commands or none.
+fn run_job(conn: &Connection, cmds: &[Command]) -> Result<Vec<Change>> {
+    conn.execute_batch("savepoint job").map_err(internal)?;
+    let mut changes = Vec::with_capacity(cmds.len());
+    for cmd in cmds {
+        match commands::execute(conn, cmd) {
+            Ok(c) => changes.push(c),
+            Err(e) => {
+                let _ = conn.execute_batch("rollback to job; release job");
+                return Err(e);
+            }
+        }
+    }
+    conn.execute_batch("release job").map_err(|e| Error::Internal(anyhow::anyhow!("release: {e}")))?;
+    Ok(changes)
+}
