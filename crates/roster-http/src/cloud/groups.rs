@@ -1,0 +1,122 @@
+//! Cloud group endpoints: listing, lookup by name or id, the picker,
+//! creation and deletion.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use roster_core::model::{GroupEntry, Model};
+use roster_core::page::MAX_LIMIT;
+use roster_core::types::fold;
+use roster_core::{Error, Result};
+use serde::Deserialize;
+
+use super::render::{self, Links, PageWriter};
+use super::request::Segment;
+use super::{group_by_name_param, Here};
+use crate::auth::Caller;
+use crate::body::{parse, RawBody};
+use crate::error::ApiError;
+use crate::json::json_response;
+use crate::state::AppState;
+
+type Reply = Result<Response, ApiError>;
+
+fn one(s: &AppState, g: &GroupEntry) -> Response {
+    let mut out = Vec::with_capacity(200);
+    render::group(&mut out, g, &s.cloud_base);
+    json_response(out)
+}
+
+fn page_of<'m>(s: &AppState, here: &Here, groups: impl Iterator<Item = &'m GroupEntry>, total: usize) -> Reply {
+    let p = &here.params;
+    let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
+    let mut w = PageWriter::new(160 * page.limit.min(total));
+    for g in groups.skip(page.start).take(page.limit) {
+        w.item(|o| render::group(o, g, &s.cloud_base));
+    }
+    let more = page.limit > 0 && page.start + w.size() < total;
+    let links = Links { base: &s.cloud_base, path: &here.path, params: p };
+    let shown = p.flag("shouldReturnTotalSize")?.then_some(total);
+    Ok(json_response(w.finish(&links, page, shown, more, b"")))
+}
+
+/// `GET /group`: all groups by name.
+pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    page_of(&s, &here, m.groups_by_name(), m.group_count())
+}
+
+/// `GET /group/picker?query=`: groups whose name contains the text.
+pub async fn picker(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let q = fold(here.params.required("query")?);
+    let hits: Vec<&GroupEntry> = m.groups_by_name().filter(|g| fold(&g.group.name).contains(&q)).collect();
+    let total = hits.len();
+    page_of(&s, &here, hits.into_iter(), total)
+}
+
+/// `GET /group/by-name?name=`.
+pub async fn by_name(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    Ok(one(&s, group_by_name_param(&m, &here.params)?))
+}
+
+/// `GET /group/by-id?id=`.
+pub async fn by_id(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    Ok(one(&s, m.group_by_uuid(here.params.required("id")?)?))
+}
+
+/// `GET /group/{groupName}`.
+pub async fn by_path(State(s): State<AppState>, Caller(actor): Caller, Segment(name): Segment) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    Ok(one(&s, m.group_by_name(&name)?))
+}
+
+#[derive(Deserialize)]
+struct CreateGroup {
+    name: Option<String>,
+}
+
+/// `POST /group` `{"name"}`: 201 with the new group (site admins).
+pub async fn create(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
+    s.dir.read().require_admin(&actor)?;
+    let req: CreateGroup = parse(&body)?;
+    let name = req.name.ok_or_else(|| Error::invalid("name", "is required"))?;
+    let g = s.dir.create_group(&actor, &name).await?;
+    let m = s.dir.read();
+    let entry = m.group(g.id).ok_or_else(|| Error::not_found("group", name))?;
+    Ok((StatusCode::CREATED, one(&s, entry)).into_response())
+}
+
+fn resolve(m: &Model, by: impl FnOnce(&Model) -> Result<&GroupEntry>) -> Result<roster_core::GroupId> {
+    by(m).map(|g| g.group.id)
+}
+
+/// `DELETE /group?name=`: 204 (site admins).
+pub async fn delete_by_name(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let gid = {
+        let m = s.dir.read();
+        m.require_admin(&actor)?;
+        resolve(&m, |m| group_by_name_param(m, &here.params))?
+    };
+    s.dir.delete_group(&actor, gid).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `DELETE /group/by-id?id=`: 204 (site admins).
+pub async fn delete_by_id(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let gid = {
+        let m = s.dir.read();
+        m.require_admin(&actor)?;
+        let id = here.params.required("id")?;
+        resolve(&m, |m| m.group_by_uuid(id))?
+    };
+    s.dir.delete_group(&actor, gid).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

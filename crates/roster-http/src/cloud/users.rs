@@ -1,0 +1,168 @@
+//! Cloud user endpoints: one user, the anonymous and current user, a
+//! user's groups, bulk lookups, e-mail addresses and the key/username
+//! migration lookup.
+
+use axum::extract::State;
+use axum::response::Response;
+use roster_core::page::{Page, MAX_LIMIT};
+use roster_core::{Actor, Error};
+use serde_json::json;
+
+use super::render::{self, Expand, Links, PageWriter};
+use super::{user_from, Here};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::json::json_response;
+use crate::state::AppState;
+
+type Reply = Result<Response, ApiError>;
+
+/// `GET /user?accountId=` (or `username=`, `key=`).
+pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let e = user_from(&m, &here.params)?;
+    let mut out = Vec::with_capacity(512);
+    render::user_for(&mut out, &m, e, &s.cloud_base, &actor, Expand::parse(&here.params.all("expand")));
+    Ok(json_response(out))
+}
+
+fn anonymous_json(base: &str, operations: bool) -> serde_json::Value {
+    let mut v = json!({
+        "type": "anonymous",
+        "profilePicture": {"path": "/wiki/s/avatar/anonymous.svg", "width": 48, "height": 48, "isDefault": true},
+        "displayName": "Anonymous",
+        "_expandable": {"operations": ""},
+        "_links": {"self": format!("{base}/rest/api/user/anonymous"), "base": base, "context": "/wiki"},
+    });
+    if operations {
+        v["operations"] = json!([]);
+        v["_expandable"] = json!({});
+    }
+    v
+}
+
+/// `GET /user/anonymous`.
+pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    s.dir.read().require_read(&actor)?;
+    let ops = Expand::parse(&here.params.all("expand")).operations;
+    Ok(json_response(anonymous_json(&s.cloud_base, ops).to_string().into_bytes()))
+}
+
+/// `GET /user/current`.
+pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let expand = Expand::parse(&here.params.all("expand"));
+    match actor {
+        Actor::User(id) => {
+            let e = m.user(id).ok_or(Error::Unauthenticated)?;
+            let mut out = Vec::with_capacity(512);
+            render::user_for(&mut out, &m, e, &s.cloud_base, &actor, expand);
+            Ok(json_response(out))
+        }
+        _ => Ok(json_response(anonymous_json(&s.cloud_base, expand.operations).to_string().into_bytes())),
+    }
+}
+
+/// `GET /user/memberof?accountId=`: the user's groups, by name.
+pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let p = &here.params;
+    let e = user_from(&m, p)?;
+    let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
+    let groups = m.groups_of(e);
+    let total = groups.len();
+    let mut w = PageWriter::new(160 * total.min(page.limit));
+    for g in groups.iter().skip(page.start).take(page.limit) {
+        w.item(|o| render::group(o, g, &s.cloud_base));
+    }
+    let more = page.limit > 0 && page.start + w.size() < total;
+    let links = Links { base: &s.cloud_base, path: &here.path, params: p };
+    let shown = p.flag("shouldReturnTotalSize")?.then_some(total);
+    Ok(json_response(w.finish(&links, page, shown, more, b"")))
+}
+
+/// `GET /user/bulk?accountId=a,b`: at most 200 users, unknown ids skipped.
+pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let p = &here.params;
+    let ids = p.all("accountId");
+    if ids.is_empty() {
+        return Err(Error::invalid("accountId", "is required").into());
+    }
+    let limit = match p.get("limit") {
+        Some(_) => p.count("limit", MAX_LIMIT)?.clamp(1, MAX_LIMIT),
+        None => MAX_LIMIT,
+    };
+    let expand = Expand::parse(&p.all("expand"));
+    let mut w = PageWriter::new(480 * ids.len().min(limit));
+    for id in ids.iter().take(limit) {
+        if let Ok(e) = m.user_by_account(id) {
+            w.item(|o| render::user_for(o, &m, e, &s.cloud_base, &actor, expand));
+        }
+    }
+    let links = Links { base: &s.cloud_base, path: &here.path, params: p };
+    Ok(json_response(w.finish(&links, Page { start: 0, limit }, None, false, b"")))
+}
+
+/// `GET /user/email?accountId=`: site admins, or the user themself.
+pub async fn email(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let e = m.user_by_account(here.params.required("accountId")?)?;
+    if !m.may_see_email(&actor, e) {
+        return Err(Error::forbidden("Only site admins may read other users' e-mail addresses").into());
+    }
+    let body = json!({"accountId": &*e.user.account_id, "email": &*e.user.email});
+    Ok(json_response(body.to_string().into_bytes()))
+}
+
+/// `GET /user/email/bulk?accountId=`: the addresses the caller may see;
+/// unknown or hidden accounts are left out.
+pub async fn email_bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let ids = here.params.all("accountId");
+    if ids.is_empty() {
+        return Err(Error::invalid("accountId", "is required").into());
+    }
+    let records: Vec<_> = ids
+        .iter()
+        .filter_map(|id| m.user_by_account(id).ok())
+        .filter(|e| m.may_see_email(&actor, e))
+        .map(|e| json!({"accountId": &*e.user.account_id, "email": &*e.user.email}))
+        .collect();
+    Ok(json_response(serde_json::Value::Array(records).to_string().into_bytes()))
+}
+
+/// `GET /user/bulk/migration?key=..` or `?username=..` (site admins).
+pub async fn migration(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_admin(&actor)?;
+    let p = &here.params;
+    let (keys, names) = (p.all("key"), p.all("username"));
+    let by_key = match (keys.is_empty(), names.is_empty()) {
+        (false, false) => return Err(Error::invalid("key", "cannot be combined with username").into()),
+        (true, true) => return Err(Error::invalid("key", "key or username is required").into()),
+        (false, true) => true,
+        (true, false) => false,
+    };
+    let wanted = if by_key { keys } else { names };
+    let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
+    let found: Vec<_> = wanted
+        .iter()
+        .filter_map(|v| if by_key { m.user_by_key(v).ok() } else { m.user_by_username(v).ok() })
+        .collect();
+    let mut w = PageWriter::new(128 * found.len());
+    for e in found.iter().skip(page.start).take(page.limit) {
+        let u = &e.user;
+        let rec = json!({"username": u.username.as_deref(), "key": &*u.user_key, "accountId": &*u.account_id});
+        w.item(|o| o.extend_from_slice(rec.to_string().as_bytes()));
+    }
+    let more = page.limit > 0 && page.start + w.size() < found.len();
+    let links = Links { base: &s.cloud_base, path: &here.path, params: p };
+    Ok(json_response(w.finish(&links, page, None, more, b"")))
+}

@@ -1,0 +1,83 @@
+//! The one JSON error shape. Every non-2xx answer, from any dialect, an
+//! unknown route or a malformed body included, is built by [`error_body`]:
+//! `{"statusCode","data":{"authorized","valid","errors","successful"},"message","reason"}`.
+//! Internal errors are logged and answered without their text.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use roster_core::Error;
+use serde_json::json;
+
+/// A domain error on its way to the wire.
+#[derive(Debug)]
+pub struct ApiError(pub Error);
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
+    }
+}
+
+/// Status of each domain error.
+pub fn status_of(e: &Error) -> StatusCode {
+    match e {
+        Error::NotFound { .. } => StatusCode::NOT_FOUND,
+        Error::AlreadyExists { .. } => StatusCode::CONFLICT,
+        Error::Invalid { .. } => StatusCode::BAD_REQUEST,
+        Error::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn message_of(e: &Error) -> String {
+    match e {
+        Error::NotFound { what, key } => format!("No {what} found: {key}"),
+        Error::AlreadyExists { what, key } => format!("A {what} already exists: {key}"),
+        Error::Invalid { field, reason } => format!("Invalid parameter '{field}': {reason}"),
+        Error::Unauthenticated => "Authentication required: send valid Basic or Bearer credentials".into(),
+        Error::Forbidden(m) => m.clone(),
+        Error::Internal(_) => "Internal server error".into(),
+    }
+}
+
+/// Builds the error response for `status` with `message`.
+pub fn error_body(status: StatusCode, message: &str) -> Response {
+    let authorized = !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+    let valid = status != StatusCode::BAD_REQUEST;
+    let body = json!({
+        "statusCode": status.as_u16(),
+        "data": {
+            "authorized": authorized,
+            "valid": valid,
+            "errors": if valid { vec![] } else { vec![json!({"message": {"translation": message, "args": []}})] },
+            "successful": false
+        },
+        "message": message,
+        "reason": status.canonical_reason().unwrap_or(""),
+    });
+    let mut resp = (status, crate::json::json_response(body.to_string().into_bytes())).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"roster\""));
+    }
+    resp
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Error::Internal(e) = &self.0 {
+            tracing::error!(error = ?e, "internal error");
+        }
+        error_body(status_of(&self.0), &message_of(&self.0))
+    }
+}
+
+/// Answer for a path no route matches.
+pub async fn unknown_route() -> Response {
+    error_body(StatusCode::NOT_FOUND, "No resource at this path")
+}
+
+/// Answer for a known path with the wrong method.
+pub async fn method_not_allowed() -> Response {
+    error_body(StatusCode::METHOD_NOT_ALLOWED, "This method is not allowed for this resource")
+}

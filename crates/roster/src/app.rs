@@ -1,0 +1,61 @@
+//! Wiring: open a store, load the directory, bind, serve. Used by
+//! `roster serve` and by the tests (which bind `127.0.0.1:0`).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use roster_core::{Directory, Policy, Store};
+use roster_store::SqliteStore;
+use tokio::net::TcpListener;
+
+/// Opens the store named by `db`: a SQLite file path.
+pub fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let path = db.strip_prefix("sqlite://").unwrap_or(db);
+    let store = SqliteStore::open(Path::new(path)).with_context(|| format!("opening store {db}"))?;
+    Ok(Arc::new(store))
+}
+
+/// Opens the directory over the store named by `db`.
+pub async fn open_directory(db: &str, policy: Policy) -> anyhow::Result<Arc<Directory>> {
+    let store = open_store(db)?;
+    Ok(Directory::open(store, policy).await?)
+}
+
+/// What to serve and how.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub db: String,
+    pub listen: String,
+    pub public_url: Option<String>,
+    pub policy: Policy,
+    pub admin_token: Option<String>,
+}
+
+/// A server that is bound and running.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub url: String,
+    pub dir: Arc<Directory>,
+    /// A token printed for the admin created on first start, if any.
+    pub new_admin_token: Option<String>,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds, loads and starts serving until `shutdown` resolves.
+pub async fn start(
+    opts: &ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Running> {
+    let dir = open_directory(&opts.db, opts.policy.clone()).await?;
+    let new_admin_token = dir.ensure_admin(opts.admin_token.as_deref()).await?;
+    dir.start_login_flusher(Duration::from_secs(1));
+    let listener = TcpListener::bind(&opts.listen).await.with_context(|| format!("binding {}", opts.listen))?;
+    let addr = listener.local_addr()?;
+    let url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let router = roster_http::router(roster_http::AppState::new(dir.clone(), &url));
+    let task = tokio::spawn(roster_http::serve(listener, router, shutdown));
+    Ok(Running { addr, url, dir, new_admin_token, task })
+}

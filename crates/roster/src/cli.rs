@@ -1,0 +1,87 @@
+//! The command line. Every option also reads a `ROSTER_*` environment
+//! variable; flags win over the environment.
+
+use std::io::Write;
+
+use clap::{Args, Parser, Subcommand};
+use roster_core::Policy;
+
+use crate::commands;
+
+/// roster: Confluence's user and group REST APIs, with real state.
+#[derive(Debug, Parser)]
+#[command(name = "roster", version, about)]
+pub struct Cli {
+    /// The store: a SQLite file path.
+    #[arg(long, global = true, env = "ROSTER_DB", default_value = "roster.db")]
+    pub db: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Access policy options shared by every command that opens a directory.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// Let callers without credentials read (users, groups, members).
+    #[arg(long, env = "ROSTER_ANONYMOUS_ACCESS")]
+    pub anonymous_access: bool,
+    /// Groups whose members may use the site ('Can use'), comma-separated.
+    #[arg(long, env = "ROSTER_ACCESS_GROUPS", value_delimiter = ',', default_value = "confluence-users")]
+    pub access_groups: Vec<String>,
+    /// Groups whose members are site admins, comma-separated.
+    #[arg(long, env = "ROSTER_ADMIN_GROUPS", value_delimiter = ',', default_value = "site-admins,confluence-administrators")]
+    pub admin_groups: Vec<String>,
+}
+
+impl PolicyArgs {
+    /// The policy these options describe.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            anonymous_access: self.anonymous_access,
+            access_groups: self.access_groups.clone(),
+            admin_groups: self.admin_groups.clone(),
+        }
+    }
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP APIs.
+    Serve(commands::serve::ServeArgs),
+    /// Load users, groups and memberships from JSON lines files.
+    Import(commands::import::ImportArgs),
+    /// Create or list users.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
+    /// Create or list groups.
+    #[command(subcommand)]
+    Group(commands::group::GroupCommand),
+    /// Add or remove group members.
+    #[command(subcommand)]
+    Member(commands::member::MemberCommand),
+    /// Issue API tokens.
+    #[command(subcommand)]
+    Token(commands::token::TokenCommand),
+}
+
+/// Runs the command line `args` (program name first), writing results to
+/// `out` and diagnostics to `err`.
+pub async fn run(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) if !e.use_stderr() => {
+            write!(out, "{e}")?;
+            return Ok(());
+        }
+        Err(e) => return Err(anyhow::anyhow!("{e}")),
+    };
+    match cli.command {
+        Command::Serve(a) => commands::serve::run(&cli.db, a, err).await,
+        Command::Import(a) => commands::import::run(&cli.db, a, out, err).await,
+        Command::User(c) => commands::user::run(&cli.db, c, out).await,
+        Command::Group(c) => commands::group::run(&cli.db, c, out).await,
+        Command::Member(c) => commands::member::run(&cli.db, c, out).await,
+        Command::Token(c) => commands::token::run(&cli.db, c, out).await,
+    }
+}

@@ -1,0 +1,65 @@
+//! `roster serve`: bind, load, create the first admin if needed, serve
+//! until SIGINT or SIGTERM.
+
+use std::io::Write;
+
+use clap::Args;
+
+use crate::app::{self, ServeOptions};
+use crate::cli::PolicyArgs;
+
+/// Options of `roster serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "ROSTER_LISTEN", default_value = "127.0.0.1:8090")]
+    pub listen: String,
+    /// Public URL used in response links (default: http://LISTEN-ADDRESS).
+    #[arg(long, env = "ROSTER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Token to register for the site admin `admin` (otherwise one is
+    /// generated and printed on the first start).
+    #[arg(long, env = "ROSTER_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Runs the server until a shutdown signal.
+pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<()> {
+    let opts = ServeOptions {
+        db: db.to_string(),
+        listen: a.listen,
+        public_url: a.public_url,
+        policy: a.policy.policy(),
+        admin_token: a.admin_token.filter(|t| !t.is_empty()),
+    };
+    let running = app::start(&opts, shutdown_signal()).await?;
+    if let Some(token) = &running.new_admin_token {
+        writeln!(err, "roster: created site admin admin@example.com (username admin)")?;
+        writeln!(err, "roster: its API token, shown only this once: {token}")?;
+        writeln!(err, "roster: try  curl -u admin@example.com:{token} {}/wiki/rest/api/group", running.url)?;
+    }
+    writeln!(err, "roster: listening on http://{} (store {})", running.addr, running.dir.store().describe())?;
+    err.flush()?;
+    running.task.await??;
+    Ok(())
+}
