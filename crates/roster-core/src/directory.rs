@@ -14,9 +14,9 @@ use parking_lot::{RwLock, RwLockReadGuard};
 use crate::actor::{Actor, Policy};
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::store::{Change, CommitListener, Command, Store};
-use crate::types::{now_ms, Group, GroupId, NewGroup, UserId};
 use crate::names;
+use crate::store::{Change, Command, CommitListener, Store};
+use crate::types::{now_ms, Group, GroupId, NewGroup, UserId};
 
 pub use auth::Credentials;
 pub use users::UserInput;
@@ -138,4 +138,3 @@ impl Directory {
         Ok(())
     }
 }
-

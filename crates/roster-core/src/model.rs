@@ -250,10 +250,7 @@ impl Model {
 
     /// The user with this DC user key.
     pub fn user_by_key(&self, key: &str) -> Result<&UserEntry> {
-        self.by_key
-            .get(key)
-            .and_then(|id| self.user(*id))
-            .ok_or_else(|| Error::not_found("user", format!("key {key}")))
+        self.by_key.get(key).and_then(|id| self.user(*id)).ok_or_else(|| Error::not_found("user", format!("key {key}")))
     }
 
     /// The user with this e-mail address (case-insensitive).

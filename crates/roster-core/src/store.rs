@@ -19,10 +19,23 @@ pub enum Command {
     UpdateUser(User),
     CreateGroup(NewGroup),
     DeleteGroup(GroupId),
-    AddMember { group: GroupId, user: UserId },
-    RemoveMember { group: GroupId, user: UserId },
-    AddToken { user: UserId, hash: [u8; 32], label: String, created_ms: i64 },
-    RevokeTokens { user: UserId },
+    AddMember {
+        group: GroupId,
+        user: UserId,
+    },
+    RemoveMember {
+        group: GroupId,
+        user: UserId,
+    },
+    AddToken {
+        user: UserId,
+        hash: [u8; 32],
+        label: String,
+        created_ms: i64,
+    },
+    RevokeTokens {
+        user: UserId,
+    },
 }
 
 /// What one command did, as applied to the read model.
@@ -31,10 +44,21 @@ pub enum Change {
     UserSaved(User),
     GroupCreated(Group),
     GroupDeleted(GroupId),
-    MemberAdded { group: GroupId, user: UserId },
-    MemberRemoved { group: GroupId, user: UserId },
-    TokenAdded { user: UserId, hash: [u8; 32] },
-    TokensRevoked { user: UserId },
+    MemberAdded {
+        group: GroupId,
+        user: UserId,
+    },
+    MemberRemoved {
+        group: GroupId,
+        user: UserId,
+    },
+    TokenAdded {
+        user: UserId,
+        hash: [u8; 32],
+    },
+    TokensRevoked {
+        user: UserId,
+    },
     /// The command was valid but found nothing to change (an existing
     /// membership added again, a missing one removed).
     Unchanged,

@@ -29,7 +29,12 @@ pub struct PolicyArgs {
     #[arg(long, env = "ROSTER_ACCESS_GROUPS", value_delimiter = ',', default_value = "confluence-users")]
     pub access_groups: Vec<String>,
     /// Groups whose members are site admins, comma-separated.
-    #[arg(long, env = "ROSTER_ADMIN_GROUPS", value_delimiter = ',', default_value = "site-admins,confluence-administrators")]
+    #[arg(
+        long,
+        env = "ROSTER_ADMIN_GROUPS",
+        value_delimiter = ',',
+        default_value = "site-admins,confluence-administrators"
+    )]
     pub admin_groups: Vec<String>,
 }
 

@@ -87,7 +87,8 @@ impl Directory {
             return (Some(uid), true);
         }
         let secret = secret.clone();
-        let ok = tokio::task::spawn_blocking(move || credentials::verify_password(&secret, &phc)).await.unwrap_or(false);
+        let ok =
+            tokio::task::spawn_blocking(move || credentials::verify_password(&secret, &phc)).await.unwrap_or(false);
         if ok {
             let mut v = self.auth.verified.lock();
             if v.len() >= VERIFIED_CAP {

@@ -85,7 +85,12 @@ impl Directory {
     }
 
     /// Changes a user with `edit` (site admins only) and saves it.
-    pub async fn update_user(&self, actor: &Actor, id: UserId, edit: impl FnOnce(&mut User) -> Result<()>) -> Result<User> {
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        edit: impl FnOnce(&mut User) -> Result<()>,
+    ) -> Result<User> {
         let mut user = {
             let m = self.read();
             m.require_admin(actor)?;

@@ -29,7 +29,12 @@ fn sample() -> Model {
     let snapshot = Snapshot {
         users: vec![user(1, "acc1", Some("alice")), user(2, "acc2", None), user(3, "acc3", None)],
         groups: vec![group(1, "confluence-users"), group(2, "site-admins"), group(3, "Team A")],
-        memberships: vec![(GroupId(1), UserId(1)), (GroupId(1), UserId(2)), (GroupId(2), UserId(1)), (GroupId(3), UserId(2))],
+        memberships: vec![
+            (GroupId(1), UserId(1)),
+            (GroupId(1), UserId(2)),
+            (GroupId(2), UserId(1)),
+            (GroupId(3), UserId(2)),
+        ],
         tokens: vec![],
     };
     Model::build(snapshot, Policy::default())

@@ -113,7 +113,8 @@ mod tests {
 
     #[test]
     fn unsupported_or_malformed_queries_are_refused() {
-        for cql in ["", "type=page", "space = X", "type=user or user.fullname~x", "user.fullname ~ \"x", "type != user"] {
+        for cql in ["", "type=page", "space = X", "type=user or user.fullname~x", "user.fullname ~ \"x", "type != user"]
+        {
             assert!(parse(cql).is_err(), "{cql}");
         }
     }

@@ -85,7 +85,8 @@ fn account_from_body(body: &[u8]) -> Result<String> {
 
 /// Resolves the group (by `name` or `groupId`) and the user of a write.
 fn target(m: &Model, here: &Here, by_id: bool, account: &str) -> Result<(GroupId, UserId)> {
-    let g = if by_id { m.group_by_uuid(here.params.required("groupId")?)? } else { group_by_name_param(m, &here.params)? };
+    let g =
+        if by_id { m.group_by_uuid(here.params.required("groupId")?)? } else { group_by_name_param(m, &here.params)? };
     let u = m.user_by_account(account)?;
     Ok((g.group.id, u.user.id))
 }

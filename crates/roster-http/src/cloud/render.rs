@@ -113,10 +113,8 @@ pub fn user_for(out: &mut Vec<u8>, m: &Model, e: &UserEntry, base: &str, viewer:
         let mut details = Map::new();
         if expand.personal {
             let email = if show { e.user.email.to_string() } else { String::new() };
-            details.insert(
-                "personal".into(),
-                json!({"phone": d.phone, "im": d.im, "website": d.website, "email": email}),
-            );
+            details
+                .insert("personal".into(), json!({"phone": d.phone, "im": d.im, "website": d.website, "email": email}));
         }
         if expand.business {
             details.insert(

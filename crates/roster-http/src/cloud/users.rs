@@ -152,10 +152,8 @@ pub async fn migration(State(s): State<AppState>, Caller(actor): Caller, here: H
     };
     let wanted = if by_key { keys } else { names };
     let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
-    let found: Vec<_> = wanted
-        .iter()
-        .filter_map(|v| if by_key { m.user_by_key(v).ok() } else { m.user_by_username(v).ok() })
-        .collect();
+    let found: Vec<_> =
+        wanted.iter().filter_map(|v| if by_key { m.user_by_key(v).ok() } else { m.user_by_username(v).ok() }).collect();
     let mut w = PageWriter::new(128 * found.len());
     for e in found.iter().skip(page.start).take(page.limit) {
         let u = &e.user;

@@ -116,9 +116,8 @@ fn load(conn: &Connection, set: &ImportSet) -> Result<ImportReport> {
         }
     }
 
-    let mut insert_member = conn
-        .prepare("insert or ignore into memberships (group_id, user_id) values (?1, ?2)")
-        .map_err(internal)?;
+    let mut insert_member =
+        conn.prepare("insert or ignore into memberships (group_id, user_id) values (?1, ?2)").map_err(internal)?;
     for m in &set.memberships {
         let g = groups
             .get(&m.group_uuid)
