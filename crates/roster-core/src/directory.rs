@@ -19,7 +19,7 @@ use crate::store::{Change, Command, CommitListener, Store};
 use crate::types::{now_ms, Group, GroupId, NewGroup, UserId};
 
 pub use auth::Credentials;
-pub use users::UserInput;
+pub use users::{new_user, UserInput};
 
 /// The directory: a store plus its read model.
 pub struct Directory {

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use base64::Engine;
 use reqwest::{Method, StatusCode};
 use roster::app::{self, ServeOptions};
-use roster_core::directory::UserInput;
-use roster_core::{Actor, Directory, Policy};
+use roster_core::directory::{new_user, UserInput};
+use roster_core::{Actor, Change, Command, Directory, Policy};
 use serde_json::Value;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -125,19 +125,46 @@ impl TestApp {
         self.user(name, &["confluence-users"]).await
     }
 
-    /// Creates `n` users named `{prefix}{i}` and returns their account ids.
+    /// Creates `n` users named `{prefix} {i}` in one commit and returns
+    /// their account ids, in creation order.
     pub async fn users(&self, prefix: &str, n: usize) -> Vec<String> {
-        let mut ids = Vec::with_capacity(n);
-        for i in 0..n {
-            let input = UserInput {
-                display_name: format!("{prefix} {i:04}"),
-                email: format!("{prefix}{i}@example.com"),
-                active: true,
-                ..UserInput::default()
-            };
-            ids.push(self.dir.create_user(&Actor::System, &input, &[]).await.unwrap().account_id.to_string());
-        }
-        ids
+        let cmds = (0..n)
+            .map(|i| {
+                let input = UserInput {
+                    display_name: format!("{prefix} {i:04}"),
+                    email: format!("{}{i}@example.com", prefix.to_lowercase().replace(' ', "")),
+                    active: true,
+                    ..UserInput::default()
+                };
+                Command::CreateUser(new_user(&input).unwrap())
+            })
+            .collect();
+        let changes = self.dir.store().apply(cmds).await.unwrap();
+        changes
+            .into_iter()
+            .map(|c| match c {
+                Change::UserSaved(u) => u.account_id.to_string(),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect()
+    }
+
+    /// Adds the given accounts to group `name` in one commit.
+    pub async fn add_members(&self, name: &str, accounts: &[String]) {
+        let cmds = {
+            let m = self.dir.read();
+            let g = m.group_by_name(name).unwrap().group.id;
+            accounts
+                .iter()
+                .map(|a| Command::AddMember { group: g, user: m.user_by_account(a).unwrap().user.id })
+                .collect::<Vec<_>>()
+        };
+        self.dir.store().apply(cmds).await.unwrap();
+    }
+
+    /// Member count of group `name`, read from the model.
+    pub fn member_count(&self, name: &str) -> usize {
+        self.dir.read().group_by_name(name).map(|g| g.members.len()).unwrap_or(0)
     }
 
     /// Creates a group directly (as the system).

@@ -3,3 +3,13 @@
 //! URL paths.
 
 mod helpers;
+
+mod cli;
+mod cloud_groups;
+mod cloud_members;
+mod cloud_names;
+mod cloud_pagination;
+mod cloud_permissions;
+mod cloud_search;
+mod cloud_users;
+mod errors;

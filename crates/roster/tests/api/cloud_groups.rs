@@ -1,0 +1,113 @@
+//! /wiki/rest/api/group...: list, lookup, picker, create, delete.
+
+use serde_json::json;
+
+use crate::helpers::{assert_error, enc, TestApp};
+
+const API: &str = "/wiki/rest/api";
+
+#[tokio::test]
+async fn creating_a_group_answers_201_with_the_group() {
+    let app = TestApp::spawn().await;
+    let r = app.admin().post(&format!("{API}/group"), json!({"name": "Team Rocket", "type": "group"})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["type"], "group");
+    assert_eq!(r.body["name"], "Team Rocket");
+    let id = r.body["id"].as_str().unwrap().to_string();
+    let r = app.admin().get(&format!("{API}/group/by-id?id={id}")).await;
+    assert_eq!(r.body["name"], "Team Rocket");
+    let r = app.admin().get(&format!("{API}/group/by-name?name=team+rocket")).await;
+    assert_eq!(r.body["id"], id.as_str());
+    let r = app.admin().get(&format!("{API}/group/TEAM%20ROCKET")).await;
+    assert_eq!(r.body["id"], id.as_str());
+}
+
+#[tokio::test]
+async fn a_group_name_that_exists_in_any_case_is_a_409() {
+    let app = TestApp::spawn().await;
+    app.group("devs").await;
+    let r = app.admin().post(&format!("{API}/group"), json!({"name": "DEVS"})).await;
+    assert_error(&r, 409);
+    assert_eq!(app.dir.read().group_count(), 3, "devs plus the two system groups");
+}
+
+#[tokio::test]
+async fn creating_a_group_without_a_valid_name_is_a_400_naming_the_field() {
+    let app = TestApp::spawn().await;
+    for body in [
+        json!({}),
+        json!({"name": ""}),
+        json!({"name": "   "}),
+        json!({"name": "x".repeat(256)}),
+        json!({"name": "a\u{7}b"}),
+    ] {
+        let r = app.admin().post(&format!("{API}/group"), body.clone()).await;
+        assert_error(&r, 400);
+        assert!(r.body["message"].as_str().unwrap().contains("name"), "{body}: {}", r.text);
+    }
+    let r = app.admin().post(&format!("{API}/group"), json!({"name": "x".repeat(255)})).await;
+    assert_eq!(r.status, 201);
+}
+
+#[tokio::test]
+async fn unknown_groups_are_404_everywhere() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/group/by-name?name=nope",
+        "/group/by-id?id=nope",
+        "/group/nope",
+        "/group/member?name=nope",
+        "/group/nope/member",
+        "/group/nope/membersByGroupId",
+    ] {
+        assert_error(&app.admin().get(&format!("{API}{path}")).await, 404);
+    }
+    assert_error(&app.admin().delete(&format!("{API}/group?name=nope")).await, 404);
+    assert_error(&app.admin().delete(&format!("{API}/group/by-id?id=nope")).await, 404);
+}
+
+#[tokio::test]
+async fn deleting_a_group_by_name_or_id_removes_it_and_its_memberships() {
+    let app = TestApp::spawn().await;
+    let (acc, _) = app.user("gina", &["confluence-users", "doomed", "also-doomed"]).await;
+    let r = app.admin().delete(&format!("{API}/group?name=DOOMED")).await;
+    assert_eq!(r.status, 204);
+    assert!(r.text.is_empty());
+    let id = app.dir.read().group_by_name("also-doomed").unwrap().group.uuid.to_string();
+    assert_eq!(app.admin().delete(&format!("{API}/group/by-id?id={id}")).await.status, 204);
+    let r = app.admin().get(&format!("{API}/user/memberof?accountId={}", enc(&acc))).await;
+    assert_eq!(r.body["size"], 1);
+    assert_error(&app.admin().get(&format!("{API}/group/doomed")).await, 404);
+    // The store agrees after a restart: no membership outlived its group.
+    let (tmp, db) = app.stop().await;
+    let app = TestApp::spawn_on(tmp, db, Default::default()).await;
+    let r = app.admin().get(&format!("{API}/user/memberof?accountId={}", enc(&acc))).await;
+    assert_eq!(r.body["size"], 1);
+}
+
+#[tokio::test]
+async fn groups_are_listed_by_name_and_the_picker_matches_substrings() {
+    let app = TestApp::spawn().await;
+    for n in ["web-team", "Data-Team", "ops"] {
+        app.group(n).await;
+    }
+    let r = app.admin().get(&format!("{API}/group?accessType=site-admin")).await;
+    let names: Vec<&str> = r.body["results"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["confluence-users", "Data-Team", "ops", "site-admins", "web-team"]);
+    let r = app.admin().get(&format!("{API}/group/picker?query=TEAM&shouldReturnTotalSize=true")).await;
+    let names: Vec<&str> = r.body["results"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Data-Team", "web-team"]);
+    assert_eq!(r.body["totalSize"], 2);
+    assert_error(&app.admin().get(&format!("{API}/group/picker")).await, 400);
+}
+
+#[tokio::test]
+async fn groups_survive_a_restart() {
+    let app = TestApp::spawn().await;
+    let r = app.admin().post(&format!("{API}/group"), json!({"name": "durable"})).await;
+    let id = r.body["id"].as_str().unwrap().to_string();
+    let (tmp, db) = app.stop().await;
+    let app = TestApp::spawn_on(tmp, db, Default::default()).await;
+    let r = app.admin().get(&format!("{API}/group/by-id?id={id}")).await;
+    assert_eq!(r.body["name"], "durable");
+}
