@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh CI machine (Debian, root). Only
+# acts when CI is set; elsewhere it lists what is missing.
+set -euo pipefail
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ -n "${CI:-}" ] && [ "$(id -u)" = 0 ]; then
+  echo "== installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+else
+  echo "note: missing ${need[*]} (install with: apt-get install -y ${need[*]})"
+fi

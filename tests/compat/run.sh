@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Compatibility tests: drive a real roster server with real third-party
+# clients (atlassian-python-api 5.0.5 and 4.0.7 from PyPI), each installed
+# into its own virtual environment under target/compat/.
+#
+# usage: tests/compat/run.sh [ROSTER_BINARY]
+# The server runs on 127.0.0.1 (a free port) over a throwaway SQLite file and
+# is stopped by its PID on exit.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BIN=${1:-$ROOT/target/debug/roster}
+WORK=$ROOT/target/compat
+mkdir -p "$WORK"
+[ -x "$BIN" ] || (cd "$ROOT" && cargo build -q -p roster)
+
+venv() { # name requirements-file
+  local dir=$WORK/venv-$1
+  if [ ! -x "$dir/bin/python" ] || ! cmp -s "$2" "$dir/requirements.txt"; then
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install -q --disable-pip-version-check -r "$2"
+    cp "$2" "$dir/requirements.txt"
+  fi
+  echo "$dir/bin/python"
+}
+
+TMP=$(mktemp -d)
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+TOKEN="rst_compat-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+cat > "$TMP/seed.jsonl" <<'JSON'
+{"kind":"group","id":"0d6f7a52-0000-4000-8000-000000000001","name":"confluence-users","type":"group"}
+{"kind":"user","accountId":"compat-user-1","accountType":"atlassian","displayName":"Compat One","email":"one@example.com"}
+{"kind":"user","accountId":"compat-user-2","accountType":"atlassian","displayName":"Compat Two","email":"two@example.com"}
+{"kind":"user","accountId":"compat-user-3","accountType":"atlassian","displayName":"Compat Three","email":"three@example.com"}
+{"kind":"membership","groupId":"0d6f7a52-0000-4000-8000-000000000001","accountId":"compat-user-1"}
+{"kind":"membership","groupId":"0d6f7a52-0000-4000-8000-000000000001","accountId":"compat-user-2"}
+{"kind":"membership","groupId":"0d6f7a52-0000-4000-8000-000000000001","accountId":"compat-user-3"}
+JSON
+"$BIN" --db "$TMP/roster.db" import "$TMP/seed.jsonl" >/dev/null
+
+ROSTER_ADMIN_TOKEN=$TOKEN "$BIN" --db "$TMP/roster.db" serve --listen 127.0.0.1:0 2> "$TMP/server.log" &
+PID=$!
+for _ in $(seq 1 100); do
+  ADDR=$(sed -n 's/.*listening on http:\/\/\([0-9.:]*\).*/\1/p' "$TMP/server.log" | head -1)
+  [ -n "$ADDR" ] && break
+  sleep 0.1
+done
+[ -n "${ADDR:-}" ] || { cat "$TMP/server.log"; echo "server did not start" >&2; exit 1; }
+export ROSTER_URL="http://$ADDR" ROSTER_TOKEN="$TOKEN"
+
+status=0
+for suite in cloud dc; do
+  for v in 5 4; do
+    script="$HERE/test_${suite}.py"
+    [ -f "$script" ] || continue
+    py=$(venv "$v" "$HERE/requirements-$v.txt")
+    echo "== atlassian-python-api $("$py" -c 'import importlib.metadata as m; print(m.version("atlassian-python-api"))') / $suite"
+    if ! "$py" "$script"; then status=1; fi
+  done
+done
+exit $status
