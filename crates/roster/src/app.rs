@@ -8,11 +8,17 @@ use std::time::Duration;
 
 use anyhow::Context;
 use roster_core::{Directory, Policy, Store};
-use roster_store::SqliteStore;
+use roster_store::{PostgresStore, SqliteStore};
 use tokio::net::TcpListener;
 
-/// Opens the store named by `db`: a SQLite file path.
+/// Opens the store named by `db`: a `postgres://` or `postgresql://` URL
+/// names a PostgreSQL database (connected on first use), anything else a
+/// SQLite file path (optionally prefixed `sqlite://`). Must be called
+/// within a tokio runtime.
 pub fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if roster_store::postgres::is_postgres_url(db) {
+        return Ok(Arc::new(PostgresStore::new(db).with_context(|| "opening the PostgreSQL store")?));
+    }
     let path = db.strip_prefix("sqlite://").unwrap_or(db);
     let store = SqliteStore::open(Path::new(path)).with_context(|| format!("opening store {db}"))?;
     Ok(Arc::new(store))
@@ -21,7 +27,8 @@ pub fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
 /// Opens the directory over the store named by `db`.
 pub async fn open_directory(db: &str, policy: Policy) -> anyhow::Result<Arc<Directory>> {
     let store = open_store(db)?;
-    Ok(Directory::open(store, policy).await?)
+    let describe = store.describe();
+    Directory::open(store, policy).await.with_context(|| format!("opening store {describe}"))
 }
 
 /// What to serve and how.
@@ -32,6 +39,8 @@ pub struct ServeOptions {
     pub public_url: Option<String>,
     pub policy: Policy,
     pub admin_token: Option<String>,
+    /// Per-caller request budget (`roster serve --rate-limit`); None: unlimited.
+    pub rate_limit: Option<roster_http::ratelimit::RateLimit>,
 }
 
 /// A server that is bound and running.
@@ -55,7 +64,7 @@ pub async fn start(
     let listener = TcpListener::bind(&opts.listen).await.with_context(|| format!("binding {}", opts.listen))?;
     let addr = listener.local_addr()?;
     let url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let router = roster_http::router(roster_http::AppState::new(dir.clone(), &url));
+    let router = roster_http::router(roster_http::AppState::new(dir.clone(), &url).with_rate_limit(opts.rate_limit));
     let task = tokio::spawn(roster_http::serve(listener, router, shutdown));
     Ok(Running { addr, url, dir, new_admin_token, task })
 }
