@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod body;
 pub mod cloud;
+pub mod console;
 pub mod error;
 pub mod json;
 pub mod params;
@@ -25,6 +26,7 @@ pub use state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/wiki/rest/api", cloud::routes())
+        .merge(console::routes())
         .fallback(error::unknown_route)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state)

@@ -1,0 +1,127 @@
+// The console's only way to roster: the Cloud REST API under /wiki/rest/api,
+// every call signed with the Basic credentials of this browser tab. The
+// server decides every permission; the console only mirrors them.
+
+const KEY = 'roster.console.session';
+
+// Relative to the page (/console/), so a proxy prefix in front of roster works.
+const BASE = new URL('../wiki/rest/api/', document.baseURI);
+
+/** An answer other than 2xx, carrying the message of the API's error body. */
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+  }
+}
+
+// UTF-8 safe base64 (btoa alone only takes Latin-1).
+function base64(text) {
+  let binary = '';
+  for (const b of new TextEncoder().encode(text)) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/** The signed-in session, kept in sessionStorage only (gone with the tab). */
+export const session = {
+  get() {
+    try {
+      return JSON.parse(sessionStorage.getItem(KEY));
+    } catch {
+      return null;
+    }
+  },
+  header(login, secret) {
+    return 'Basic ' + base64(`${login}:${secret}`);
+  },
+  save(data) {
+    sessionStorage.setItem(KEY, JSON.stringify(data));
+  },
+  clear() {
+    sessionStorage.removeItem(KEY);
+  },
+};
+
+let unauthorized = () => {};
+/** Called when a signed call answers 401 (token revoked, password changed). */
+export function onUnauthorized(fn) {
+  unauthorized = fn;
+}
+
+async function call(method, path, { query = {}, body, signal, auth } = {}) {
+  const url = new URL(path, BASE);
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+  }
+  const headers = { Accept: 'application/json' };
+  const authorization = auth ?? session.get()?.authorization;
+  if (authorization) headers.Authorization = authorization;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // The XSRF rule guards cookie- and form-borne requests; these carry an
+  // explicit Authorization header, which no cross-site form can send.
+  if (method !== 'GET') headers['X-Atlassian-Token'] = 'no-check';
+  let resp;
+  try {
+    // credentials: 'omit' keeps the browser's own Basic-auth prompt away
+    // on a 401; the Authorization header is ours and is still sent.
+    resp = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, `Cannot reach roster: ${e.message}`);
+  }
+  const text = await resp.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!resp.ok) {
+    const message = typeof json?.message === 'string' && json.message ? json.message : `${resp.status} ${resp.statusText}`;
+    const err = new ApiError(resp.status, message);
+    if (resp.status === 401 && !auth) unauthorized(err);
+    throw err;
+  }
+  return json;
+}
+
+/** CQL for a full-name search; every word must appear in the display name. */
+export function userCql(text) {
+  const words = text.trim();
+  if (!words) return 'type=user';
+  return `type=user and user.fullname ~ "${words.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+const total = { shouldReturnTotalSize: true };
+
+export const api = {
+  current: (auth) => call('GET', 'user/current', { query: { expand: 'operations' }, auth }),
+  user: (accountId) => call('GET', 'user', { query: { accountId } }),
+  searchUsers: (text, start, limit, signal) =>
+    call('GET', 'search/user', { query: { cql: userCql(text), start, limit }, signal }),
+  // The picker needs a query; an empty box lists all groups, paged by name.
+  searchGroups: (text, start, limit, signal) =>
+    text.trim()
+      ? call('GET', 'group/picker', { query: { query: text.trim(), start, limit, ...total }, signal })
+      : call('GET', 'group', { query: { start, limit, ...total }, signal }),
+  group: (name) => call('GET', 'group/by-name', { query: { name } }),
+  members: (name, start, limit) => call('GET', 'group/member', { query: { name, start, limit, ...total } }),
+  memberOf: (accountId, start, limit) => call('GET', 'user/memberof', { query: { accountId, start, limit, ...total } }),
+  addMember: (name, accountId) => call('POST', 'group/user', { query: { name }, body: { accountId } }),
+  removeMember: (name, accountId) => call('DELETE', 'group/user', { query: { name, accountId } }),
+  createGroup: (name) => call('POST', 'group', { body: { name } }),
+  deleteGroup: (name) => call('DELETE', 'group', { query: { name } }),
+};
+
+/** Whether a `user/current?expand=operations` answer is a site admin's. */
+export function isSiteAdmin(user) {
+  return (user?.operations ?? []).some((o) => o.operation === 'administer' && o.targetType === 'application');
+}

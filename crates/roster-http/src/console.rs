@@ -1,0 +1,109 @@
+//! The web console: static HTML, JavaScript modules and CSS under
+//! `/console`, embedded in the binary at compile time. The console is a
+//! plain client of the HTTP API (it signs every API call with the
+//! credentials the user types in), so the assets themselves need no
+//! authentication and this module never touches the directory.
+
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::error::error_body;
+use crate::state::AppState;
+
+/// One embedded file: its name under `/console/`, content type and bytes.
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static [u8],
+}
+
+macro_rules! asset {
+    ($name:literal, $type:expr) => {
+        Asset { name: $name, content_type: $type, body: include_bytes!(concat!("../console/", $name)) }
+    };
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+const SVG: &str = "image/svg+xml";
+
+/// Every file the console consists of. `index.html` is also served at
+/// `/console/` itself.
+static ASSETS: &[Asset] = &[
+    asset!("index.html", HTML),
+    asset!("style.css", CSS),
+    asset!("icon.svg", SVG),
+    asset!("app.js", JS),
+    asset!("api.js", JS),
+    asset!("dom.js", JS),
+    asset!("search.js", JS),
+    asset!("group.js", JS),
+    asset!("user.js", JS),
+];
+
+/// The console's routes, at their full paths (merged into the root router).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        // Relative asset URLs in index.html resolve against `/console/`, so
+        // the bare path redirects there rather than serving the page
+        // (relative, so it also works behind a proxy that adds a prefix).
+        .route("/console", get(|| async { Redirect::temporary("console/") }))
+        .route("/console/", get(|| async { serve("index.html") }))
+        .route("/console/{file}", get(|Path(file): Path<String>| async move { serve(&file) }))
+}
+
+fn serve(name: &str) -> Response {
+    let Some(asset) = ASSETS.iter().find(|a| a.name == name) else {
+        return error_body(StatusCode::NOT_FOUND, "No resource at this path");
+    };
+    let mut resp = (StatusCode::OK, asset.body).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+    // Revalidate every time: the assets change with the binary, not the URL.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if asset.content_type == HTML {
+        // Only our own scripts, styles and API; never framed (the page
+        // holds credentials, so clickjacking matters).
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        );
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_script_the_page_loads_is_embedded_as_javascript() {
+        let index = std::str::from_utf8(ASSETS[0].body).unwrap();
+        assert_eq!(ASSETS[0].content_type, HTML);
+        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
+            assert_eq!(a.content_type, JS, "{}", a.name);
+        }
+        // Module imports name files by `./x.js`; each must be in ASSETS.
+        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js") || a.name.ends_with(".html")) {
+            let text = std::str::from_utf8(a.body).unwrap();
+            for (i, _) in text.match_indices("./") {
+                let rest = &text[i + 2..];
+                let end = rest.find(['"', '\'']).unwrap_or(0);
+                let file = &rest[..end];
+                if file.ends_with(".js") || file.ends_with(".css") || file.ends_with(".svg") {
+                    assert!(ASSETS.iter().any(|x| x.name == file), "{} refers to missing {file}", a.name);
+                }
+            }
+        }
+        assert!(index.contains("./app.js"));
+    }
+}
