@@ -1,11 +1,25 @@
-//! The `roster` binary: parses the command line and runs it.
+//! The `roster` binary: sets up logging, parses the command line and runs it.
+
+/// `--log-format json` (or `ROSTER_LOG_FORMAT=json`) switches logs to JSON
+/// lines; read before the command line is parsed so that parsing errors are
+/// logged in the chosen format too.
+fn json_logs(args: &[String]) -> bool {
+    let from_args = args.windows(2).any(|w| w[0] == "--log-format" && w[1] == "json")
+        || args.iter().any(|a| a == "--log-format=json");
+    from_args || std::env::var("ROSTER_LOG_FORMAT").is_ok_and(|v| v == "json")
+}
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().collect();
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG").unwrap_or_else(|_| "roster=info,warn".into());
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
-    let args: Vec<String> = std::env::args().collect();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json_logs(&args) {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     match roster::cli::run(args, &mut std::io::stdout(), &mut std::io::stderr()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
