@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# End-to-end test of the web console in a real browser: Debian's chromium,
+# headless, driven by playwright-core (installed with `npm ci` from the
+# committed lock file; no browser is downloaded).
+#
+# usage: tests/browser/run.sh [--install] [ROSTER_BINARY]
+# chromium is installed with apt-get only when it is missing and CI is set
+# or --install is given. Outside CI a missing chromium (or node) skips the
+# test loudly with exit 0; inside CI it is a failure.
+# The server runs on 127.0.0.1 (a free port) over a throwaway SQLite file
+# and is stopped by its PID on exit.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+INSTALL=
+if [ "${1:-}" = "--install" ]; then INSTALL=1; shift; fi
+BIN=${1:-$ROOT/target/debug/roster}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+skip() { # reason
+  if [ -n "${CI:-}" ]; then
+    echo "browser test: FAILED: $1" >&2
+    exit 1
+  fi
+  echo "browser test: SKIPPED: $1 (run tests/browser/run.sh --install to set it up)" >&2
+  exit 0
+}
+
+if [ ! -x "$CHROMIUM" ]; then
+  if [ -n "${CI:-}" ] || [ -n "$INSTALL" ]; then
+    echo "== installing chromium"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  [ -x "$CHROMIUM" ] || skip "chromium is not installed ($CHROMIUM)"
+fi
+command -v node >/dev/null && command -v npm >/dev/null || skip "node and npm are needed"
+
+# playwright-core from the lock file; reinstalled only when the lock changes.
+if ! cmp -s "$HERE/package-lock.json" "$HERE/node_modules/.package-lock.json.installed" 2>/dev/null; then
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$HERE/package-lock.json" "$HERE/node_modules/.package-lock.json.installed"
+fi
+
+[ -x "$BIN" ] || (cd "$ROOT" && cargo build -q -p roster)
+
+TMP=$(mktemp -d)
+PID=
+cleanup() {
+  if [ -n "$PID" ]; then kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# Seed: the access group, the user the test adds to a group, and a group
+# with more than one page (25) of members.
+USERS=0d6f7a52-0000-4000-8000-0000000000b1
+BIG=0d6f7a52-0000-4000-8000-0000000000b2
+BIG_COUNT=32
+{
+  echo "{\"kind\":\"group\",\"id\":\"$USERS\",\"name\":\"confluence-users\",\"type\":\"group\"}"
+  echo "{\"kind\":\"group\",\"id\":\"$BIG\",\"name\":\"console-big-group\",\"type\":\"group\"}"
+  echo '{"kind":"user","accountId":"console-ada","accountType":"atlassian","displayName":"Ada Lovelace","email":"ada@example.com"}'
+  echo "{\"kind\":\"membership\",\"groupId\":\"$USERS\",\"accountId\":\"console-ada\"}"
+  for i in $(seq -w 1 $BIG_COUNT); do
+    echo "{\"kind\":\"user\",\"accountId\":\"console-seed-$i\",\"accountType\":\"atlassian\",\"displayName\":\"Seed Person $i\",\"email\":\"seed$i@example.com\"}"
+    echo "{\"kind\":\"membership\",\"groupId\":\"$USERS\",\"accountId\":\"console-seed-$i\"}"
+    echo "{\"kind\":\"membership\",\"groupId\":\"$BIG\",\"accountId\":\"console-seed-$i\"}"
+  done
+} > "$TMP/seed.jsonl"
+"$BIN" --db "$TMP/roster.db" import "$TMP/seed.jsonl" >/dev/null
+"$BIN" --db "$TMP/roster.db" user create --display-name "Pat Plain" --email pat@example.com >/dev/null
+PLAIN_TOKEN=$("$BIN" --db "$TMP/roster.db" token create pat@example.com --label browser-test)
+
+ADMIN_TOKEN="rst_browser-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+ROSTER_ADMIN_TOKEN=$ADMIN_TOKEN "$BIN" --db "$TMP/roster.db" serve --listen 127.0.0.1:0 2> "$TMP/server.log" &
+PID=$!
+ADDR=
+for _ in $(seq 1 100); do
+  ADDR=$(sed -n 's/.*listening on http:\/\/\([0-9.:]*\).*/\1/p' "$TMP/server.log" | head -1)
+  [ -n "$ADDR" ] && break
+  sleep 0.1
+done
+[ -n "$ADDR" ] || { cat "$TMP/server.log"; echo "server did not start" >&2; exit 1; }
+
+echo "== web console in $("$CHROMIUM" --version 2>/dev/null || echo chromium) against http://$ADDR"
+export ROSTER_URL="http://$ADDR" CHROMIUM
+export ROSTER_ADMIN_LOGIN=admin@example.com ROSTER_ADMIN_TOKEN=$ADMIN_TOKEN
+export ROSTER_PLAIN_LOGIN=pat@example.com ROSTER_PLAIN_TOKEN=$PLAIN_TOKEN
+export ROSTER_MEMBER_NAME="Ada Lovelace" ROSTER_BIG_GROUP=console-big-group ROSTER_BIG_COUNT=$BIG_COUNT
+cd "$HERE"
+if ! node --test --test-concurrency=1 console.test.mjs; then
+  echo "== server log" >&2
+  tail -n 50 "$TMP/server.log" >&2
+  exit 1
+fi
