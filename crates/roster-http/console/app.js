@@ -112,12 +112,11 @@ async function createGroup(ev) {
 }
 
 function welcome() {
-  return [
+  return h('section', { class: 'panel welcome' },
     h('h1', { tabindex: '-1' }, 'Users and groups'),
     h('p', {}, 'Search on the left, then pick a user to see their groups or a group to see its members.'),
     h('p', { class: 'muted' }, 'Keyboard: / jumps to the user search; ↓ and ↑ move through results; Esc clears a search box.'),
-    ctx.admin ? null : h('p', { class: 'note' }, 'You are not a site admin, so the console is read-only for you.'),
-  ];
+    ctx.admin ? null : h('p', { class: 'note' }, 'You are not a site admin, so the console is read-only for you.'));
 }
 
 let routed = 0;
@@ -130,7 +129,7 @@ async function route() {
   const shell = h('div', {});
   if (kind === 'group' && arg) await showGroup(shell, arg, ctx);
   else if (kind === 'user' && arg) await showUser(shell, arg, ctx);
-  else shell.append(...welcome().filter(Boolean));
+  else shell.append(welcome());
   if (mine !== routed) return; // a later navigation won
   detail.replaceChildren(shell);
   // Move focus to the new page (for keyboard and screen-reader users),

@@ -80,30 +80,3 @@ fn serve(name: &str) -> Response {
     }
     resp
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_script_the_page_loads_is_embedded_as_javascript() {
-        let index = std::str::from_utf8(ASSETS[0].body).unwrap();
-        assert_eq!(ASSETS[0].content_type, HTML);
-        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
-            assert_eq!(a.content_type, JS, "{}", a.name);
-        }
-        // Module imports name files by `./x.js`; each must be in ASSETS.
-        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js") || a.name.ends_with(".html")) {
-            let text = std::str::from_utf8(a.body).unwrap();
-            for (i, _) in text.match_indices("./") {
-                let rest = &text[i + 2..];
-                let end = rest.find(['"', '\'']).unwrap_or(0);
-                let file = &rest[..end];
-                if file.ends_with(".js") || file.ends_with(".css") || file.ends_with(".svg") {
-                    assert!(ASSETS.iter().any(|x| x.name == file), "{} refers to missing {file}", a.name);
-                }
-            }
-        }
-        assert!(index.contains("./app.js"));
-    }
-}

@@ -12,4 +12,5 @@ mod cloud_pagination;
 mod cloud_permissions;
 mod cloud_search;
 mod cloud_users;
+mod console;
 mod errors;
