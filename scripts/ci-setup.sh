@@ -5,6 +5,7 @@ set -euo pipefail
 need=()
 command -v wrk >/dev/null || need+=(wrk)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+[ -x /usr/bin/chromium ] || need+=(chromium) # the web console's browser test
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ -n "${CI:-}" ] && [ "$(id -u)" = 0 ]; then
   echo "== installing ${need[*]}"

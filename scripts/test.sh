@@ -11,3 +11,6 @@ cargo test --workspace --no-fail-fast
 echo "== compatibility: atlassian-python-api against a running roster"
 cargo build -q -p roster
 tests/compat/run.sh target/debug/roster
+
+echo "== web console in a real browser (Debian chromium driven by playwright-core)"
+tests/browser/run.sh target/debug/roster
