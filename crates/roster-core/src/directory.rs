@@ -4,7 +4,9 @@
 //! Reads come from the in-memory [`Model`], writes go to the [`Store`] and
 //! reach the model through the commit listener, in commit order.
 
+mod audited;
 mod auth;
+mod throttle;
 mod users;
 
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use crate::store::{Change, Command, CommitListener, Store};
 use crate::types::{now_ms, Group, GroupId, NewGroup, UserId};
 
 pub use auth::Credentials;
+pub use throttle::{MAX_WAIT_SECS, THROTTLE_AFTER};
 pub use users::{new_user, UserInput};
 
 /// The directory: a store plus its read model.
@@ -43,6 +46,8 @@ impl Directory {
     pub async fn open(store: Arc<dyn Store>, policy: Policy) -> Result<Arc<Self>> {
         let snapshot = store.snapshot().await?;
         let model = Arc::new(RwLock::new(Model::build(snapshot, policy)));
+        // Every write from here on carries its audit record (see audited.rs).
+        let store: Arc<dyn Store> = Arc::new(audited::Audited::new(store, model.clone()));
         store.set_listener(Arc::new(ModelSync(model.clone())));
         let dir = Arc::new(Directory { store: store.clone(), model, auth: auth::AuthState::new(store) });
         Ok(dir)

@@ -20,6 +20,10 @@ pub enum Error {
     /// Valid credentials, but not enough permission for the operation.
     #[error("{0}")]
     Forbidden(String),
+    /// Too many failed sign-ins for this account from this source: try
+    /// again after `retry_after` seconds.
+    #[error("too many failed sign-ins; retry after {retry_after} s")]
+    Throttled { retry_after: u64 },
     /// Anything else: a storage failure or a bug. Never shown verbatim.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

@@ -7,6 +7,8 @@
 //! read model in step with every commit. It knows nothing of HTTP or SQL.
 
 pub mod actor;
+pub mod audit;
+pub mod context;
 pub mod credentials;
 pub mod directory;
 pub mod error;

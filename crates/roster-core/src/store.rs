@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::error::Result;
+use crate::audit::{AuditPage, AuditQuery, AuditRecord};
+use crate::error::{Error, Result};
 use crate::import::ImportSet;
 use crate::types::{Group, GroupId, NewGroup, NewUser, User, UserId};
 
@@ -36,6 +37,10 @@ pub enum Command {
     RevokeTokens {
         user: UserId,
     },
+    /// Appends a row to the audit log (reports [`Change::Unchanged`]).
+    /// The directory adds one to every `apply` call that changes something,
+    /// so the record commits with the change it describes.
+    Audit(AuditRecord),
 }
 
 /// What one command did, as applied to the read model.
@@ -116,4 +121,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// A short description for logs (`sqlite:/path/roster.db`).
     fn describe(&self) -> String;
+
+    /// Searches the audit log, newest first. Stores without one say so.
+    async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {
+        let _ = query;
+        Err(Error::Internal(anyhow::anyhow!("the store {} keeps no audit log", self.describe())))
+    }
 }

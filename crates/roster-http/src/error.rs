@@ -26,6 +26,7 @@ pub fn status_of(e: &Error) -> StatusCode {
         Error::Invalid { .. } => StatusCode::BAD_REQUEST,
         Error::Unauthenticated => StatusCode::UNAUTHORIZED,
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -37,6 +38,9 @@ fn message_of(e: &Error) -> String {
         Error::Invalid { field, reason } => format!("Invalid parameter '{field}': {reason}"),
         Error::Unauthenticated => "Authentication required: send valid Basic or Bearer credentials".into(),
         Error::Forbidden(m) => m.clone(),
+        Error::Throttled { retry_after } => {
+            format!("Too many failed sign-ins for this account from this address; retry after {retry_after} s")
+        }
         Error::Internal(_) => "Internal server error".into(),
     }
 }
@@ -68,7 +72,11 @@ impl IntoResponse for ApiError {
         if let Error::Internal(e) = &self.0 {
             tracing::error!(error = ?e, "internal error");
         }
-        error_body(status_of(&self.0), &message_of(&self.0))
+        let mut resp = error_body(status_of(&self.0), &message_of(&self.0));
+        if let Error::Throttled { retry_after } = &self.0 {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        resp
     }
 }
 

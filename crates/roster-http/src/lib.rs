@@ -5,17 +5,25 @@
 //! rendering and the single JSON error shape. It holds no state of its own
 //! beyond [`AppState`] and never talks to a store directly.
 
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod cloud;
 pub mod console;
+pub mod context;
 pub mod error;
+pub mod hygiene;
 pub mod json;
 pub mod params;
+pub mod ratelimit;
 pub mod state;
+pub mod xsrf;
 
 use std::future::Future;
+use std::net::SocketAddr;
 
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
@@ -27,16 +35,28 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/wiki/rest/api", cloud::routes())
         .merge(console::routes())
+        .route("/wiki/rest/api/audit", get(audit::list))
         .fallback(error::unknown_route)
         .method_not_allowed_fallback(error::method_not_allowed)
+        // Cross-cutting guards, innermost first: the XSRF rule, input
+        // hygiene, the rate limit, and outermost the request context
+        // (request id, source address, panic guard).
+        .layer(from_fn_with_state(state.clone(), xsrf::layer))
+        .layer(from_fn(hygiene::layer))
+        .layer(from_fn_with_state(state.clone(), ratelimit::layer))
+        .layer(from_fn(context::layer))
         .with_state(state)
 }
 
 /// Serves `router` on an already bound listener until `shutdown` resolves.
+/// Each connection's peer address reaches handlers as
+/// `ConnectInfo<SocketAddr>` (the audit log and throttles key on it).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

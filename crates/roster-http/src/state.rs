@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use roster_core::Directory;
 
+use crate::ratelimit::{Limiter, RateLimit};
+
 /// Shared state of the HTTP layer.
 #[derive(Clone)]
 pub struct AppState {
@@ -13,12 +15,20 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// `public_url` + `/wiki`: Cloud's `_links.base`.
     pub cloud_base: Arc<str>,
+    /// Per-caller request budget; `None` (the default) means unlimited.
+    pub limiter: Option<Arc<Limiter>>,
 }
 
 impl AppState {
     /// State for `dir`, answering with links under `public_url`.
     pub fn new(dir: Arc<Directory>, public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/');
-        AppState { dir, public_url: public_url.into(), cloud_base: format!("{public_url}/wiki").into() }
+        AppState { dir, public_url: public_url.into(), cloud_base: format!("{public_url}/wiki").into(), limiter: None }
+    }
+
+    /// The same state with a per-caller budget (`None`: unlimited).
+    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.limiter = limit.map(|l| Arc::new(Limiter::new(l)));
+        self
     }
 }

@@ -13,6 +13,7 @@ mod import;
 mod log;
 mod rows;
 mod schema;
+mod stats;
 mod writer;
 
 use std::sync::Arc;
@@ -37,6 +38,7 @@ pub struct PostgresStore {
     migrated: tokio::sync::OnceCell<()>,
     jobs: mpsc::UnboundedSender<Job>,
     follow: Arc<Follow>,
+    stats: Arc<stats::WriterStats>,
     /// Dropped with the store, which stops the change-log listener.
     _stop: oneshot::Sender<()>,
 }
@@ -71,11 +73,12 @@ impl PostgresStore {
             config.application_name("roster");
         }
         let follow = Arc::new(Follow::default());
+        let stats = Arc::new(stats::WriterStats::default());
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(writer::run(Conn::new(config.clone()), rx, follow.clone()));
+        tokio::spawn(writer::run(Conn::new(config.clone()), rx, follow.clone(), stats.clone()));
         let (stop, stopped) = oneshot::channel();
-        tokio::spawn(follow::run(config.clone(), follow.clone(), stopped));
-        Ok(PostgresStore { config, migrated: tokio::sync::OnceCell::new(), jobs, follow, _stop: stop })
+        tokio::spawn(follow::run(config.clone(), follow.clone(), stats.clone(), stopped));
+        Ok(PostgresStore { config, migrated: tokio::sync::OnceCell::new(), jobs, follow, stats, _stop: stop })
     }
 
     /// Connects and brings the schema up to date, once.
@@ -125,6 +128,10 @@ impl Store for PostgresStore {
 
     fn describe(&self) -> String {
         describe(&self.config)
+    }
+
+    fn metrics_text(&self) -> Option<String> {
+        Some(self.stats.render())
     }
 
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {

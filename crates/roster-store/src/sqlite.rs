@@ -2,6 +2,7 @@
 //! commits batches of jobs; reads for snapshots open their own connection.
 //! Nothing here is visible outside the `Store` trait.
 
+mod audit;
 mod commands;
 mod errors;
 mod import;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use roster_core::audit::{AuditPage, AuditQuery};
 use roster_core::import::ImportSet;
 use roster_core::store::{CommitListener, ImportReport};
 use roster_core::{Change, Command, Error, Result, Snapshot, Store, UserId};
@@ -102,5 +104,12 @@ impl Store for SqliteStore {
 
     fn describe(&self) -> String {
         format!("sqlite:{}", self.path.display())
+    }
+
+    async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || audit::search(&connect(&path)?, &query).map_err(internal))
+            .await
+            .map_err(internal)?
     }
 }

@@ -68,6 +68,8 @@ pub enum Command {
     /// Issue API tokens.
     #[command(subcommand)]
     Token(commands::token::TokenCommand),
+    /// Print the audit log, newest first.
+    Audit(commands::audit::AuditArgs),
 }
 
 /// Runs the command line `args` (program name first), writing results to
@@ -88,5 +90,6 @@ pub async fn run(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) ->
         Command::Group(c) => commands::group::run(&cli.db, c, out).await,
         Command::Member(c) => commands::member::run(&cli.db, c, out).await,
         Command::Token(c) => commands::token::run(&cli.db, c, out).await,
+        Command::Audit(a) => commands::audit::run(&cli.db, a, out).await,
     }
 }

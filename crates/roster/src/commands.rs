@@ -1,6 +1,7 @@
 //! One module per command. Each works on the store directly through the
 //! directory, as the `System` actor, with the API's validation.
 
+pub mod audit;
 pub mod group;
 pub mod import;
 pub mod member;

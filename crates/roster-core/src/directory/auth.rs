@@ -1,17 +1,23 @@
 //! Authentication: Basic `email-or-username:token-or-password` and Bearer
-//! tokens. Unknown accounts and wrong secrets fail identically. Verified
-//! passwords are remembered (by digest) so that scripts using Basic
-//! username:password do not pay for argon2 on every request. Sign-in times
-//! are recorded off the durable path.
+//! tokens. Unknown accounts and wrong secrets fail identically (same error,
+//! and an argon2 run against a dummy hash when there is no password to
+//! check). Verified passwords are remembered (by digest) so that scripts
+//! using Basic username:password do not pay for argon2 on every request.
+//! Failures are throttled per (login, source) (see `throttle.rs`) and each
+//! refused sign-in is written to the audit log. Sign-in times are recorded
+//! off the durable path.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Weak};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 
+use super::throttle::{Key, Throttle};
 use super::Directory;
+use crate::context;
 use crate::credentials;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -29,13 +35,37 @@ const VERIFIED_CAP: usize = 10_000;
 pub(super) struct AuthState {
     verified: Mutex<HashSet<[u8; 32]>>,
     logins: Mutex<Vec<(UserId, bool, i64)>>,
+    throttle: Throttle,
+    /// argon2 verifications run (real and dummy), for tests and metrics.
+    password_checks: AtomicU64,
     _store: Arc<dyn Store>,
 }
 
 impl AuthState {
     pub(super) fn new(store: Arc<dyn Store>) -> Self {
-        AuthState { verified: Mutex::new(HashSet::new()), logins: Mutex::new(Vec::new()), _store: store }
+        AuthState {
+            verified: Mutex::new(HashSet::new()),
+            logins: Mutex::new(Vec::new()),
+            throttle: Throttle::default(),
+            password_checks: AtomicU64::new(0),
+            _store: store,
+        }
     }
+}
+
+/// A hash to verify against when there is no real one, so an unknown
+/// account costs what a wrong password costs.
+fn dummy_hash() -> String {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| credentials::hash_password("roster-dummy-password").unwrap_or_default()).clone()
+}
+
+fn throttle_key(creds: &Credentials) -> Key {
+    let login = match creds {
+        Credentials::Basic { login, .. } => crate::types::fold(login),
+        Credentials::Bearer(_) => "bearer".to_string(),
+    };
+    (login, context::current().and_then(|c| c.source))
 }
 
 fn password_key(user: UserId, phc: &str, password: &str) -> [u8; 32] {
@@ -49,16 +79,55 @@ fn password_key(user: UserId, phc: &str, password: &str) -> [u8; 32] {
 
 impl Directory {
     /// Resolves credentials to a user. Every failure is the same
-    /// `Unauthenticated`, whether the account is unknown or the secret wrong.
+    /// `Unauthenticated`, whether the account is unknown or the secret wrong;
+    /// a (login, source) pair over the failure threshold gets `Throttled`
+    /// before any secret is looked at. On success the request context learns
+    /// the user; on failure an `auth.refused` audit record is written.
     pub async fn authenticate(&self, creds: &Credentials) -> Result<UserId> {
+        let key = throttle_key(creds);
+        if let Err(retry_after) = self.auth.throttle.check(&key) {
+            return Err(Error::Throttled { retry_after });
+        }
         let (user, ok) = self.check(creds).await;
         if let Some(u) = user {
             self.auth.logins.lock().push((u, ok, now_ms()));
         }
         match (user, ok) {
-            (Some(u), true) => Ok(u),
-            _ => Err(Error::Unauthenticated),
+            (Some(u), true) => {
+                self.auth.throttle.succeeded(&key);
+                if let Some(c) = context::current() {
+                    c.set_user(u);
+                }
+                Ok(u)
+            }
+            _ => {
+                let wait = self.auth.throttle.failed(&key);
+                self.record_refusal(creds, wait).await;
+                Err(Error::Unauthenticated)
+            }
         }
+    }
+
+    /// argon2 verifications run so far (real and dummy).
+    pub fn password_checks(&self) -> u64 {
+        self.auth.password_checks.load(Ordering::Relaxed)
+    }
+
+    async fn record_refusal(&self, creds: &Credentials, wait: Option<u64>) {
+        let mut r = super::audited::who(&self.read());
+        r.action = "auth.refused".into();
+        r.outcome = "denied".into();
+        r.target_kind = "login".into();
+        // The login as presented (never the secret), cut to a sane length.
+        r.target = match creds {
+            Credentials::Basic { login, .. } => login.chars().take(255).collect(),
+            Credentials::Bearer(_) => "(bearer token)".into(),
+        };
+        r.detail = match wait {
+            Some(s) => format!("throttled for {s} s"),
+            None => String::new(),
+        };
+        self.record(r).await;
     }
 
     async fn check(&self, creds: &Credentials) -> (Option<UserId>, bool) {
@@ -69,26 +138,31 @@ impl Directory {
             }
             Credentials::Basic { login, secret } => (login, secret),
         };
-        let (uid, phc) = {
+        let found: Option<(UserId, Option<Arc<str>>)> = {
             let m = self.read();
             let entry = m.user_by_email(login).or_else(|| m.user_by_username(login).ok());
-            let Some(entry) = entry else { return (None, false) };
-            let uid = entry.user.id;
-            if m.token_owner(&credentials::token_hash(secret)) == Some(uid) {
-                return (Some(uid), true);
+            match entry {
+                None => None,
+                Some(e) if m.token_owner(&credentials::token_hash(secret)) == Some(e.user.id) => {
+                    return (Some(e.user.id), true);
+                }
+                Some(e) => Some((e.user.id, e.user.password_hash.clone())),
             }
-            match &entry.user.password_hash {
-                Some(phc) => (uid, phc.clone()),
-                None => return (Some(uid), false),
+        };
+        // No password to check (unknown account, or one without a password):
+        // run argon2 against a dummy so the refusal takes as long.
+        let (uid, phc) = match found {
+            Some((uid, Some(phc))) => (uid, phc),
+            other => {
+                self.verify(secret, dummy_hash()).await;
+                return (other.map(|(u, _)| u), false);
             }
         };
         let key = password_key(uid, &phc, secret);
         if self.auth.verified.lock().contains(&key) {
             return (Some(uid), true);
         }
-        let secret = secret.clone();
-        let ok =
-            tokio::task::spawn_blocking(move || credentials::verify_password(&secret, &phc)).await.unwrap_or(false);
+        let ok = self.verify(secret, phc.to_string()).await;
         if ok {
             let mut v = self.auth.verified.lock();
             if v.len() >= VERIFIED_CAP {
@@ -99,6 +173,12 @@ impl Directory {
         (Some(uid), ok)
     }
 
+    async fn verify(&self, secret: &str, phc: String) -> bool {
+        self.auth.password_checks.fetch_add(1, Ordering::Relaxed);
+        let secret = secret.to_string();
+        tokio::task::spawn_blocking(move || credentials::verify_password(&secret, &phc)).await.unwrap_or(false)
+    }
+
     /// Writes buffered sign-in times to the model and the store. Called
     /// periodically by [`Directory::start_login_flusher`].
     pub async fn flush_logins(&self) -> Result<()> {
@@ -106,8 +186,12 @@ impl Directory {
         if batch.is_empty() {
             return Ok(());
         }
+        // Store first, then model: a user record saved by a concurrent write
+        // is re-read from the store, so writing the model last keeps it from
+        // being overwritten with the older sign-in times.
+        let result = self.store.record_logins(batch.clone()).await;
         self.model.write().note_logins(&batch);
-        self.store.record_logins(batch).await
+        result
     }
 
     /// Spawns the task that flushes sign-in times every `period`; it ends

@@ -8,8 +8,9 @@
 //! (log pruned while this instance lagged) or an import's `reload` entry
 //! replaces the model from a snapshot taken at a known log position.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use roster_core::store::CommitListener;
 use roster_core::{Change, Result};
@@ -19,9 +20,13 @@ use tokio_postgres::{AsyncMessage, Client, Config, NoTls};
 use super::errors::internal;
 use super::log::{self, Entry};
 use super::rows;
+use super::stats::WriterStats;
 
 /// How often the LISTEN task looks at the log even without a notification.
 const POLL: Duration = Duration::from_millis(500);
+
+/// How often the database's size is measured for `/metrics`.
+const SIZE_EVERY: Duration = Duration::from_secs(15);
 
 /// The model's position in the change log, and where changes go.
 #[derive(Default)]
@@ -142,12 +147,12 @@ async fn catch_up(client: &Client, l: &dyn CommitListener, at: &mut i64, upto: O
 
 /// The LISTEN task: follows other instances' commits until `stop` fires
 /// (the store was dropped). Reconnects, with back-off, after a failure.
-pub async fn run(config: Config, follow: Arc<Follow>, mut stop: oneshot::Receiver<()>) {
+pub async fn run(config: Config, follow: Arc<Follow>, stats: Arc<WriterStats>, mut stop: oneshot::Receiver<()>) {
     let mut backoff = Duration::from_millis(100);
     loop {
         tokio::select! {
             _ = &mut stop => return,
-            r = session(&config, &follow) => {
+            r = session(&config, &follow, &stats) => {
                 if let Err(e) = r {
                     tracing::warn!(error = %e, "change-log listener lost its connection; reconnecting");
                 }
@@ -163,7 +168,7 @@ pub async fn run(config: Config, follow: Arc<Follow>, mut stop: oneshot::Receive
 
 /// One connection's worth of following: LISTEN, catch up, then wait for
 /// notifications, wake-ups or the poll interval.
-async fn session(config: &Config, follow: &Follow) -> Result<()> {
+async fn session(config: &Config, follow: &Follow, stats: &WriterStats) -> Result<()> {
     let (client, mut conn) = config.connect(NoTls).await.map_err(internal)?;
     let (tx, mut notes) = mpsc::unbounded_channel();
     tokio::spawn(async move {
@@ -184,8 +189,14 @@ async fn session(config: &Config, follow: &Follow) -> Result<()> {
         }
     });
     client.batch_execute("listen roster_changes").await.map_err(internal)?;
+    let mut sized = Instant::now() - SIZE_EVERY;
     loop {
         follow.catch_up(&client).await?;
+        if sized.elapsed() >= SIZE_EVERY {
+            sized = Instant::now();
+            let size = client.query_one("select pg_database_size(current_database())", &[]).await.map_err(internal)?;
+            stats.size_bytes.store(u64::try_from(size.get::<_, i64>(0)).unwrap_or(0), Ordering::Relaxed);
+        }
         tokio::select! {
             n = notes.recv() => {
                 if n.is_none() {

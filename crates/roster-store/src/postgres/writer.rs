@@ -23,6 +23,7 @@ use super::commands::{self, Statements};
 use super::errors::internal;
 use super::follow::Follow;
 use super::log::{self, Entry};
+use super::stats::WriterStats;
 use super::{connect, import};
 
 /// Most jobs committed together.
@@ -66,7 +67,7 @@ impl Conn {
 type Pending = Vec<(Vec<Command>, oneshot::Sender<Result<Vec<Change>>>)>;
 
 /// The task body: runs until every sender is gone.
-pub async fn run(mut conn: Conn, mut rx: mpsc::UnboundedReceiver<Job>, follow: Arc<Follow>) {
+pub async fn run(mut conn: Conn, mut rx: mpsc::UnboundedReceiver<Job>, follow: Arc<Follow>, stats: Arc<WriterStats>) {
     let mut pending: Pending = Vec::new();
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
@@ -74,7 +75,7 @@ pub async fn run(mut conn: Conn, mut rx: mpsc::UnboundedReceiver<Job>, follow: A
             match job {
                 Job::Apply { commands, reply } => pending.push((commands, reply)),
                 Job::Import { set, reply } => {
-                    commit_batch(&mut conn, &mut pending, &follow).await;
+                    commit_batch(&mut conn, &mut pending, &follow, &stats).await;
                     let _ = reply.send(run_import(&mut conn, set, &follow).await);
                 }
                 Job::Logins { logins, reply } => {
@@ -85,7 +86,7 @@ pub async fn run(mut conn: Conn, mut rx: mpsc::UnboundedReceiver<Job>, follow: A
                 next = rx.try_recv().ok();
             }
         }
-        commit_batch(&mut conn, &mut pending, &follow).await;
+        commit_batch(&mut conn, &mut pending, &follow, &stats).await;
     }
 }
 
@@ -133,10 +134,11 @@ pub async fn finish(client: &Client, st: &Statements, seq: i64, entry: &Entry) -
     client.batch_execute("commit").await.map_err(internal)
 }
 
-async fn commit_batch(conn: &mut Conn, pending: &mut Pending, follow: &Follow) {
+async fn commit_batch(conn: &mut Conn, pending: &mut Pending, follow: &Follow, stats: &WriterStats) {
     if pending.is_empty() {
         return;
     }
+    let started = std::time::Instant::now();
     let jobs = std::mem::take(pending);
     let outcome = match conn.get().await {
         Ok((client, st)) => commit_jobs(client, st, &jobs).await,
@@ -155,6 +157,7 @@ async fn commit_batch(conn: &mut Conn, pending: &mut Pending, follow: &Follow) {
             jobs.iter().map(|_| Err(internal(format!("commit: {msg}")))).collect()
         }
     };
+    stats.commit(jobs.len(), u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
     for ((_, reply), result) in jobs.into_iter().zip(results) {
         let _ = reply.send(result);
     }

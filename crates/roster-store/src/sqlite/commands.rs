@@ -132,6 +132,10 @@ pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
                 .map_err(|e| map(e, "token", ""))?;
             Ok(Change::TokensRevoked { user: *user })
         }
+        Command::Audit(r) => {
+            super::audit::insert(conn, r).map_err(|e| map(e, "audit record", ""))?;
+            Ok(Change::Unchanged)
+        }
     }
 }
 

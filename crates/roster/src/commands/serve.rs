@@ -21,6 +21,11 @@ pub struct ServeArgs {
     /// generated and printed on the first start).
     #[arg(long, env = "ROSTER_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// Per-caller request budget, LIMIT/SECONDS (e.g. 600/60): each caller
+    /// (Basic login, Bearer token, or source address when anonymous) may
+    /// make LIMIT requests per SECONDS, refilled continuously. Off when unset.
+    #[arg(long, env = "ROSTER_RATE_LIMIT")]
+    pub rate_limit: Option<roster_http::ratelimit::RateLimit>,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -51,6 +56,7 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
         public_url: a.public_url,
         policy: a.policy.policy(),
         admin_token: a.admin_token.filter(|t| !t.is_empty()),
+        rate_limit: a.rate_limit,
     };
     let running = app::start(&opts, shutdown_signal()).await?;
     if let Some(token) = &running.new_admin_token {

@@ -15,7 +15,7 @@ async fn run(db: &str, args: &[&str]) -> Result<String, String> {
 #[tokio::test]
 async fn users_groups_members_and_tokens_are_managed_without_a_server() {
     let tmp = tempfile::TempDir::new().unwrap();
-    let db = tmp.path().join("cli.db").to_string_lossy().into_owned();
+    let db = crate::helpers::fresh_db(&tmp, "cli.db").await;
     run(&db, &["group", "create", "confluence-users"]).await.unwrap();
     let out =
         run(&db, &["user", "create", "--display-name", "Cli User", "--email", "cli@example.com", "--username", "cli"])
@@ -55,7 +55,7 @@ fn write(path: &std::path::Path, lines: &[&str]) {
 #[tokio::test]
 async fn import_loads_the_dataset_format_and_reimporting_changes_nothing() {
     let tmp = tempfile::TempDir::new().unwrap();
-    let db = tmp.path().join("imp.db").to_string_lossy().into_owned();
+    let db = crate::helpers::fresh_db(&tmp, "imp.db").await;
     let file = tmp.path().join("data.jsonl");
     write(
         &file,
@@ -90,7 +90,7 @@ async fn import_loads_the_dataset_format_and_reimporting_changes_nothing() {
 #[tokio::test]
 async fn a_bad_line_is_reported_with_its_number_and_nothing_is_imported() {
     let tmp = tempfile::TempDir::new().unwrap();
-    let db = tmp.path().join("bad.db").to_string_lossy().into_owned();
+    let db = crate::helpers::fresh_db(&tmp, "bad.db").await;
     let file = tmp.path().join("bad.jsonl");
     write(
         &file,

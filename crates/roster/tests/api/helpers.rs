@@ -1,5 +1,7 @@
 //! `TestApp`: a roster server on an ephemeral loopback port over a fresh
-//! SQLite file, with typed callers (anonymous, plain user, admin).
+//! SQLite file, with typed callers (anonymous, plain user, admin). With
+//! `ROSTER_TEST_POSTGRES=1` every fresh store is instead a new database in a
+//! throwaway PostgreSQL cluster (see roster-testpg).
 
 #![allow(dead_code)]
 
@@ -57,7 +59,7 @@ impl TestApp {
     /// A server with `policy`.
     pub async fn spawn_with(policy: Policy) -> Self {
         let tmp = TempDir::new().unwrap();
-        let db = tmp.path().join("roster.db").to_string_lossy().into_owned();
+        let db = fresh_db(&tmp, "roster.db").await;
         Self::spawn_on(tmp, db, policy).await
     }
 
@@ -230,6 +232,17 @@ impl Api {
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Resp { status, headers, body, text }
     }
+}
+
+/// A fresh, empty store: the file `name` in `tmp`, or, when the suite runs
+/// against PostgreSQL (`ROSTER_TEST_POSTGRES=1`), a new database's URL.
+pub async fn fresh_db(tmp: &TempDir, name: &str) -> String {
+    if roster_testpg::requested() {
+        let cluster = roster_testpg::cluster("the HTTP suite on PostgreSQL")
+            .expect("ROSTER_TEST_POSTGRES is set but PostgreSQL (initdb, pg_ctl) was not found");
+        return cluster.create_database().await;
+    }
+    tmp.path().join(name).to_string_lossy().into_owned()
 }
 
 /// Percent-encodes a value for a query string or path segment.

@@ -14,3 +14,4 @@ mod cloud_search;
 mod cloud_users;
 mod console;
 mod errors;
+mod multi_instance;

@@ -1,0 +1,233 @@
+//! The audit log's write side: a [`Store`] wrapper that the directory puts
+//! around the real store. Every `apply` call that changes something gets
+//! one [`AuditRecord`] per command appended to the *same* call, so the store
+//! commits a change and its record atomically (one savepoint); the wrapper
+//! returns only the changes of the caller's own commands. Who and where come
+//! from the request context (see [`crate::context`]). Writes that the read
+//! model already shows to be no-ops (adding a present member, removing an
+//! absent one) get no record.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use parking_lot::RwLock;
+
+use crate::audit::{AuditPage, AuditQuery, AuditRecord};
+use crate::context;
+use crate::error::Result;
+use crate::import::ImportSet;
+use crate::model::Model;
+use crate::store::{Change, Command, CommitListener, ImportReport, Snapshot, Store};
+use crate::types::{now_ms, GroupId, User, UserId};
+
+/// The real store plus the model used to name what commands touch.
+pub(super) struct Audited {
+    inner: Arc<dyn Store>,
+    model: Arc<RwLock<Model>>,
+}
+
+impl Audited {
+    pub(super) fn new(inner: Arc<dyn Store>, model: Arc<RwLock<Model>>) -> Self {
+        Audited { inner, model }
+    }
+}
+
+/// The record fields that say who did it and from where.
+pub(super) fn who(m: &Model) -> AuditRecord {
+    let ctx = context::current();
+    let (actor, actor_name) = match ctx.as_ref() {
+        None => ("system".to_string(), "roster".to_string()),
+        Some(c) => match c.user().and_then(|u| m.user(u)) {
+            Some(e) => (e.user.account_id.to_string(), e.user.display_name.to_string()),
+            None => ("anonymous".to_string(), "Anonymous".to_string()),
+        },
+    };
+    AuditRecord {
+        at_ms: now_ms(),
+        actor,
+        actor_name,
+        source: ctx.as_ref().map_or_else(|| "local".to_string(), |c| c.source_text()),
+        request_id: ctx.map(|c| c.request_id.clone()).unwrap_or_default(),
+        outcome: "success".into(),
+        ..AuditRecord::default()
+    }
+}
+
+fn group_target(m: &Model, id: GroupId, r: &mut AuditRecord) {
+    r.target_kind = "group".into();
+    if let Some(g) = m.group(id) {
+        r.target = g.group.uuid.to_string();
+        r.target_name = g.group.name.to_string();
+    }
+}
+
+fn user_target(m: &Model, id: UserId, r: &mut AuditRecord) {
+    r.target_kind = "user".into();
+    if let Some(u) = m.user(id) {
+        r.target = u.user.account_id.to_string();
+        r.target_name = u.user.display_name.to_string();
+    }
+}
+
+fn account(m: &Model, id: UserId) -> String {
+    m.user(id).map(|u| u.user.account_id.to_string()).unwrap_or_default()
+}
+
+fn is_member(m: &Model, group: GroupId, user: UserId) -> bool {
+    m.user(user).is_some_and(|u| u.groups.binary_search(&group).is_ok())
+}
+
+/// Names the fields an update changes (never their values: one may be a
+/// password hash).
+fn changed_fields(old: &User, new: &User) -> String {
+    let mut f = Vec::new();
+    let pairs: [(&str, bool); 7] = [
+        ("accountType", old.account_type != new.account_type),
+        ("username", old.username != new.username),
+        ("displayName", old.display_name != new.display_name),
+        ("email", old.email != new.email),
+        ("active", old.active != new.active),
+        ("password", old.password_hash != new.password_hash),
+        ("details", old.details != new.details),
+    ];
+    for (name, changed) in pairs {
+        if changed {
+            f.push(name);
+        }
+    }
+    f.join(",")
+}
+
+/// The record for one command, or None when it needs none.
+fn record_for(m: &Model, base: &AuditRecord, cmd: &Command) -> Option<AuditRecord> {
+    let mut r = base.clone();
+    match cmd {
+        Command::CreateUser(u) => {
+            r.action = "user.create".into();
+            r.target_kind = "user".into();
+            r.target = u.account_id.clone();
+            r.target_name = u.display_name.clone();
+        }
+        Command::UpdateUser(u) => {
+            let old = m.user(u.id).map(|e| e.user.clone());
+            r.action = match &old {
+                Some(o) if o.active && !u.active => "user.deactivate",
+                Some(o) if !o.active && u.active => "user.reactivate",
+                _ => "user.update",
+            }
+            .into();
+            r.detail = old.map(|o| changed_fields(&o, u)).unwrap_or_default();
+            r.target_kind = "user".into();
+            r.target = u.account_id.to_string();
+            r.target_name = u.display_name.to_string();
+        }
+        Command::CreateGroup(g) => {
+            r.action = "group.create".into();
+            r.target_kind = "group".into();
+            r.target = g.uuid.clone();
+            r.target_name = g.name.clone();
+        }
+        Command::DeleteGroup(id) => {
+            r.action = "group.delete".into();
+            group_target(m, *id, &mut r);
+        }
+        Command::AddMember { group, user } => {
+            if is_member(m, *group, *user) {
+                return None;
+            }
+            r.action = "member.add".into();
+            group_target(m, *group, &mut r);
+            r.object = account(m, *user);
+        }
+        Command::RemoveMember { group, user } => {
+            if !is_member(m, *group, *user) {
+                return None;
+            }
+            r.action = "member.remove".into();
+            group_target(m, *group, &mut r);
+            r.object = account(m, *user);
+        }
+        Command::AddToken { user, label, .. } => {
+            r.action = "token.issue".into();
+            user_target(m, *user, &mut r);
+            r.detail = format!("label: {label}");
+        }
+        Command::RevokeTokens { user } => {
+            r.action = "token.revoke".into();
+            user_target(m, *user, &mut r);
+        }
+        Command::Audit(_) => return None,
+        #[allow(unreachable_patterns)]
+        _ => {
+            r.action = "directory.change".into();
+        }
+    }
+    Some(r)
+}
+
+#[async_trait]
+impl Store for Audited {
+    async fn snapshot(&self) -> Result<Snapshot> {
+        self.inner.snapshot().await
+    }
+
+    async fn apply(&self, commands: Vec<Command>) -> Result<Vec<Change>> {
+        let records: Vec<AuditRecord> = {
+            let m = self.model.read();
+            let base = who(&m);
+            commands.iter().filter_map(|c| record_for(&m, &base, c)).collect()
+        };
+        if records.is_empty() {
+            return self.inner.apply(commands).await;
+        }
+        let n = commands.len();
+        let mut all = commands;
+        all.extend(records.into_iter().map(Command::Audit));
+        let mut changes = self.inner.apply(all).await?;
+        changes.truncate(n);
+        Ok(changes)
+    }
+
+    async fn import(&self, set: ImportSet) -> Result<ImportReport> {
+        self.inner.import(set).await
+    }
+
+    async fn record_logins(&self, logins: Vec<(UserId, bool, i64)>) -> Result<()> {
+        self.inner.record_logins(logins).await
+    }
+
+    fn set_listener(&self, listener: Arc<dyn CommitListener>) {
+        self.inner.set_listener(listener);
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn metrics_text(&self) -> Option<String> {
+        self.inner.metrics_text()
+    }
+
+    async fn replace_all(&self, snapshot: Snapshot) -> Result<()> {
+        self.inner.replace_all(snapshot).await
+    }
+
+    async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {
+        self.inner.audit(query).await
+    }
+}
+
+impl super::Directory {
+    /// Searches the audit log (site admins only).
+    pub async fn audit_log(&self, actor: &crate::Actor, query: AuditQuery) -> Result<AuditPage> {
+        self.read().require_admin(actor)?;
+        self.store.audit(query).await
+    }
+
+    /// Writes one audit record on its own (refused sign-ins).
+    pub(super) async fn record(&self, record: AuditRecord) {
+        if let Err(e) = self.store.apply(vec![Command::Audit(record)]).await {
+            tracing::warn!(error = %e, "could not write an audit record");
+        }
+    }
+}

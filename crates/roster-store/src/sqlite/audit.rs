@@ -1,0 +1,86 @@
+//! The audit table: inserting a record inside the writer's transaction and
+//! searching it (newest first) from a read connection.
+
+use roster_core::audit::{AuditPage, AuditQuery, AuditRecord};
+use rusqlite::{params, Connection};
+
+/// Inserts `r` on `conn` (inside the open transaction).
+pub fn insert(conn: &Connection, r: &AuditRecord) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "insert into audit (at_ms, actor, actor_name, source, request_id, action, target_kind, target, \
+         target_name, object, outcome, detail) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        r.at_ms,
+        r.actor,
+        r.actor_name,
+        r.source,
+        r.request_id,
+        r.action,
+        r.target_kind,
+        r.target,
+        r.target_name,
+        r.object,
+        r.outcome,
+        r.detail
+    ])?;
+    Ok(())
+}
+
+/// Escapes `%`, `_` and `\` for a `like ... escape '\'` pattern.
+fn like_pattern(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('%');
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Records matching `q`, newest first, one page of them.
+pub fn search(conn: &Connection, q: &AuditQuery) -> rusqlite::Result<AuditPage> {
+    let pattern = q.search.as_deref().filter(|s| !s.is_empty()).map(like_pattern);
+    let mut stmt = conn.prepare(
+        "select at_ms, actor, actor_name, source, request_id, action, target_kind, target, target_name, object, \
+         outcome, detail from audit \
+         where at_ms >= ?1 and at_ms <= ?2 and (?3 is null or actor like ?3 escape '\\' \
+         or actor_name like ?3 escape '\\' or action like ?3 escape '\\' or target like ?3 escape '\\' \
+         or target_name like ?3 escape '\\' or object like ?3 escape '\\' or detail like ?3 escape '\\' \
+         or source like ?3 escape '\\') \
+         order by at_ms desc, id desc limit ?4 offset ?5",
+    )?;
+    let limit = i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1);
+    let rows = stmt.query_map(
+        params![
+            q.start_ms.unwrap_or(i64::MIN),
+            q.end_ms.unwrap_or(i64::MAX),
+            pattern,
+            limit,
+            i64::try_from(q.start).unwrap_or(i64::MAX)
+        ],
+        |r| {
+            Ok(AuditRecord {
+                at_ms: r.get(0)?,
+                actor: r.get(1)?,
+                actor_name: r.get(2)?,
+                source: r.get(3)?,
+                request_id: r.get(4)?,
+                action: r.get(5)?,
+                target_kind: r.get(6)?,
+                target: r.get(7)?,
+                target_name: r.get(8)?,
+                object: r.get(9)?,
+                outcome: r.get(10)?,
+                detail: r.get(11)?,
+            })
+        },
+    )?;
+    let mut records = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let has_more = records.len() > q.limit;
+    records.truncate(q.limit);
+    Ok(AuditPage { records, has_more })
+}
