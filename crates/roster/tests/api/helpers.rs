@@ -72,6 +72,7 @@ impl TestApp {
             public_url: None,
             policy,
             admin_token: Some(ADMIN_TOKEN.into()),
+            rate_limit: None,
         };
         let running = app::start(&opts, async {
             let _ = rx.await;
