@@ -50,6 +50,7 @@ impl Directory {
         let store: Arc<dyn Store> = Arc::new(audited::Audited::new(store, model.clone()));
         store.set_listener(Arc::new(ModelSync(model.clone())));
         let dir = Arc::new(Directory { store: store.clone(), model, auth: auth::AuthState::new(store) });
+        dir.backfill_usernames().await?;
         Ok(dir)
     }
 

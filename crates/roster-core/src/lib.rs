@@ -18,6 +18,7 @@ pub mod names;
 pub mod page;
 pub mod store;
 pub mod types;
+pub mod usernames;
 
 pub use actor::{Actor, Policy};
 pub use directory::Directory;

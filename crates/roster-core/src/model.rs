@@ -162,6 +162,7 @@ impl Model {
         for c in changes {
             match c {
                 Change::UserSaved(u) => self.put_user(u.clone()),
+                Change::UserDeleted(id) => self.drop_user(*id),
                 Change::GroupCreated(g) => {
                     self.put_group(g.clone(), MemberSet::default());
                     self.resolve_policy();
@@ -177,6 +178,21 @@ impl Model {
                 Change::Reloaded(s) => self.load((**s).clone()),
             }
         }
+    }
+
+    fn drop_user(&mut self, uid: UserId) {
+        let Some(entry) = usize::try_from(uid.0).ok().and_then(|i| self.users.get_mut(i)).and_then(Option::take)
+        else {
+            return;
+        };
+        self.user_count -= 1;
+        self.unindex_user(&entry.user);
+        for g in &entry.groups {
+            if let Some(Some(ge)) = self.groups.get_mut(g.0 as usize) {
+                ge.members.remove(mid(uid));
+            }
+        }
+        self.tokens.retain(|_, u| *u != uid);
     }
 
     fn drop_group(&mut self, gid: GroupId) {

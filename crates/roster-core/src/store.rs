@@ -18,6 +18,8 @@ pub enum Command {
     CreateUser(NewUser),
     /// Replaces the stored user with this record (same id).
     UpdateUser(User),
+    /// Deletes the user with its memberships and tokens.
+    DeleteUser(UserId),
     CreateGroup(NewGroup),
     DeleteGroup(GroupId),
     AddMember {
@@ -47,6 +49,7 @@ pub enum Command {
 #[derive(Debug, Clone)]
 pub enum Change {
     UserSaved(User),
+    UserDeleted(UserId),
     GroupCreated(Group),
     GroupDeleted(GroupId),
     MemberAdded {

@@ -1,6 +1,7 @@
 //! The one JSON error shape. Every non-2xx answer, from any dialect, an
 //! unknown route or a malformed body included, is built by [`error_body`]:
-//! `{"statusCode","data":{"authorized","valid","errors","successful"},"message","reason"}`.
+//! `{"statusCode","data":{"authorized","valid","allowedInReadOnlyMode","errors","successful"},"message","reason"}`
+//! (Confluence's RestError, shared by the Cloud, DC and Extender dialects).
 //! Internal errors are logged and answered without their text.
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -54,6 +55,8 @@ pub fn error_body(status: StatusCode, message: &str) -> Response {
         "data": {
             "authorized": authorized,
             "valid": valid,
+            // DC's RestError carries it; roster has no read-only mode.
+            "allowedInReadOnlyMode": true,
             "errors": if valid { vec![] } else { vec![json!({"message": {"translation": message, "args": []}})] },
             "successful": false
         },

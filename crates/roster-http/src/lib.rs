@@ -11,7 +11,9 @@ pub mod body;
 pub mod cloud;
 pub mod console;
 pub mod context;
+pub mod dc;
 pub mod error;
+pub mod extender;
 pub mod hygiene;
 pub mod json;
 pub mod params;
@@ -34,6 +36,8 @@ pub use state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/wiki/rest/api", cloud::routes())
+        .merge(dc::routes())
+        .merge(extender::routes())
         .merge(console::routes())
         .route("/wiki/rest/api/audit", get(audit::list))
         .fallback(error::unknown_route)

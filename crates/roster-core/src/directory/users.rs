@@ -1,5 +1,6 @@
-//! User administration: creating accounts, changing them, and the first
-//! site admin of a fresh store.
+//! User administration: creating, changing and deleting accounts,
+//! passwords, generated usernames for accounts stored without one, and the
+//! first site admin of a fresh store.
 
 use super::Directory;
 use crate::actor::Actor;
@@ -7,7 +8,8 @@ use crate::credentials;
 use crate::error::{Error, Result};
 use crate::names;
 use crate::store::{Change, Command};
-use crate::types::{now_ms, NewUser, User, UserDetails, UserId};
+use crate::types::{fold, now_ms, NewUser, User, UserDetails, UserId};
+use crate::usernames;
 
 /// What a caller supplies to create a user.
 #[derive(Debug, Clone, Default)]
@@ -52,6 +54,13 @@ pub fn new_user(input: &UserInput) -> Result<NewUser> {
     })
 }
 
+async fn hash_blocking(password: &str) -> Result<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || credentials::hash_password(&password))
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing task failed: {e}")))?
+}
+
 impl Directory {
     /// Creates a user (site admins only), optionally adding it to groups in
     /// the same transaction.
@@ -79,9 +88,98 @@ impl Directory {
         };
         if !group_ids.is_empty() {
             let cmds = group_ids.into_iter().map(|group| Command::AddMember { group, user: user.id }).collect();
-            self.store.apply(cmds).await?;
+            if let Err(e) = self.store.apply(cmds).await {
+                // A group vanished between the check and the write: take the
+                // new account back so the call leaves nothing behind.
+                let _ = self.store.apply(vec![Command::DeleteUser(user.id)]).await;
+                return Err(e);
+            }
         }
         Ok(user)
+    }
+
+    /// Deletes a user with its memberships and tokens (site admins only;
+    /// nobody may delete their own account).
+    pub async fn delete_user(&self, actor: &Actor, id: UserId) -> Result<()> {
+        {
+            let m = self.read();
+            m.require_admin(actor)?;
+            m.user(id).ok_or_else(|| Error::not_found("user", format!("{id:?}")))?;
+        }
+        if *actor == Actor::User(id) {
+            return Err(Error::invalid("username", "you cannot delete your own account"));
+        }
+        self.store.apply(vec![Command::DeleteUser(id)]).await?;
+        Ok(())
+    }
+
+    /// Sets a user's password (site admins only).
+    pub async fn set_password(&self, actor: &Actor, id: UserId, password: &str) -> Result<()> {
+        self.read().require_admin(actor)?;
+        let phc = hash_blocking(password).await?;
+        self.update_user(actor, id, |u| {
+            u.password_hash = Some(phc.into());
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Changes the caller's own password after checking the current one.
+    /// Forbidden when the current password is wrong or the account has none.
+    pub async fn change_own_password(&self, actor: &Actor, old: &str, new: &str) -> Result<()> {
+        let Actor::User(id) = *actor else { return Err(Error::Unauthenticated) };
+        let current = {
+            let m = self.read();
+            let e = m.user(id).ok_or(Error::Unauthenticated)?;
+            if !e.user.active {
+                return Err(Error::forbidden("The user account is deactivated"));
+            }
+            e.user.password_hash.clone()
+        };
+        let old = old.to_string();
+        let matches = match current {
+            Some(phc) => tokio::task::spawn_blocking(move || credentials::verify_password(&old, &phc))
+                .await
+                .unwrap_or(false),
+            None => false,
+        };
+        if !matches {
+            return Err(Error::forbidden("The current password is not correct"));
+        }
+        let phc = hash_blocking(new).await?;
+        let mut user = self.read().user(id).ok_or(Error::Unauthenticated)?.user.clone();
+        user.password_hash = Some(phc.into());
+        user.updated_ms = now_ms();
+        self.store.apply(vec![Command::UpdateUser(user)]).await?;
+        Ok(())
+    }
+
+    /// Gives every stored user without a username a generated one (see
+    /// [`crate::usernames`]), in one transaction. Stores assign usernames
+    /// when they save a user; this catches rows written before they did.
+    pub(crate) async fn backfill_usernames(&self) -> Result<usize> {
+        let cmds: Vec<Command> = {
+            let m = self.read();
+            let mut fresh: std::collections::HashSet<String> = std::collections::HashSet::new();
+            m.users()
+                .filter(|e| e.user.username.is_none())
+                .map(|e| {
+                    let base = usernames::derive(&e.user.email, &e.user.display_name);
+                    let name = usernames::unique(&base, |c| m.username_taken(c) || fresh.contains(&fold(c)));
+                    fresh.insert(fold(&name));
+                    let mut user = e.user.clone();
+                    user.username = Some(name.into());
+                    Command::UpdateUser(user)
+                })
+                .collect()
+        };
+        let n = cmds.len();
+        if n > 0 {
+            self.store.apply(cmds).await?;
+            tracing::info!(users = n, "generated usernames for users stored without one");
+        }
+        Ok(n)
     }
 
     /// Changes a user with `edit` (site admins only) and saves it.

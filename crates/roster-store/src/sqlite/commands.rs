@@ -2,6 +2,7 @@
 //! reports what it changed.
 
 use roster_core::types::fold;
+use roster_core::usernames;
 use roster_core::{Change, Command, Error, Result, User, UserId};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -15,10 +16,34 @@ fn load_user(conn: &Connection, id: i64) -> Result<User> {
         .ok_or_else(|| Error::not_found("user", id.to_string()))
 }
 
+/// A free username for a new account that came without one (see
+/// [`roster_core::usernames`]), checked against the rows inside the open
+/// transaction, so concurrent creations cannot pick the same name.
+fn generated_username(conn: &Connection, email: &str, display_name: &str) -> Result<String> {
+    let mut failure = None;
+    let mut stmt = conn
+        .prepare_cached("select exists(select 1 from users where username_lower = ?1)")
+        .map_err(|e| map(e, "user", ""))?;
+    let name = usernames::unique(&usernames::derive(email, display_name), |c| {
+        stmt.query_row([fold(c)], |r| r.get::<_, bool>(0)).unwrap_or_else(|e| {
+            failure = Some(e);
+            false
+        })
+    });
+    match failure {
+        Some(e) => Err(map(e, "user", "")),
+        None => Ok(name),
+    }
+}
+
 /// Runs `cmd` on `conn`.
 pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
     match cmd {
         Command::CreateUser(u) => {
+            let username = match &u.username {
+                Some(n) => n.clone(),
+                None => generated_username(conn, &u.email, &u.display_name)?,
+            };
             let id: i64 = conn
                 .prepare_cached(
                     "insert into users (account_id, account_type, username, username_lower, user_key, display_name, \
@@ -31,8 +56,8 @@ pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
                         params![
                             u.account_id,
                             u.account_type,
-                            u.username,
-                            u.username.as_deref().map(fold),
+                            username,
+                            fold(&username),
                             u.user_key,
                             u.display_name,
                             u.email,
@@ -85,6 +110,16 @@ pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
                 return Err(Error::not_found("user", u.account_id.to_string()));
             }
             Ok(Change::UserSaved(load_user(conn, u.id.0)?))
+        }
+        Command::DeleteUser(id) => {
+            let n = conn
+                .prepare_cached("delete from users where id = ?1")
+                .and_then(|mut s| s.execute([id.0]))
+                .map_err(|e| map(e, "user", ""))?;
+            if n == 0 {
+                return Err(Error::not_found("user", id.0.to_string()));
+            }
+            Ok(Change::UserDeleted(*id))
         }
         Command::CreateGroup(g) => {
             let group = conn

@@ -3,11 +3,12 @@
 //! changes nothing; any bad record rolls the whole import back and names
 //! its origin (`file:line`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use roster_core::import::ImportSet;
 use roster_core::store::ImportReport;
 use roster_core::types::fold;
+use roster_core::usernames;
 use roster_core::{Error, Result};
 use rusqlite::{params, Connection};
 
@@ -45,6 +46,11 @@ fn ids(conn: &Connection, sql: &str) -> Result<HashMap<String, i64>> {
 fn load(conn: &Connection, set: &ImportSet) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut accounts = ids(conn, "select account_id, id from users")?;
+    // New users without a username get one generated (see
+    // roster_core::usernames); existing users keep theirs, so a re-import
+    // never renames anyone.
+    let mut taken: HashSet<String> =
+        ids(conn, "select username_lower, id from users where username_lower is not null")?.into_keys().collect();
     let mut insert_user = conn
         .prepare(
             "insert into users (account_id, account_type, username, username_lower, user_key, display_name, email, \
@@ -71,13 +77,20 @@ fn load(conn: &Connection, set: &ImportSet) -> Result<ImportReport> {
                 }
             }
             None => {
+                let username = match &u.username {
+                    Some(n) => n.clone(),
+                    None => usernames::unique(&usernames::derive(&u.email, &u.display_name), |c| {
+                        taken.contains(&fold(c))
+                    }),
+                };
+                taken.insert(fold(&username));
                 let id: i64 = insert_user
                     .query_row(
                         params![
                             u.account_id,
                             u.account_type,
-                            u.username,
-                            u.username.as_deref().map(fold),
+                            username,
+                            fold(&username),
                             u.user_key,
                             u.display_name,
                             u.email,

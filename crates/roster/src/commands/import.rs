@@ -39,6 +39,9 @@ enum Record {
         email: String,
         #[serde(default)]
         username: Option<String>,
+        /// Data Center user key; generated when absent.
+        #[serde(rename = "userKey", default)]
+        user_key: Option<String>,
     },
     Group {
         id: String,
@@ -57,7 +60,7 @@ enum Record {
 fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64) -> Result<()> {
     let rec: Record = serde_json::from_str(line).map_err(|e| Error::invalid("record", e.to_string()))?;
     match rec {
-        Record::User { account_id, account_type, display_name, email, username } => {
+        Record::User { account_id, account_type, display_name, email, username, user_key } => {
             let account_type = account_type.unwrap_or_else(|| "atlassian".into());
             names::account_id(&account_id)?;
             names::account_type(&account_type)?;
@@ -66,11 +69,17 @@ fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64) -> Result
             if let Some(u) = &username {
                 names::username(u)?;
             }
+            if let Some(k) = &user_key {
+                if k.is_empty() || k.len() > 128 || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b))
+                {
+                    return Err(Error::invalid("userKey", "must be 1 to 128 letters, digits, '-', '_', ':' or '.'"));
+                }
+            }
             let user = NewUser {
                 account_id,
                 account_type,
                 username,
-                user_key: new_user_key(),
+                user_key: user_key.unwrap_or_else(new_user_key),
                 display_name,
                 email,
                 active: true,

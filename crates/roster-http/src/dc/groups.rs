@@ -1,0 +1,79 @@
+//! DC groups: listing, one group, and the 8.2+ admin endpoints to create
+//! and delete a group. Deleting the last site-admin group is refused (400),
+//! as DC refuses it.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use roster_core::Error;
+use serde::Deserialize;
+
+use super::render::{self, Collection};
+use super::{Here, Segments, LIMIT};
+use crate::auth::Caller;
+use crate::body::{parse, RawBody};
+use crate::error::ApiError;
+use crate::extender::keeps_an_admin_group;
+use crate::json::json_response;
+use crate::state::AppState;
+
+type Reply = Result<Response, ApiError>;
+
+/// `GET /group`: all groups by name.
+pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let page = here.params.page(LIMIT, LIMIT)?;
+    let total = m.group_count();
+    let mut c = Collection::new(160 * page.limit.min(total));
+    for g in m.groups_by_name().skip(page.start).take(page.limit) {
+        c.item(|o| render::group(o, g, &here));
+    }
+    Ok(json_response(c.finish(&here, page.start, page.limit, total)))
+}
+
+/// `GET /group/{groupName}`.
+pub async fn one(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let g = m.group_by_name(seg.at(0))?;
+    let mut out = Vec::with_capacity(200);
+    render::group(&mut out, g, &here);
+    Ok(json_response(out))
+}
+
+#[derive(Deserialize)]
+struct NewGroup {
+    name: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+/// `POST /admin/group` `{"name","type":"group"}`: 200 with the group.
+pub async fn create(State(s): State<AppState>, Caller(actor): Caller, here: Here, RawBody(body): RawBody) -> Reply {
+    s.dir.read().require_admin(&actor)?;
+    let req: NewGroup = parse(&body)?;
+    if req.kind.as_deref().is_some_and(|k| k != "group") {
+        return Err(Error::invalid("type", "must be \"group\"").into());
+    }
+    let name = req.name.filter(|n| !n.is_empty()).ok_or_else(|| Error::invalid("name", "is required"))?;
+    let g = s.dir.create_group(&actor, &name).await?;
+    let m = s.dir.read();
+    let entry = m.group(g.id).ok_or_else(|| Error::not_found("group", name))?;
+    let mut out = Vec::with_capacity(200);
+    render::group(&mut out, entry, &here);
+    Ok(json_response(out))
+}
+
+/// `DELETE /admin/group/{groupName}`: 204.
+pub async fn delete(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+    let gid = {
+        let m = s.dir.read();
+        m.require_admin(&actor)?;
+        let gid = m.group_by_name(seg.at(0))?.group.id;
+        keeps_an_admin_group(&m, &[gid], "groupName")?;
+        gid
+    };
+    s.dir.delete_group(&actor, gid).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,88 @@
+//! DC memberships: the member page of a group, and adding or removing a
+//! member by the documented `PUT`/`DELETE /user/{username}/group/{groupName}`
+//! (atlassian-python-api 4.x) or by `POST /group/{groupName}/member`
+//! `{"name"}` and `DELETE /group/{groupName}/member/{username}`
+//! (atlassian-python-api 5.x). All four answer 204 and are idempotent:
+//! adding a member again or removing a non-member changes nothing.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use roster_core::{Actor, Command, Error, GroupId, UserId};
+use serde::Deserialize;
+
+use super::render::{self, Collection, Expand};
+use super::{Here, Segments, LIMIT};
+use crate::auth::Caller;
+use crate::body::{parse, RawBody};
+use crate::error::ApiError;
+use crate::json::json_response;
+use crate::state::AppState;
+
+type Reply = Result<Response, ApiError>;
+
+/// `GET /group/{groupName}/member`.
+pub async fn list(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let g = m.group_by_name(seg.at(0))?;
+    let page = here.params.page(LIMIT, LIMIT)?;
+    let x = Expand::of(&here);
+    let total = g.members.len();
+    let mut c = Collection::new(400 * page.limit.min(total));
+    for id in g.members.iter_from(page.start).take(page.limit) {
+        if let Some(e) = m.member(id) {
+            c.item(|o| render::person(o, &m, e, &here, &actor, x));
+        }
+    }
+    Ok(json_response(c.finish(&here, page.start, page.limit, total)))
+}
+
+/// Resolves a group and a user by name for an admin.
+fn resolve(s: &AppState, actor: &Actor, group: &str, username: &str) -> Result<(GroupId, UserId), ApiError> {
+    let m = s.dir.read();
+    m.require_admin(actor)?;
+    let g = m.group_by_name(group)?.group.id;
+    let u = m.user_by_username(username)?.user.id;
+    Ok((g, u))
+}
+
+async fn change(s: &AppState, actor: &Actor, group: &str, username: &str, add: bool) -> Reply {
+    let (group, user) = resolve(s, actor, group, username)?;
+    let cmd = if add { Command::AddMember { group, user } } else { Command::RemoveMember { group, user } };
+    s.dir.apply_as(actor, vec![cmd]).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `PUT /user/{username}/group/{groupName}`: 204.
+pub async fn put_membership(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+    change(&s, &actor, seg.at(1), seg.at(0), true).await
+}
+
+/// `DELETE /user/{username}/group/{groupName}`: 204.
+pub async fn delete_membership(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+    change(&s, &actor, seg.at(1), seg.at(0), false).await
+}
+
+#[derive(Deserialize)]
+struct MemberRef {
+    name: Option<String>,
+}
+
+/// `POST /group/{groupName}/member` `{"name": username}`: 204.
+pub async fn post_member(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    seg: Segments,
+    RawBody(b): RawBody,
+) -> Reply {
+    s.dir.read().require_admin(&actor)?;
+    let r: MemberRef = parse(&b)?;
+    let name = r.name.filter(|n| !n.is_empty()).ok_or_else(|| Error::invalid("name", "is required"))?;
+    change(&s, &actor, seg.at(0), &name, true).await
+}
+
+/// `DELETE /group/{groupName}/member/{username}`: 204.
+pub async fn delete_member(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+    change(&s, &actor, seg.at(0), seg.at(1), false).await
+}

@@ -1,0 +1,69 @@
+//! What a DC handler needs to know about its request: the context path it
+//! came in under (`""` or `/confluence`), the path below it (for `_links`),
+//! the base URL for links, and the parsed query; plus path segments.
+
+use axum::extract::{FromRequestParts, OriginalUri, Path};
+use axum::http::request::Parts;
+use roster_core::Error;
+
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::AppState;
+
+/// The context path DC installations commonly run under; roster answers
+/// both at the root and under it.
+pub const CONTEXT: &str = "/confluence";
+
+/// The request's context, path below it, link base and query.
+pub struct Here {
+    /// `""` or [`CONTEXT`].
+    pub context: &'static str,
+    /// Path below the context, still percent-encoded (`/rest/api/group`).
+    pub path: String,
+    /// `public_url` + context: DC's `_links.base`.
+    pub base: String,
+    pub params: Params,
+}
+
+impl FromRequestParts<AppState> for Here {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let uri = match OriginalUri::from_request_parts(parts, state).await {
+            Ok(OriginalUri(u)) => u,
+            Err(never) => match never {},
+        };
+        let full = uri.path();
+        let (context, path) = match full.strip_prefix(CONTEXT) {
+            Some(rest) if rest.starts_with('/') => (CONTEXT, rest),
+            _ => ("", full),
+        };
+        Ok(Here {
+            context,
+            path: path.to_string(),
+            base: format!("{}{context}", state.public_url),
+            params: Params::parse(uri.query().unwrap_or(""))?,
+        })
+    }
+}
+
+/// The percent-decoded path parameters of a route, in order.
+pub struct Segments(pub Vec<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segments {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<Vec<String>>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| Segments(v))
+            .map_err(|_| ApiError(Error::invalid("path", "is not a valid percent-encoded UTF-8 segment")))
+    }
+}
+
+impl Segments {
+    /// The `i`-th segment (routes guarantee it exists).
+    pub fn at(&self, i: usize) -> &str {
+        self.0.get(i).map(String::as_str).unwrap_or("")
+    }
+}

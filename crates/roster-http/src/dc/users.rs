@@ -1,0 +1,76 @@
+//! DC user reads: one user (by `username` or `key`), the current and the
+//! anonymous user, a user's groups, and the list of every user (disabled
+//! ones included, as DC 8.4+ documents).
+
+use axum::extract::State;
+use axum::response::Response;
+use roster_core::{Actor, Error};
+
+use super::render::{self, Collection, Expand};
+use super::{user_from, Here, LIMIT};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::json::json_response;
+use crate::state::AppState;
+
+type Reply = Result<Response, ApiError>;
+
+/// `GET /user?username=` (or `key=`).
+pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let e = user_from(&m, &here.params)?;
+    let mut out = Vec::with_capacity(512);
+    render::person(&mut out, &m, e, &here, &actor, Expand::of(&here));
+    Ok(json_response(out))
+}
+
+/// `GET /user/current`: the caller, or the anonymous user when anonymous
+/// access is allowed.
+pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    match actor {
+        Actor::User(id) => {
+            let e = m.user(id).ok_or(Error::Unauthenticated)?;
+            let mut out = Vec::with_capacity(512);
+            render::person(&mut out, &m, e, &here, &actor, Expand::of(&here));
+            Ok(json_response(out))
+        }
+        _ => Ok(json_response(render::anonymous(&here))),
+    }
+}
+
+/// `GET /user/anonymous`.
+pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    s.dir.read().require_read(&actor)?;
+    Ok(json_response(render::anonymous(&here)))
+}
+
+/// `GET /user/memberof?username=`: the user's groups, by name.
+pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let e = user_from(&m, &here.params)?;
+    let page = here.params.page(LIMIT, LIMIT)?;
+    let groups = m.groups_of(e);
+    let mut c = Collection::new(160 * page.limit.min(groups.len()));
+    for g in groups.iter().skip(page.start).take(page.limit) {
+        c.item(|o| render::group(o, g, &here));
+    }
+    Ok(json_response(c.finish(&here, page.start, page.limit, groups.len())))
+}
+
+/// `GET /user/list`: every user, active or not, in creation order.
+pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+    let m = s.dir.read();
+    m.require_read(&actor)?;
+    let page = here.params.page(LIMIT, LIMIT)?;
+    let x = Expand::of(&here);
+    let total = m.user_count();
+    let mut c = Collection::new(400 * page.limit.min(total));
+    for e in m.users().skip(page.start).take(page.limit) {
+        c.item(|o| render::person(o, &m, e, &here, &actor, x));
+    }
+    Ok(json_response(c.finish(&here, page.start, page.limit, total)))
+}

@@ -1,0 +1,82 @@
+//! Extender for Confluence (`/rest/extender/1.0`, also under the
+//! `/confluence` context path): the group and user endpoints of the IT-Lab
+//! app that Data Center installations script against. Handlers resolve names
+//! in the model and write through the directory; every bulk call is one
+//! store transaction. Choices the vendor documentation leaves open are
+//! listed in docs/dialects/extender.md.
+
+mod bulk;
+pub mod dates;
+mod groups;
+mod render;
+mod users;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::Router;
+use roster_core::{Error, Result};
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::json::json_response;
+use crate::params::Params;
+use crate::state::AppState;
+pub(crate) use bulk::keeps_an_admin_group;
+
+/// Largest `maxResults` honoured (larger values are clamped and echoed).
+pub const MAX_RESULTS: usize = 1000;
+
+fn api() -> Router<AppState> {
+    Router::new()
+        .route("/group/getUsers/{*group}", get(groups::get_users))
+        .route("/group/getGroups", get(groups::get_groups))
+        .route("/group/addGroups", post(bulk::add_groups))
+        .route("/group/removeGroups", post(bulk::remove_groups))
+        .route("/group/addUsers/{*group}", post(bulk::add_users))
+        .route("/group/removeUsers/{*group}", post(bulk::remove_users))
+        .route("/user/getUsers", get(users::get_users))
+        .route("/user/getUsersWithConfluenceAccess", get(users::get_users_with_access))
+        .route("/user/getUserDetails/{user}", get(users::get_user_details))
+        .route("/user/add", post(users::add).put(users::add))
+        .route("/user/activate/{user}", post(users::activate))
+        .route("/user/deactivate/{user}", post(users::deactivate))
+}
+
+/// The Extender routes, at the server root and under `/confluence`.
+pub fn routes() -> Router<AppState> {
+    Router::new().nest("/rest/extender/1.0", api()).nest("/confluence/rest/extender/1.0", api())
+}
+
+/// The one path parameter of a route (group or user name), percent-decoded;
+/// group names may contain unescaped `/` (clients do not escape them).
+pub struct Name(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Name {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(s)| Name(s))
+            .map_err(|_| ApiError(Error::invalid("path", "is not a valid percent-encoded UTF-8 segment")))
+    }
+}
+
+/// `startAt`/`maxResults`, the latter clamped to [`MAX_RESULTS`].
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub start: usize,
+    pub max: usize,
+}
+
+impl Paging {
+    fn from(p: &Params, default: usize) -> Result<Self> {
+        Ok(Paging { start: p.count("startAt", 0)?, max: p.count("maxResults", default)?.min(MAX_RESULTS) })
+    }
+}
+
+/// Answers `value` as a 200 JSON body.
+fn reply(value: Value) -> axum::response::Response {
+    json_response(value.to_string().into_bytes())
+}

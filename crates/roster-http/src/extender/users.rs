@@ -1,0 +1,144 @@
+//! Extender user endpoints ("available for Confluence administrators"):
+//! user lists with and without product access, one user's details, adding
+//! a user, activating and deactivating. Activate and deactivate are
+//! idempotent; nobody may deactivate their own account.
+
+use axum::extract::State;
+use axum::response::Response;
+use roster_core::directory::UserInput;
+use roster_core::model::UserEntry;
+use roster_core::{names, Actor, Error, Result};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::render::{self, options, Detail};
+use super::{reply, Name, Paging};
+use crate::auth::Caller;
+use crate::body::{parse, RawBody};
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::AppState;
+
+type Reply = std::result::Result<Response, ApiError>;
+
+/// Default `maxResults` of the user lists (the vendor's).
+const USERS_DEFAULT: usize = 50;
+
+fn list(s: &AppState, actor: &Actor, p: &Params, keep: impl Fn(&roster_core::Model, &UserEntry) -> bool) -> Reply {
+    let m = s.dir.read();
+    m.require_admin(actor)?;
+    let (detail, fmt) = options(p)?;
+    let paging = Paging::from(p, USERS_DEFAULT)?;
+    let mut total = 0;
+    let mut users = Vec::with_capacity(paging.max.min(1024));
+    for e in m.users().filter(|e| keep(&m, e)) {
+        if total >= paging.start && users.len() < paging.max {
+            users.push(render::user(&m, e, detail, &fmt, actor));
+        }
+        total += 1;
+    }
+    Ok(reply(render::user_page(total, paging.max, paging.start, users)))
+}
+
+/// `GET user/getUsers`: every user, active or not, in creation order.
+pub async fn get_users(State(s): State<AppState>, Caller(actor): Caller, p: Params) -> Reply {
+    list(&s, &actor, &p, |_, _| true)
+}
+
+/// `GET user/getUsersWithConfluenceAccess`: active users with product access.
+pub async fn get_users_with_access(State(s): State<AppState>, Caller(actor): Caller, p: Params) -> Reply {
+    list(&s, &actor, &p, |m, e| m.can_use(e))
+}
+
+/// `GET user/getUserDetails/{userName}`: the extended user object.
+pub async fn get_user_details(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name, p: Params) -> Reply {
+    let m = s.dir.read();
+    m.require_admin(&actor)?;
+    let (_, fmt) = options(&p)?;
+    let e = m.user_by_username(&name)?;
+    Ok(reply(render::user(&m, e, Detail::Extended, &fmt, &actor)))
+}
+
+#[derive(Deserialize)]
+struct AddUser {
+    name: Option<String>,
+    #[serde(rename = "fullName")]
+    full_name: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    groups: Option<Vec<String>>,
+}
+
+fn required(v: Option<String>, field: &'static str) -> Result<String> {
+    v.filter(|s| !s.trim().is_empty()).ok_or_else(|| Error::invalid(field, "is required"))
+}
+
+/// `POST` (or `PUT`) `user/add` `{"name","fullName","email","password"?,
+/// "sendMail"?,"groups"?}`. Without `groups` the user joins the default
+/// access group (`confluence-users`); with `groups`, exactly those (all must
+/// exist, or nothing is created). `sendMail` is accepted and ignored.
+pub async fn add(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
+    let default_group = {
+        let m = s.dir.read();
+        m.require_admin(&actor)?;
+        m.policy().access_groups.iter().find(|g| m.group_name_taken(g)).cloned()
+    };
+    let req: AddUser = parse(&body)?;
+    let name = required(req.name, "name")?;
+    names::username(&name).map_err(|e| match e {
+        Error::Invalid { reason, .. } => Error::invalid("name", reason),
+        other => other,
+    })?;
+    let input = UserInput {
+        username: Some(name.clone()),
+        display_name: required(req.full_name, "fullName")?,
+        email: required(req.email, "email")?,
+        password: req.password.filter(|p| !p.is_empty()),
+        active: true,
+        ..UserInput::default()
+    };
+    let groups = match req.groups {
+        Some(g) => g,
+        None => default_group.into_iter().collect(),
+    };
+    let user = s.dir.create_user(&actor, &input, &groups).await?;
+    Ok(reply(json!({
+        "name": name,
+        "key": &*user.user_key,
+        "message": format!("user {name} added"),
+        "status": "success",
+    })))
+}
+
+async fn set_active(s: AppState, actor: Actor, name: String, active: bool) -> Reply {
+    let (id, was) = {
+        let m = s.dir.read();
+        m.require_admin(&actor)?;
+        let e = m.user_by_username(&name)?;
+        (e.user.id, e.user.active)
+    };
+    if !active && actor == Actor::User(id) {
+        return Err(Error::invalid("userName", "you cannot deactivate your own account").into());
+    }
+    let verb = if active { "activated" } else { "deactivated" };
+    if was != active {
+        s.dir
+            .update_user(&actor, id, |u| {
+                u.active = active;
+                Ok(())
+            })
+            .await?;
+    }
+    let message = if was == active { format!("user {name} was already {verb}") } else { format!("user {name} {verb}") };
+    Ok(reply(json!({"message": message, "status": "success"})))
+}
+
+/// `POST user/activate/{userName}`.
+pub async fn activate(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name) -> Reply {
+    set_active(s, actor, name, true).await
+}
+
+/// `POST user/deactivate/{userName}`.
+pub async fn deactivate(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name) -> Reply {
+    set_active(s, actor, name, false).await
+}
