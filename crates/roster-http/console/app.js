@@ -132,6 +132,8 @@ async function route() {
   else shell.append(welcome());
   if (mine !== routed) return; // a later navigation won
   detail.replaceChildren(shell);
+  const title = shell.querySelector('h1')?.textContent;
+  document.title = title && kind ? `${title} · roster console` : 'roster console';
   // Move focus to the new page (for keyboard and screen-reader users),
   // unless the user is typing in a box.
   if (!document.activeElement?.matches('input, textarea')) shell.querySelector('h1')?.focus({ preventScroll: true });
