@@ -62,4 +62,7 @@ for suite in cloud dc; do
     if ! "$py" "$script"; then status=1; fi
   done
 done
+echo "== the documented pytest example (examples/pytest): ephemeral, seeded, reset by snapshot"
+py=$(venv 5 "$HERE/requirements-5.txt")
+if ! ROSTER_BIN="$BIN" "$py" -m pytest -q -p no:cacheprovider "$ROOT/examples/pytest"; then status=1; fi
 exit $status

@@ -1,0 +1,77 @@
+//! Named snapshots of the whole directory, kept in memory, for test suites
+//! that reset roster between cases: take one after seeding, restore it
+//! before each case. Restoring replaces users, groups, memberships and
+//! tokens in one transaction and reloads the read model; the audit log is
+//! history and is kept. Snapshots do not survive a restart.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::actor::Actor;
+use crate::directory::Directory;
+use crate::error::{Error, Result};
+use crate::store::Snapshot;
+use crate::types::now_ms;
+
+/// What a caller learns about a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotInfo {
+    pub id: u64,
+    pub users: usize,
+    pub groups: usize,
+    pub memberships: usize,
+    pub created_ms: i64,
+}
+
+/// The snapshots taken so far.
+#[derive(Default)]
+pub struct Shelf {
+    inner: Mutex<(u64, BTreeMap<u64, (SnapshotInfo, Arc<Snapshot>)>)>,
+}
+
+/// Most snapshots kept at once; the oldest goes first.
+pub const MAX_SNAPSHOTS: usize = 32;
+
+impl Shelf {
+    /// Takes a snapshot of `dir` (site admins only).
+    pub async fn take(&self, dir: &Directory, actor: &Actor) -> Result<SnapshotInfo> {
+        dir.read().require_admin(actor)?;
+        let snap = dir.store().snapshot().await?;
+        let mut g = self.inner.lock();
+        g.0 += 1;
+        let info = SnapshotInfo {
+            id: g.0,
+            users: snap.users.len(),
+            groups: snap.groups.len(),
+            memberships: snap.memberships.len(),
+            created_ms: now_ms(),
+        };
+        g.1.insert(info.id, (info.clone(), Arc::new(snap)));
+        while g.1.len() > MAX_SNAPSHOTS {
+            g.1.pop_first();
+        }
+        Ok(info)
+    }
+
+    /// The snapshots on the shelf (site admins only).
+    pub fn list(&self, dir: &Directory, actor: &Actor) -> Result<Vec<SnapshotInfo>> {
+        dir.read().require_admin(actor)?;
+        Ok(self.inner.lock().1.values().map(|(i, _)| i.clone()).collect())
+    }
+
+    /// Restores snapshot `id` into `dir` (site admins only).
+    pub async fn restore(&self, dir: &Directory, actor: &Actor, id: u64) -> Result<SnapshotInfo> {
+        dir.read().require_admin(actor)?;
+        let (info, snap) = self.inner.lock().1.get(&id).cloned().ok_or_else(|| Error::not_found("snapshot", id.to_string()))?;
+        dir.store().replace_all((*snap).clone()).await?;
+        Ok(info)
+    }
+
+    /// Forgets snapshot `id` (site admins only).
+    pub fn delete(&self, dir: &Directory, actor: &Actor, id: u64) -> Result<()> {
+        dir.read().require_admin(actor)?;
+        self.inner.lock().1.remove(&id).map(|_| ()).ok_or_else(|| Error::not_found("snapshot", id.to_string()))
+    }
+}

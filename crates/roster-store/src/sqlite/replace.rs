@@ -1,0 +1,138 @@
+//! Replaces the whole directory with a snapshot in one transaction (the
+//! restore behind test-suite resets). A reset usually undoes a handful of
+//! changes, so the current state is compared with the snapshot and only
+//! the differences are written; if that trips a constraint (say, two users
+//! swapped e-mail addresses), everything is deleted and re-inserted
+//! instead. The audit log is history and is kept.
+
+use std::collections::{HashMap, HashSet};
+
+use roster_core::{GroupId, Result, Snapshot, UserId};
+use rusqlite::{params, Connection};
+
+use super::internal;
+use super::rows;
+
+/// Makes the stored directory equal to `s`, keeping the snapshot's ids.
+pub fn run(conn: &Connection, s: &Snapshot) -> Result<()> {
+    conn.execute_batch("begin immediate").map_err(internal)?;
+    let result = conn
+        .execute_batch("savepoint diff")
+        .and_then(|()| diff(conn, s))
+        .and_then(|()| conn.execute_batch("release diff"))
+        .or_else(|_| {
+            conn.execute_batch("rollback to diff; release diff")?;
+            load(conn, s)
+        });
+    match result {
+        Ok(()) => conn.execute_batch("commit").map_err(internal),
+        Err(e) => {
+            let _ = conn.execute_batch("rollback");
+            Err(internal(e))
+        }
+    }
+}
+
+/// Writes only what differs between the stored state and `s`.
+fn diff(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
+    let now = rows::snapshot(conn).map_err(|_| rusqlite::Error::InvalidQuery)?;
+    let want_m: HashSet<(GroupId, UserId)> = s.memberships.iter().copied().collect();
+    let have_m: HashSet<(GroupId, UserId)> = now.memberships.iter().copied().collect();
+    let mut del = conn.prepare_cached("delete from memberships where group_id = ?1 and user_id = ?2")?;
+    for (g, u) in have_m.difference(&want_m) {
+        del.execute([g.0, u.0])?;
+    }
+    let want_u: HashMap<UserId, &roster_core::User> = s.users.iter().map(|u| (u.id, u)).collect();
+    let want_g: HashMap<GroupId, &roster_core::Group> = s.groups.iter().map(|g| (g.id, g)).collect();
+    for u in &now.users {
+        if want_u.get(&u.id) != Some(&u) {
+            conn.execute("delete from users where id = ?1", [u.id.0])?;
+        }
+    }
+    for g in &now.groups {
+        if want_g.get(&g.id) != Some(&g) {
+            conn.execute("delete from groups where id = ?1", [g.id.0])?;
+        }
+    }
+    let have_u: HashSet<&roster_core::User> = now.users.iter().collect();
+    let have_g: HashSet<&roster_core::Group> = now.groups.iter().collect();
+    let users: Vec<&roster_core::User> = s.users.iter().filter(|u| !have_u.contains(u)).collect();
+    let groups: Vec<&roster_core::Group> = s.groups.iter().filter(|g| !have_g.contains(g)).collect();
+    insert_users(conn, &users)?;
+    insert_groups(conn, &groups)?;
+    // Re-inserted users and groups lost their memberships by cascade.
+    let back: HashSet<i64> = users.iter().map(|u| u.id.0).collect();
+    let back_g: HashSet<i64> = groups.iter().map(|g| g.id.0).collect();
+    let mut add = conn.prepare_cached("insert or ignore into memberships (group_id, user_id) values (?1, ?2)")?;
+    for (g, u) in &s.memberships {
+        if !have_m.contains(&(*g, *u)) || back.contains(&u.0) || back_g.contains(&g.0) {
+            add.execute([g.0, u.0])?;
+        }
+    }
+    replace_tokens(conn, s)
+}
+
+fn load(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
+    conn.execute_batch("delete from memberships; delete from tokens; delete from groups; delete from users;")?;
+    insert_users(conn, &s.users.iter().collect::<Vec<_>>())?;
+    insert_groups(conn, &s.groups.iter().collect::<Vec<_>>())?;
+    let mut member = conn.prepare("insert into memberships (group_id, user_id) values (?1, ?2)")?;
+    for (g, u) in &s.memberships {
+        member.execute([g.0, u.0])?;
+    }
+    replace_tokens(conn, s)
+}
+
+fn replace_tokens(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
+    conn.execute_batch("delete from tokens")?;
+    let mut token = conn.prepare("insert into tokens (user_id, hash, label, created_ms) values (?1, ?2, 'restored', 0)")?;
+    for (hash, u) in &s.tokens {
+        token.execute(params![u.0, &hash[..]])?;
+    }
+    Ok(())
+}
+
+fn insert_users(conn: &Connection, users: &[&roster_core::User]) -> rusqlite::Result<()> {
+    let mut user = conn.prepare(
+        "insert into users (id, account_id, account_type, username, username_lower, user_key, display_name, email, \
+         email_lower, active, password_hash, position, department, location, phone, im, website, created_ms, \
+         updated_ms, last_login_ms, last_failed_login_ms) \
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    )?;
+    for u in users {
+        let fold = |v: &str| v.to_lowercase();
+        user.execute(params![
+            u.id.0,
+            &*u.account_id,
+            &*u.account_type,
+            u.username.as_deref(),
+            u.username.as_deref().map(fold),
+            &*u.user_key,
+            &*u.display_name,
+            &*u.email,
+            (!u.email.is_empty()).then(|| fold(&u.email)),
+            u.active,
+            u.password_hash.as_deref(),
+            u.details.position,
+            u.details.department,
+            u.details.location,
+            u.details.phone,
+            u.details.im,
+            u.details.website,
+            u.created_ms,
+            u.updated_ms,
+            u.last_login_ms,
+            u.last_failed_login_ms
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_groups(conn: &Connection, groups: &[&roster_core::Group]) -> rusqlite::Result<()> {
+    let mut group =
+        conn.prepare("insert into groups (id, uuid, name, name_lower, created_ms) values (?1, ?2, ?3, ?4, ?5)")?;
+    for g in groups {
+        group.execute(params![g.id.0, &*g.uuid, &*g.name, g.name.to_lowercase(), g.created_ms])?;
+    }
+    Ok(())
+}

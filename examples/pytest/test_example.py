@@ -1,0 +1,16 @@
+"""Two tests that change the directory; each starts from the seed."""
+
+
+def members(roster, group):
+    page = roster.call("GET", f"/wiki/rest/api/group/member?name={group}")
+    return sorted(u["accountId"] for u in page["results"])
+
+
+def test_adding_bo_to_engineering(clean_roster):
+    clean_roster.call("POST", "/wiki/rest/api/group/user?name=engineering", {"accountId": "example-bo"})
+    assert members(clean_roster, "engineering") == ["example-ann", "example-bo"]
+
+
+def test_engineering_starts_from_the_seed_again(clean_roster):
+    assert members(clean_roster, "engineering") == ["example-ann"]
+    clean_roster.call("DELETE", "/wiki/rest/api/group?name=engineering")
