@@ -2,9 +2,10 @@
 // headless, driven by playwright-core, against a running roster started by
 // run.sh (which passes its address and credentials in the environment).
 //
-// An admin signs in, creates a group, adds a member, sees the group among
-// that user's groups, removes the membership, pages through a large group
-// and deletes a group; then a plain user signs in and can change nothing.
+// An admin signs in (e-mail and API token), creates a group, adds a member,
+// sees the group among that user's groups, removes the membership, pages
+// through a large group and deletes a group; then a plain user signs in
+// (username and password) and can change nothing.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +22,8 @@ const env = (name) => {
 const URL_ = env('ROSTER_URL');
 const ADMIN = { login: env('ROSTER_ADMIN_LOGIN'), secret: env('ROSTER_ADMIN_TOKEN') };
 const PLAIN = { login: env('ROSTER_PLAIN_LOGIN'), secret: env('ROSTER_PLAIN_TOKEN') };
+// The same plain user, signing in to the console by username and password.
+const PLAIN_PASSWORD = { login: env('ROSTER_PLAIN_USERNAME'), secret: env('ROSTER_PLAIN_PASSWORD') };
 const MEMBER = env('ROSTER_MEMBER_NAME'); // display name of a seeded user
 const BIG_GROUP = env('ROSTER_BIG_GROUP'); // seeded group with more than one page of members
 const BIG_COUNT = Number(env('ROSTER_BIG_COUNT'));
@@ -193,8 +196,9 @@ test('a plain user can look but not change anything', async () => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await hasText(page.locator('#sign-in-error'), refused.body.message);
 
-  await signIn(page, PLAIN);
+  await signIn(page, PLAIN_PASSWORD);
   await hasText(page.locator('#who-role'), 'read-only');
+  await hasText(page.locator('#who-name'), 'Pat Plain');
 
   // The group page shows members but no way to change them.
   await page.getByLabel('Search groups').fill(GROUP);

@@ -69,7 +69,9 @@ BIG_COUNT=32
   done
 } > "$TMP/seed.jsonl"
 "$BIN" --db "$TMP/roster.db" import "$TMP/seed.jsonl" >/dev/null
-"$BIN" --db "$TMP/roster.db" user create --display-name "Pat Plain" --email pat@example.com >/dev/null
+PLAIN_PASSWORD="pw-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+ROSTER_PASSWORD=$PLAIN_PASSWORD "$BIN" --db "$TMP/roster.db" user create --display-name "Pat Plain" \
+  --email pat@example.com --username pat >/dev/null
 PLAIN_TOKEN=$("$BIN" --db "$TMP/roster.db" token create pat@example.com --label browser-test)
 
 ADMIN_TOKEN="rst_browser-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -87,6 +89,7 @@ echo "== web console in $("$CHROMIUM" --version 2>/dev/null || echo chromium) ag
 export ROSTER_URL="http://$ADDR" CHROMIUM
 export ROSTER_ADMIN_LOGIN=admin@example.com ROSTER_ADMIN_TOKEN=$ADMIN_TOKEN
 export ROSTER_PLAIN_LOGIN=pat@example.com ROSTER_PLAIN_TOKEN=$PLAIN_TOKEN
+export ROSTER_PLAIN_USERNAME=pat ROSTER_PLAIN_PASSWORD=$PLAIN_PASSWORD
 export ROSTER_MEMBER_NAME="Ada Lovelace" ROSTER_BIG_GROUP=console-big-group ROSTER_BIG_COUNT=$BIG_COUNT
 cd "$HERE"
 if ! node --test --test-concurrency=1 console.test.mjs; then
