@@ -12,9 +12,15 @@ use crate::commands;
 #[derive(Debug, Parser)]
 #[command(name = "roster", version, about)]
 pub struct Cli {
+    /// Config file (default: ./roster.toml when it exists; also ROSTER_CONFIG).
+    #[arg(long, global = true)]
+    pub config: Option<String>,
     /// The store: a SQLite file path.
     #[arg(long, global = true, env = "ROSTER_DB", default_value = "roster.db")]
     pub db: String,
+    /// Log format: `text` or `json` (JSON lines on stderr).
+    #[arg(long, global = true, env = "ROSTER_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -54,8 +60,13 @@ impl PolicyArgs {
 pub enum Command {
     /// Serve the HTTP APIs.
     Serve(commands::serve::ServeArgs),
+    /// Write users, groups and memberships as JSON lines (the import format).
+    Export(commands::export::ExportArgs),
     /// Load users, groups and memberships from JSON lines files.
     Import(commands::import::ImportArgs),
+    /// Print the default configuration file (`roster config print-default`).
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Create or list users.
     #[command(subcommand)]
     User(commands::user::UserCommand),
@@ -72,9 +83,17 @@ pub enum Command {
     Audit(commands::audit::AuditArgs),
 }
 
+/// `roster config ...`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print a commented roster.toml with every setting and its default.
+    PrintDefault,
+}
+
 /// Runs the command line `args` (program name first), writing results to
 /// `out` and diagnostics to `err`.
-pub async fn run(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
+pub async fn run(mut args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
+    crate::config::apply(&mut args)?;
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
@@ -84,7 +103,12 @@ pub async fn run(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) ->
         Err(e) => return Err(anyhow::anyhow!("{e}")),
     };
     match cli.command {
+        Command::Config(ConfigCommand::PrintDefault) => {
+            write!(out, "{}", crate::config::EXAMPLE)?;
+            Ok(())
+        }
         Command::Serve(a) => commands::serve::run(&cli.db, a, err).await,
+        Command::Export(a) => commands::export::run(&cli.db, a, out, err).await,
         Command::Import(a) => commands::import::run(&cli.db, a, out, err).await,
         Command::User(c) => commands::user::run(&cli.db, c, out).await,
         Command::Group(c) => commands::group::run(&cli.db, c, out).await,

@@ -2,6 +2,7 @@
 //! directory, as the `System` actor, with the API's validation.
 
 pub mod audit;
+pub mod export;
 pub mod group;
 pub mod import;
 pub mod member;

@@ -42,6 +42,8 @@ enum Record {
         /// Data Center user key; generated when absent.
         #[serde(rename = "userKey", default)]
         user_key: Option<String>,
+        #[serde(default = "active_by_default")]
+        active: bool,
     },
     Group {
         id: String,
@@ -57,10 +59,14 @@ enum Record {
     },
 }
 
+fn active_by_default() -> bool {
+    true
+}
+
 fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64) -> Result<()> {
     let rec: Record = serde_json::from_str(line).map_err(|e| Error::invalid("record", e.to_string()))?;
     match rec {
-        Record::User { account_id, account_type, display_name, email, username, user_key } => {
+        Record::User { account_id, account_type, display_name, email, username, user_key, active } => {
             let account_type = account_type.unwrap_or_else(|| "atlassian".into());
             names::account_id(&account_id)?;
             names::account_type(&account_type)?;
@@ -82,7 +88,7 @@ fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64) -> Result
                 user_key: user_key.unwrap_or_else(new_user_key),
                 display_name,
                 email,
-                active: true,
+                active,
                 password_hash: None,
                 details: UserDetails::default(),
                 created_ms: now,

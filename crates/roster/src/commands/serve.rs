@@ -26,6 +26,13 @@ pub struct ServeArgs {
     /// make LIMIT requests per SECONDS, refilled continuously. Off when unset.
     #[arg(long, env = "ROSTER_RATE_LIMIT")]
     pub rate_limit: Option<roster_http::ratelimit::RateLimit>,
+    /// Keep the store in a temporary directory, removed on exit (for
+    /// test suites); `--db` is ignored.
+    #[arg(long, env = "ROSTER_EPHEMERAL")]
+    pub ephemeral: bool,
+    /// JSON lines files (the `roster import` format) loaded before serving.
+    #[arg(long, env = "ROSTER_SEED", value_delimiter = ',')]
+    pub seed: Vec<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -50,6 +57,18 @@ async fn shutdown_signal() {
 
 /// Runs the server until a shutdown signal.
 pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<()> {
+    // Held until the server stops; dropping it removes an ephemeral store.
+    let ephemeral = if a.ephemeral { Some(tempfile::TempDir::new()?) } else { None };
+    let db = match &ephemeral {
+        Some(dir) => dir.path().join("roster.db").to_string_lossy().into_owned(),
+        None => db.to_string(),
+    };
+    let db = db.as_str();
+    if !a.seed.is_empty() {
+        let mut out = Vec::new();
+        super::import::run(db, super::import::ImportArgs { files: a.seed.clone() }, &mut out, err).await?;
+        err.write_all(&out)?;
+    }
     let opts = ServeOptions {
         db: db.to_string(),
         listen: a.listen,
@@ -67,5 +86,6 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
     writeln!(err, "roster: listening on http://{} (store {})", running.addr, running.dir.store().describe())?;
     err.flush()?;
     running.task.await??;
+    drop(ephemeral);
     Ok(())
 }
