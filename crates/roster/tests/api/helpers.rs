@@ -185,6 +185,11 @@ impl Drop for TestApp {
 }
 
 impl Api {
+    /// The same client and credentials, aimed at another server's `url`.
+    pub fn at(&self, url: &str) -> Api {
+        Api { http: self.http.clone(), url: url.to_string(), auth: self.auth.clone() }
+    }
+
     pub async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Resp {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
         if let Some(a) = &self.auth {
