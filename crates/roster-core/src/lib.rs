@@ -16,6 +16,7 @@ pub mod import;
 pub mod model;
 pub mod names;
 pub mod page;
+pub mod snapshots;
 pub mod store;
 pub mod types;
 pub mod usernames;

@@ -125,6 +125,19 @@ pub trait Store: Send + Sync + 'static {
     /// A short description for logs (`sqlite:/path/roster.db`).
     fn describe(&self) -> String;
 
+    /// Store figures in Prometheus text format (commit latency, group-commit
+    /// batch sizes, size on disk), for `/metrics`. None when not tracked.
+    fn metrics_text(&self) -> Option<String> {
+        None
+    }
+
+    /// Replaces every user, group, membership and token with `snapshot`'s,
+    /// atomically (test-suite resets). The audit log is kept.
+    async fn replace_all(&self, snapshot: Snapshot) -> Result<()> {
+        let _ = snapshot;
+        Err(Error::Internal(anyhow::anyhow!("the store {} cannot restore snapshots", self.describe())))
+    }
+
     /// Searches the audit log, newest first. Stores without one say so.
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {
         let _ = query;

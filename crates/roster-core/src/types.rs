@@ -12,7 +12,7 @@ pub struct UserId(pub i64);
 pub struct GroupId(pub i64);
 
 /// Profile fields Confluence calls "details": business and personal.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct UserDetails {
     pub position: String,
     pub department: String,
@@ -23,7 +23,7 @@ pub struct UserDetails {
 }
 
 /// A user account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct User {
     pub id: UserId,
     /// Cloud identity, unique, case-sensitive.
@@ -64,7 +64,7 @@ pub struct NewUser {
 }
 
 /// A group.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Group {
     pub id: GroupId,
     /// Public identifier (a UUID), stable across renames and restores.

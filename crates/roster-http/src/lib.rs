@@ -16,9 +16,12 @@ pub mod error;
 pub mod extender;
 pub mod hygiene;
 pub mod json;
+pub mod ops;
 pub mod params;
 pub mod ratelimit;
+pub mod snapshots;
 pub mod state;
+pub mod telemetry;
 pub mod xsrf;
 
 use std::future::Future;
@@ -39,15 +42,18 @@ pub fn router(state: AppState) -> Router {
         .merge(dc::routes())
         .merge(extender::routes())
         .merge(console::routes())
+        .merge(ops::routes())
+        .merge(snapshots::routes())
         .route("/wiki/rest/api/audit", get(audit::list))
         .fallback(error::unknown_route)
         .method_not_allowed_fallback(error::method_not_allowed)
         // Cross-cutting guards, innermost first: the XSRF rule, input
-        // hygiene, the rate limit, and outermost the request context
-        // (request id, source address, panic guard).
+        // hygiene, the rate limit, metrics, and outermost the request
+        // context (request id, source address, panic guard).
         .layer(from_fn_with_state(state.clone(), xsrf::layer))
         .layer(from_fn(hygiene::layer))
         .layer(from_fn_with_state(state.clone(), ratelimit::layer))
+        .layer(from_fn_with_state(state.clone(), telemetry::layer))
         .layer(from_fn(context::layer))
         .with_state(state)
 }

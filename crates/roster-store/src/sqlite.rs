@@ -7,7 +7,9 @@ mod commands;
 mod errors;
 mod import;
 mod rows;
+mod replace;
 mod schema;
+mod stats;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -104,6 +106,14 @@ impl Store for SqliteStore {
 
     fn describe(&self) -> String {
         format!("sqlite:{}", self.path.display())
+    }
+
+    fn metrics_text(&self) -> Option<String> {
+        Some(self.writer.stats().render(&self.path))
+    }
+
+    async fn replace_all(&self, snapshot: Snapshot) -> Result<()> {
+        self.send(|reply| Job::Replace { snapshot: Box::new(snapshot), reply }).await
     }
 
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {

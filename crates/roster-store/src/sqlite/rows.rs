@@ -50,8 +50,12 @@ pub fn group(r: &Row<'_>) -> rusqlite::Result<Group> {
 
 /// Reads everything, in one read transaction so the parts agree.
 pub fn snapshot(conn: &Connection) -> Result<Snapshot> {
+    // Inside a caller's transaction (a restore) the reads already agree.
+    let own = conn.is_autocommit();
     let read = || -> rusqlite::Result<Snapshot> {
-        conn.execute_batch("begin")?;
+        if own {
+            conn.execute_batch("begin")?;
+        }
         let users = conn
             .prepare(&format!("select {USER_COLUMNS} from users order by id"))?
             .query_map([], user)?
@@ -77,7 +81,9 @@ pub fn snapshot(conn: &Connection) -> Result<Snapshot> {
                 Ok((hash, UserId(r.get(1)?)))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        conn.execute_batch("commit")?;
+        if own {
+            conn.execute_batch("commit")?;
+        }
         Ok(Snapshot { users, groups, memberships, tokens })
     };
     read().map_err(internal)

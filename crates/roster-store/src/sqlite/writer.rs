@@ -9,10 +9,11 @@ use std::sync::{Arc, RwLock};
 
 use roster_core::import::ImportSet;
 use roster_core::store::{CommitListener, ImportReport};
-use roster_core::{Change, Command, Error, Result, UserId};
+use roster_core::{Change, Command, Error, Result, Snapshot, UserId};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use super::stats::WriterStats;
 use super::{commands, import, internal};
 
 /// Most jobs committed together.
@@ -23,6 +24,7 @@ pub enum Job {
     Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
     Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
     Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
+    Replace { snapshot: Box<Snapshot>, reply: oneshot::Sender<Result<()>> },
 }
 
 /// The listener slot shared by the store and its writer thread.
@@ -39,6 +41,7 @@ impl Listener {
 pub struct Writer {
     tx: Sender<Job>,
     listener: Arc<Listener>,
+    stats: Arc<WriterStats>,
 }
 
 impl Writer {
@@ -46,17 +49,23 @@ impl Writer {
     pub fn start(conn: Connection) -> Result<Self> {
         let (tx, rx) = mpsc::channel();
         let listener = Arc::new(Listener::default());
-        let l = listener.clone();
+        let stats = Arc::new(WriterStats::default());
+        let (l, st) = (listener.clone(), stats.clone());
         std::thread::Builder::new()
             .name("roster-sqlite-writer".into())
-            .spawn(move || run(conn, rx, &l))
+            .spawn(move || run(conn, rx, &l, &st))
             .map_err(internal)?;
-        Ok(Writer { tx, listener })
+        Ok(Writer { tx, listener, stats })
     }
 
     /// Queues a job.
     pub fn send(&self, job: Job) -> Result<()> {
         self.tx.send(job).map_err(|_| internal("the store's writer thread stopped"))
+    }
+
+    /// The writer's commit figures.
+    pub fn stats(&self) -> &WriterStats {
+        &self.stats
     }
 
     /// Sets the commit listener.
@@ -67,7 +76,7 @@ impl Writer {
     }
 }
 
-fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener) {
+fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterStats) {
     let mut pending: Vec<(Vec<Command>, oneshot::Sender<Result<Vec<Change>>>)> = Vec::new();
     while let Ok(first) = rx.recv() {
         let mut next = Some(first);
@@ -75,7 +84,7 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener) {
             match job {
                 Job::Apply { commands, reply } => pending.push((commands, reply)),
                 Job::Import { set, reply } => {
-                    commit_batch(&conn, &mut pending, listener);
+                    commit_batch(&conn, &mut pending, listener, stats);
                     let result = import::run(&conn, set);
                     if let (Ok(_), Some(l)) = (&result, listener.get()) {
                         match super::rows::snapshot(&conn) {
@@ -88,12 +97,20 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener) {
                 Job::Logins { logins, reply } => {
                     let _ = reply.send(record_logins(&conn, &logins));
                 }
+                Job::Replace { snapshot, reply } => {
+                    commit_batch(&conn, &mut pending, listener, stats);
+                    let result = super::replace::run(&conn, &snapshot);
+                    if let (Ok(()), Some(l)) = (&result, listener.get()) {
+                        l.committed(&[Change::Reloaded(snapshot)]);
+                    }
+                    let _ = reply.send(result);
+                }
             }
             if pending.len() < MAX_BATCH {
                 next = rx.try_recv().ok();
             }
         }
-        commit_batch(&conn, &mut pending, listener);
+        commit_batch(&conn, &mut pending, listener, stats);
     }
 }
 
@@ -112,11 +129,12 @@ fn record_logins(conn: &Connection, logins: &[(UserId, bool, i64)]) -> Result<()
 
 type Pending = Vec<(Vec<Command>, oneshot::Sender<Result<Vec<Change>>>)>;
 
-fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener) {
+fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener, stats: &WriterStats) {
     if pending.is_empty() {
         return;
     }
     let jobs = std::mem::take(pending);
+    let started = std::time::Instant::now();
     if let Err(e) = conn.execute_batch("begin immediate") {
         for (_, reply) in jobs {
             let _ = reply.send(Err(internal(format!("begin: {e}"))));
@@ -132,6 +150,7 @@ fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener) {
         }
         return;
     }
+    stats.commit(jobs.len(), started.elapsed().as_micros() as u64);
     if let Some(l) = listener.get() {
         let all: Vec<Change> = results.iter().filter_map(|r| r.as_ref().ok()).flatten().cloned().collect();
         l.committed(&all);
