@@ -139,9 +139,9 @@ impl Directory {
         };
         let old = old.to_string();
         let matches = match current {
-            Some(phc) => tokio::task::spawn_blocking(move || credentials::verify_password(&old, &phc))
-                .await
-                .unwrap_or(false),
+            Some(phc) => {
+                tokio::task::spawn_blocking(move || credentials::verify_password(&old, &phc)).await.unwrap_or(false)
+            }
             None => false,
         };
         if !matches {

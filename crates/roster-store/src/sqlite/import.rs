@@ -79,9 +79,9 @@ fn load(conn: &Connection, set: &ImportSet) -> Result<ImportReport> {
             None => {
                 let username = match &u.username {
                     Some(n) => n.clone(),
-                    None => usernames::unique(&usernames::derive(&u.email, &u.display_name), |c| {
-                        taken.contains(&fold(c))
-                    }),
+                    None => {
+                        usernames::unique(&usernames::derive(&u.email, &u.display_name), |c| taken.contains(&fold(c)))
+                    }
                 };
                 taken.insert(fold(&username));
                 let id: i64 = insert_user

@@ -76,7 +76,9 @@ fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64) -> Result
                 names::username(u)?;
             }
             if let Some(k) = &user_key {
-                if k.is_empty() || k.len() > 128 || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b))
+                if k.is_empty()
+                    || k.len() > 128
+                    || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b))
                 {
                     return Err(Error::invalid("userKey", "must be 1 to 128 letters, digits, '-', '_', ':' or '.'"));
                 }
