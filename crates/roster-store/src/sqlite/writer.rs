@@ -4,8 +4,9 @@
 //! once (one fsync for the whole batch), hands the changes to the commit
 //! listener in order, and only then answers the callers.
 
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use roster_core::import::ImportSet;
 use roster_core::store::{CommitListener, ImportReport};
@@ -76,9 +77,46 @@ impl Writer {
     }
 }
 
+/// How often an idle writer looks for commits made by other processes.
+const EXTERNAL_CHECK: Duration = Duration::from_millis(500);
+
+/// `pragma data_version` changes when another connection (another process:
+/// `roster member add` beside a running server, say) commits. The writer's
+/// own commits do not change it, so a change means the model is stale.
+fn data_version(conn: &Connection) -> i64 {
+    conn.query_row("pragma data_version", [], |r| r.get(0)).unwrap_or(0)
+}
+
+fn reload_if_changed_elsewhere(conn: &Connection, seen: &mut i64, listener: &Listener) {
+    let now = data_version(conn);
+    if now == *seen {
+        return;
+    }
+    *seen = now;
+    if let Some(l) = listener.get() {
+        match super::rows::snapshot(conn) {
+            Ok(s) => {
+                tracing::info!("the store was changed by another process; reloaded");
+                l.committed(&[Change::Reloaded(Box::new(s))]);
+            }
+            Err(e) => tracing::error!(error = %e, "could not reload after an external change"),
+        }
+    }
+}
+
 fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterStats) {
     let mut pending: Vec<(Vec<Command>, oneshot::Sender<Result<Vec<Change>>>)> = Vec::new();
-    while let Ok(first) = rx.recv() {
+    let mut seen = data_version(&conn);
+    loop {
+        let first = match rx.recv_timeout(EXTERNAL_CHECK) {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Timeout) => {
+                reload_if_changed_elsewhere(&conn, &mut seen, listener);
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        reload_if_changed_elsewhere(&conn, &mut seen, listener);
         let mut next = Some(first);
         while let Some(job) = next.take() {
             match job {

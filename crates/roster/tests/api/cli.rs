@@ -123,3 +123,20 @@ async fn a_bad_line_is_reported_with_its_number_and_nothing_is_imported() {
     let err = run(&db, &["import", "/nonexistent.jsonl"]).await.unwrap_err();
     assert!(err.contains("cannot open"), "{err}");
 }
+
+#[tokio::test]
+async fn a_change_made_with_the_cli_beside_a_running_server_reaches_the_server() {
+    let app = TestApp::spawn().await;
+    app.group("side-door").await;
+    let db = app.db.clone();
+    run(&db, &["member", "add", "side-door", "admin"]).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let r = app.admin().get("/wiki/rest/api/group/member?name=side-door").await;
+        if r.body["size"] == 1 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the server never saw the CLI's change");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
