@@ -63,11 +63,8 @@ pub fn render(r: &AuditRecord) -> Value {
             .collect(),
         _ => Vec::new(),
     };
-    let associated: Vec<Value> = if r.object.is_empty() {
-        Vec::new()
-    } else {
-        vec![json!({"name": r.object, "objectType": "User"})]
-    };
+    let associated: Vec<Value> =
+        if r.object.is_empty() { Vec::new() } else { vec![json!({"name": r.object, "objectType": "User"})] };
     json!({
         "author": author,
         "remoteAddress": r.source,

@@ -135,7 +135,10 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
     } else {
         let mut r = error_body(
             StatusCode::TOO_MANY_REQUESTS,
-            &format!("Rate limit exceeded: {} requests per {} s; retry after {} s", cfg.limit, cfg.interval_secs, d.retry_after),
+            &format!(
+                "Rate limit exceeded: {} requests per {} s; retry after {} s",
+                cfg.limit, cfg.interval_secs, d.retry_after
+            ),
         );
         set(r.headers_mut(), "retry-after", d.retry_after);
         r

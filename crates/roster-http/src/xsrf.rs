@@ -61,10 +61,7 @@ pub fn refuses(method: &Method, headers: &HeaderMap, public_url: &str) -> bool {
     if no_check {
         return false;
     }
-    let forgeable = headers
-        .get_all(header::CONTENT_TYPE)
-        .iter()
-        .any(|v| v.to_str().map_or(true, forgeable_type));
+    let forgeable = headers.get_all(header::CONTENT_TYPE).iter().any(|v| v.to_str().map_or(true, forgeable_type));
     let foreign = headers
         .get_all(header::ORIGIN)
         .iter()

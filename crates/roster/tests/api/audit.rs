@@ -94,7 +94,13 @@ async fn a_change_that_fails_leaves_no_audit_record_behind() {
     let app = TestApp::spawn().await;
     let count = |app: &TestApp| {
         let dir = app.dir.clone();
-        async move { dir.audit_log(&Actor::System, AuditQuery { limit: 10_000, ..Default::default() }).await.unwrap().records.len() }
+        async move {
+            dir.audit_log(&Actor::System, AuditQuery { limit: 10_000, ..Default::default() })
+                .await
+                .unwrap()
+                .records
+                .len()
+        }
     };
     let before = count(&app).await;
     // A group and a membership of a user that does not exist: one apply call,
@@ -114,12 +120,13 @@ async fn command_line_changes_are_recorded_as_the_system_and_roster_audit_prints
     let app = TestApp::spawn().await;
     let uid = app.dir.read().user_by_username("admin").unwrap().user.id;
     app.dir.issue_token(&Actor::System, uid, "ci robot").await.unwrap();
-    app.dir.update_user(&Actor::System, uid, |u| {
-        u.display_name = "Admin Renamed".into();
-        Ok(())
-    })
-    .await
-    .unwrap();
+    app.dir
+        .update_user(&Actor::System, uid, |u| {
+            u.display_name = "Admin Renamed".into();
+            Ok(())
+        })
+        .await
+        .unwrap();
     let r = app.admin().get("/wiki/rest/api/audit?searchString=ci%20robot").await;
     assert_eq!(summaries(&r.body), ["API token issued"]);
     let rec = &r.body["results"][0];

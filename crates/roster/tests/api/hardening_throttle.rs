@@ -20,7 +20,8 @@ struct Answer {
 }
 
 async fn current(http: &reqwest::Client, app: &TestApp, auth: &str) -> Answer {
-    let r = http.get(format!("{}/wiki/rest/api/user/current", app.url)).header("Authorization", auth).send().await.unwrap();
+    let r =
+        http.get(format!("{}/wiki/rest/api/user/current", app.url)).header("Authorization", auth).send().await.unwrap();
     let status = r.status().as_u16();
     let mut headers: Vec<(String, String)> = r
         .headers()
