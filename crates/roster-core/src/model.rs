@@ -32,6 +32,8 @@ pub struct UserEntry {
     pub user: User,
     /// Groups the user belongs to, ascending by id.
     pub groups: Vec<GroupId>,
+    /// The display name case-folded once, for name searches.
+    pub folded_name: Box<str>,
     pub rendered: [OnceLock<Fragment>; RENDER_SLOTS],
 }
 
@@ -136,7 +138,8 @@ impl Model {
         if !user.email.is_empty() {
             self.by_email.insert(fold(&user.email), id);
         }
-        *slot(&mut self.users, id.0) = Some(UserEntry { user, groups, rendered: Default::default() });
+        let folded_name = fold(&user.display_name).into_boxed_str();
+        *slot(&mut self.users, id.0) = Some(UserEntry { user, groups, folded_name, rendered: Default::default() });
     }
 
     fn unindex_user(&mut self, u: &User) {

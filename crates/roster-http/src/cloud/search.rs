@@ -5,7 +5,6 @@ use std::time::Instant;
 use axum::extract::State;
 use axum::response::Response;
 use roster_core::model::UserEntry;
-use roster_core::types::fold;
 
 use super::cql;
 use super::render::{self, Expand, Links, PageWriter};
@@ -28,8 +27,7 @@ fn matches(q: &cql::UserQuery, e: &UserEntry) -> bool {
     if q.fullname.is_empty() {
         return true;
     }
-    let name = fold(&e.user.display_name);
-    q.fullname.iter().all(|w| name.contains(w.as_str()))
+    q.fullname.iter().all(|w| e.folded_name.contains(w.as_str()))
 }
 
 /// Runs the search.
