@@ -11,6 +11,7 @@ mod errors;
 mod follow;
 mod import;
 mod log;
+mod replace;
 mod rows;
 mod schema;
 mod stats;
@@ -128,6 +129,10 @@ impl Store for PostgresStore {
 
     fn describe(&self) -> String {
         describe(&self.config)
+    }
+
+    async fn replace_all(&self, snapshot: Snapshot) -> Result<()> {
+        self.send(|reply| Job::Replace { snapshot: Box::new(snapshot), reply }).await
     }
 
     fn metrics_text(&self) -> Option<String> {

@@ -6,6 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use roster_core::audit::{AuditQuery, AuditRecord};
 use roster_core::import::{ImportMembership, ImportSet};
 use roster_core::store::CommitListener;
 use roster_core::types::{NewGroup, NewUser, UserDetails};
@@ -67,6 +68,8 @@ conformance!(
     a_bad_import_record_is_named_and_nothing_is_imported,
     data_survives_reopening_the_store,
     updating_a_user_keeps_its_id_and_checks_uniqueness,
+    replacing_everything_with_a_snapshot_restores_exactly_its_rows,
+    an_audit_record_alone_is_committed_and_found_by_search,
 );
 
 pub fn new_user(name: &str) -> NewUser {
@@ -370,4 +373,56 @@ async fn updating_a_user_keeps_its_id_and_checks_uniqueness(o: Opened) {
     clash.email = "LEE@example.com".into();
     let e = s.apply(vec![Command::UpdateUser(clash)]).await.unwrap_err();
     assert!(matches!(e, Error::AlreadyExists { .. }), "{e:?}");
+}
+
+async fn replacing_everything_with_a_snapshot_restores_exactly_its_rows(o: Opened) {
+    let s = o.store.clone();
+    s.snapshot().await.unwrap();
+    let rec = Arc::new(Recorder::default());
+    s.set_listener(rec.clone());
+    let (u, g) = (user(&*s, "ned").await, group(&*s, "saved").await);
+    s.apply(vec![
+        Command::AddMember { group: g, user: u },
+        Command::AddToken { user: u, hash: [3; 32], label: "t".into(), created_ms: 1 },
+    ])
+    .await
+    .unwrap();
+    let saved = s.snapshot().await.unwrap();
+    let v = user(&*s, "ola").await;
+    s.apply(vec![Command::DeleteGroup(g), Command::AddMember { group: group(&*s, "later").await, user: v }])
+        .await
+        .unwrap();
+    s.replace_all(saved.clone()).await.unwrap();
+    let now = s.snapshot().await.unwrap();
+    assert_eq!(now.users, saved.users);
+    assert_eq!(now.groups, saved.groups);
+    assert_eq!(now.memberships, saved.memberships);
+    assert_eq!(now.tokens, saved.tokens);
+    assert!(matches!(rec.0.lock().unwrap().last(), Some(Change::Reloaded(_))), "the model is reloaded");
+    // New rows do not collide with restored ones.
+    let w = user(&*s, "pia").await;
+    assert_ne!(w, u);
+    let _ = v;
+}
+
+async fn an_audit_record_alone_is_committed_and_found_by_search(o: Opened) {
+    let s = &*o.store;
+    let record = |target: &str, at_ms| AuditRecord {
+        at_ms,
+        actor: "anonymous".into(),
+        action: "auth.refused".into(),
+        target_kind: "login".into(),
+        target: target.into(),
+        outcome: "denied".into(),
+        ..AuditRecord::default()
+    };
+    let changes = s.apply(vec![Command::Audit(record("Victim@Example.com", 10))]).await.unwrap();
+    assert!(matches!(changes[..], [Change::Unchanged]));
+    s.apply(vec![Command::Audit(record("other", 20))]).await.unwrap();
+    let page =
+        s.audit(AuditQuery { search: Some("victim@".into()), limit: 10, ..AuditQuery::default() }).await.unwrap();
+    assert_eq!(page.records.len(), 1, "search ignores case: {page:?}");
+    assert_eq!(page.records[0].target, "Victim@Example.com");
+    let page = s.audit(AuditQuery { limit: 1, ..AuditQuery::default() }).await.unwrap();
+    assert_eq!((page.records[0].target.as_str(), page.has_more), ("other", true), "newest first");
 }

@@ -15,7 +15,7 @@ use futures::future::{maybe_done, MaybeDone};
 use roster_core::import::ImportSet;
 use roster_core::store::ImportReport;
 use roster_core::types::now_ms;
-use roster_core::{Change, Command, Result, UserId};
+use roster_core::{Change, Command, Result, Snapshot, UserId};
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::{Client, Config};
 
@@ -24,7 +24,7 @@ use super::errors::internal;
 use super::follow::Follow;
 use super::log::{self, Entry};
 use super::stats::WriterStats;
-use super::{connect, import};
+use super::{connect, import, replace};
 
 /// Most jobs committed together.
 const MAX_BATCH: usize = 4096;
@@ -38,6 +38,7 @@ pub enum Job {
     Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
     Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
     Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
+    Replace { snapshot: Box<Snapshot>, reply: oneshot::Sender<Result<()>> },
 }
 
 /// The writer's connection, re-opened when it breaks.
@@ -81,6 +82,10 @@ pub async fn run(mut conn: Conn, mut rx: mpsc::UnboundedReceiver<Job>, follow: A
                 Job::Logins { logins, reply } => {
                     let _ = reply.send(record_logins(&mut conn, &logins).await);
                 }
+                Job::Replace { snapshot, reply } => {
+                    commit_batch(&mut conn, &mut pending, &follow, &stats).await;
+                    let _ = reply.send(run_replace(&mut conn, &snapshot, &follow).await);
+                }
             }
             if pending.len() < MAX_BATCH {
                 next = rx.try_recv().ok();
@@ -95,6 +100,13 @@ async fn run_import(conn: &mut Conn, set: ImportSet, follow: &Follow) -> Result<
     let (report, seq) = import::run(client, set).await?;
     follow.deliver_own(client, seq, Entry::Reload).await;
     Ok(report)
+}
+
+async fn run_replace(conn: &mut Conn, snapshot: &Snapshot, follow: &Follow) -> Result<()> {
+    let (client, st) = conn.get().await?;
+    let seq = replace::run(client, st, snapshot).await?;
+    follow.deliver_own(client, seq, Entry::Reload).await;
+    Ok(())
 }
 
 async fn record_logins(conn: &mut Conn, logins: &[(UserId, bool, i64)]) -> Result<()> {
@@ -193,7 +205,12 @@ async fn commit_jobs(
         .filter(|c| !matches!(c, Change::Unchanged))
         .cloned()
         .collect();
-    if changes.is_empty() {
+    // Audit records report `Unchanged` but are writes all the same.
+    let audited = jobs
+        .iter()
+        .zip(&results)
+        .any(|((cmds, _), r)| r.is_ok() && cmds.iter().any(|c| matches!(c, Command::Audit(_))));
+    if changes.is_empty() && !audited {
         // Nothing to make durable: give the log number back.
         client.batch_execute("rollback").await.map_err(internal)?;
         return Ok((results, None));

@@ -53,6 +53,10 @@ async fn imported_users_without_a_username_get_one_and_reimports_keep_it() {
 
 #[tokio::test]
 async fn rows_stored_without_a_username_are_given_one_at_start_up_once() {
+    if roster_testpg::requested() {
+        eprintln!("SKIPPED on PostgreSQL: this case edits the SQLite file directly");
+        return;
+    }
     let app = TestApp::spawn().await;
     app.plain_user("ann").await;
     app.plain_user("ann.x").await;
