@@ -33,3 +33,4 @@ mod hardening_storm;
 mod hardening_throttle;
 mod hardening_xsrf;
 mod export;
+mod hardening_secrets;
