@@ -25,10 +25,13 @@ pub struct SnapshotInfo {
     pub created_ms: i64,
 }
 
-/// The snapshots taken so far.
+/// Snapshots by id, with what callers are told about each.
+type Shelved = BTreeMap<u64, (SnapshotInfo, Arc<Snapshot>)>;
+
+/// The snapshots taken so far (and the last id handed out).
 #[derive(Default)]
 pub struct Shelf {
-    inner: Mutex<(u64, BTreeMap<u64, (SnapshotInfo, Arc<Snapshot>)>)>,
+    inner: Mutex<(u64, Shelved)>,
 }
 
 /// Most snapshots kept at once; the oldest goes first.

@@ -47,6 +47,10 @@ pub enum Command {
 
 /// What one command did, as applied to the read model.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "changes live only from a commit to the model update; a saved user is the common case, not worth a box"
+)]
 pub enum Change {
     UserSaved(User),
     UserDeleted(UserId),

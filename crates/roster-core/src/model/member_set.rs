@@ -148,7 +148,7 @@ mod tests {
             x ^= x >> 17;
             x ^= x << 5;
             let id = x % 5000;
-            if x % 3 == 0 {
+            if x.is_multiple_of(3) {
                 assert_eq!(set.remove(id), reference.remove(&id));
             } else {
                 assert_eq!(set.insert(id), reference.insert(id));

@@ -105,7 +105,7 @@ fn reload_if_changed_elsewhere(conn: &Connection, seen: &mut i64, listener: &Lis
 }
 
 fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterStats) {
-    let mut pending: Vec<(Vec<Command>, oneshot::Sender<Result<Vec<Change>>>)> = Vec::new();
+    let mut pending: Pending = Vec::new();
     let mut seen = data_version(&conn);
     loop {
         let first = match rx.recv_timeout(EXTERNAL_CHECK) {

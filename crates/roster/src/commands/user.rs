@@ -64,7 +64,7 @@ pub async fn run(db: &str, c: UserCommand, out: &mut dyn Write) -> anyhow::Resul
         }
         UserCommand::List { limit } => {
             let m = dir.read();
-            writeln!(out, "{:<44} {:<16} {:<32} {}", "ACCOUNT ID", "USERNAME", "DISPLAY NAME", "EMAIL")?;
+            writeln!(out, "{:<44} {:<16} {:<32} EMAIL", "ACCOUNT ID", "USERNAME", "DISPLAY NAME")?;
             for e in m.users().take(limit) {
                 let u = &e.user;
                 writeln!(
