@@ -62,6 +62,14 @@ for suite in cloud dc; do
     if ! "$py" "$script"; then status=1; fi
   done
 done
+# Both generations' membership paths were really used (the server counts requests by route).
+metrics=$(curl -s "$ROSTER_URL/metrics")
+for want in 'route="/rest/api/user/{username}/group/{group}",method="PUT",status="204"' \
+            'route="/rest/api/group/{group}/member",method="POST",status="204"' \
+            'route="/wiki/rest/api/group/user",method="POST",status="201"'; do
+  if echo "$metrics" | grep -qF "$want"; then echo "ok: served $want"; else echo "FAIL: never served $want"; status=1; fi
+done
+
 echo "== the documented pytest example (examples/pytest): ephemeral, seeded, reset by snapshot"
 py=$(venv 5 "$HERE/requirements-5.txt")
 if ! ROSTER_BIN="$BIN" "$py" -m pytest -q -p no:cacheprovider "$ROOT/examples/pytest"; then status=1; fi
