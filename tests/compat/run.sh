@@ -62,6 +62,13 @@ for suite in cloud dc; do
     if ! "$py" "$script"; then status=1; fi
   done
 done
+if command -v npm >/dev/null; then
+  echo "== confluence.js 2.1.0 / cloud"
+  (cd "$HERE/confluencejs" && { [ -d node_modules/confluence.js ] || npm ci --no-audit --no-fund --silent; } && node test.mjs) || status=1
+else
+  echo "FAIL: npm not found (confluence.js compatibility test)"; status=1
+fi
+
 # Both generations' membership paths were really used (the server counts requests by route).
 metrics=$(curl -s "$ROSTER_URL/metrics")
 for want in 'route="/rest/api/user/{username}/group/{group}",method="PUT",status="204"' \
