@@ -121,6 +121,10 @@ fn record_for(m: &Model, base: &AuditRecord, cmd: &Command) -> Option<AuditRecor
             r.target = u.account_id.to_string();
             r.target_name = u.display_name.to_string();
         }
+        Command::DeleteUser(id) => {
+            r.action = "user.delete".into();
+            user_target(m, *id, &mut r);
+        }
         Command::CreateGroup(g) => {
             r.action = "group.create".into();
             r.target_kind = "group".into();
@@ -157,10 +161,6 @@ fn record_for(m: &Model, base: &AuditRecord, cmd: &Command) -> Option<AuditRecor
             user_target(m, *user, &mut r);
         }
         Command::Audit(_) => return None,
-        #[allow(unreachable_patterns)]
-        _ => {
-            r.action = "directory.change".into();
-        }
     }
     Some(r)
 }
