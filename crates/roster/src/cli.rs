@@ -15,7 +15,7 @@ pub struct Cli {
     /// Config file (default: ./roster.toml when it exists; also ROSTER_CONFIG).
     #[arg(long, global = true)]
     pub config: Option<String>,
-    /// The store: a SQLite file path.
+    /// The store: a SQLite file path, or a postgres:// URL (several instances may share one).
     #[arg(long, global = true, env = "ROSTER_DB", default_value = "roster.db")]
     pub db: String,
     /// Log format: `text` or `json` (JSON lines on stderr).
@@ -81,6 +81,8 @@ pub enum Command {
     Token(commands::token::TokenCommand),
     /// Print the audit log, newest first.
     Audit(commands::audit::AuditArgs),
+    /// Copy everything from one store to another, empty one (SQLite to PostgreSQL).
+    MigrateStore(commands::migrate_store::MigrateStoreArgs),
 }
 
 /// `roster config ...`
@@ -115,5 +117,6 @@ pub async fn run(mut args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write
         Command::Member(c) => commands::member::run(&cli.db, c, out).await,
         Command::Token(c) => commands::token::run(&cli.db, c, out).await,
         Command::Audit(a) => commands::audit::run(&cli.db, a, out).await,
+        Command::MigrateStore(a) => commands::migrate_store::run(a, out, err).await,
     }
 }

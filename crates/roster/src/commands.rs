@@ -6,6 +6,7 @@ pub mod export;
 pub mod group;
 pub mod import;
 pub mod member;
+pub mod migrate_store;
 pub mod serve;
 pub mod token;
 pub mod user;

@@ -14,6 +14,7 @@ mod cloud_search;
 mod cloud_users;
 mod console;
 mod errors;
+mod migrate_store;
 mod multi_instance;
 mod ops;
 mod dc_admin;
