@@ -35,3 +35,4 @@ mod hardening_throttle;
 mod hardening_xsrf;
 mod export;
 mod hardening_secrets;
+mod shutdown;
