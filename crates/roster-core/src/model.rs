@@ -3,15 +3,18 @@
 //! committed [`Change`]. Reads never touch the store.
 
 mod access;
+mod hash;
 pub mod member_set;
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::actor::Policy;
 use crate::error::{Error, Result};
 use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
+use hash::FastMap;
 pub use member_set::MemberSet;
 
 /// Pre-rendered wire bytes of a record, filled lazily by a dialect and
@@ -50,14 +53,14 @@ pub struct GroupEntry {
 pub struct Model {
     users: Vec<Option<UserEntry>>,
     user_count: usize,
-    by_account: HashMap<Arc<str>, UserId>,
-    by_username: HashMap<String, UserId>,
-    by_email: HashMap<String, UserId>,
-    by_key: HashMap<Arc<str>, UserId>,
+    by_account: FastMap<Arc<str>, UserId>,
+    by_username: FastMap<String, UserId>,
+    by_email: FastMap<String, UserId>,
+    by_key: FastMap<Arc<str>, UserId>,
     groups: Vec<Option<GroupEntry>>,
     by_group_name: BTreeMap<String, GroupId>,
-    by_group_uuid: HashMap<Arc<str>, GroupId>,
-    tokens: HashMap<[u8; 32], UserId>,
+    by_group_uuid: FastMap<Arc<str>, GroupId>,
+    tokens: FastMap<[u8; 32], UserId>,
     policy: Policy,
     admin_groups: Vec<GroupId>,
     access_groups: Vec<GroupId>,
@@ -89,7 +92,7 @@ impl Model {
         for u in s.users {
             self.put_user(u);
         }
-        let mut per_group: HashMap<GroupId, Vec<u32>> = HashMap::new();
+        let mut per_group: FastMap<GroupId, Vec<u32>> = FastMap::default();
         for &(g, u) in &s.memberships {
             per_group.entry(g).or_default().push(mid(u));
         }
@@ -184,8 +187,7 @@ impl Model {
     }
 
     fn drop_user(&mut self, uid: UserId) {
-        let Some(entry) = usize::try_from(uid.0).ok().and_then(|i| self.users.get_mut(i)).and_then(Option::take)
-        else {
+        let Some(entry) = usize::try_from(uid.0).ok().and_then(|i| self.users.get_mut(i)).and_then(Option::take) else {
             return;
         };
         self.user_count -= 1;
@@ -346,8 +348,18 @@ impl Model {
     /// The groups of `user`, ordered by name.
     pub fn groups_of(&self, user: &UserEntry) -> Vec<&GroupEntry> {
         let mut gs: Vec<&GroupEntry> = user.groups.iter().filter_map(|g| self.group(*g)).collect();
-        gs.sort_by_cached_key(|g| fold(&g.group.name));
+        gs.sort_by(|a, b| name_order(&a.group.name, &b.group.name));
         gs
+    }
+}
+
+/// The order of [`fold`]ed names, without building them when both are ASCII
+/// (this runs for every `memberof` request).
+fn name_order(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        fold(a).cmp(&fold(b))
     }
 }
 

@@ -2,10 +2,15 @@
 //! space, values are percent-decoded and must be UTF-8, multi-value
 //! parameters arrive repeated (`a=1&a=2`) or comma-joined (`a=1,2`), and
 //! unknown parameters are ignored.
+//!
+//! This sits on every request (a bulk lookup carries 200 ids), so the
+//! decoded names and values share one buffer, and `_links` are
+//! form-encoded straight into the response.
+
+use std::ops::Range;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use percent_encoding::percent_decode;
 use roster_core::page::Page;
 use roster_core::{Error, Result};
 
@@ -14,33 +19,94 @@ use crate::error::ApiError;
 /// Parsed query parameters, in order.
 #[derive(Debug, Default, Clone)]
 pub struct Params {
-    pairs: Vec<(String, String)>,
+    /// Every decoded name and value, back to back.
+    text: String,
+    /// (name, value) as byte ranges of `text`.
+    pairs: Vec<(Range<usize>, Range<usize>)>,
 }
 
-fn decode(raw: &str, what: &str) -> Result<String> {
-    let plus = raw.replace('+', " ");
-    percent_decode(plus.as_bytes())
-        .decode_utf8()
-        .map(|s| s.into_owned())
-        .map_err(|_| Error::invalid("query", format!("parameter {what} is not valid UTF-8")))
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Appends `raw` with `+` as a space and `%XY` decoded (a `%` without two
+/// hex digits after it stays as it is). `None` when the result is not UTF-8.
+fn decode_into(buf: &mut Vec<u8>, raw: &[u8]) -> Option<Range<usize>> {
+    let start = buf.len();
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        buf.extend_from_slice(raw);
+    } else {
+        let mut i = 0;
+        while i < raw.len() {
+            let b = raw[i];
+            if b == b'+' {
+                buf.push(b' ');
+            } else if let (b'%', Some(hi), Some(lo)) =
+                (b, raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex))
+            {
+                buf.push(hi << 4 | lo);
+                i += 2;
+            } else {
+                buf.push(b);
+            }
+            i += 1;
+        }
+    }
+    std::str::from_utf8(&buf[start..]).ok()?;
+    Some(start..buf.len())
+}
+
+/// Whether `application/x-www-form-urlencoded` leaves this byte as it is.
+fn form_safe(b: u8) -> bool {
+    matches!(b, b'*' | b'-' | b'.' | b'_' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z')
+}
+
+/// Appends `s` form-encoded (space as `+`, everything else unsafe as `%XY`),
+/// exactly as `form_urlencoded::byte_serialize` does.
+fn form_encode_into(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if form_safe(b) {
+            out.push(b);
+        } else if b == b' ' {
+            out.push(b'+');
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        }
+    }
 }
 
 impl Params {
     /// Parses a raw query string.
     pub fn parse(query: &str) -> Result<Self> {
+        let mut buf = Vec::with_capacity(query.len());
         let mut pairs = Vec::new();
         for part in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = part.split_once('=').unwrap_or((part, ""));
-            let key = decode(k, "name")?;
-            let value = decode(v, &key)?;
+            let bad = |what: &str| Error::invalid("query", format!("parameter {what} is not valid UTF-8"));
+            let key = decode_into(&mut buf, k.as_bytes()).ok_or_else(|| bad("name"))?;
+            let Some(value) = decode_into(&mut buf, v.as_bytes()) else {
+                return Err(bad(&String::from_utf8_lossy(&buf[key])));
+            };
             pairs.push((key, value));
         }
-        Ok(Params { pairs })
+        // Every piece was checked above, so the whole is UTF-8 too.
+        let text = String::from_utf8(buf).map_err(|_| Error::invalid("query", "is not valid UTF-8"))?;
+        Ok(Params { text, pairs })
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (&self.text[k.clone()], &self.text[v.clone()]))
     }
 
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
 
     /// The first non-empty value of `name`, or a 400 naming it.
@@ -53,9 +119,8 @@ impl Params {
 
     /// Every value of `name`, repeated or comma-joined, empty ones dropped.
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(k, _)| k == name)
+        self.iter()
+            .filter(|(k, _)| *k == name)
             .flat_map(|(_, v)| v.split(','))
             .map(str::trim)
             .filter(|v| !v.is_empty())
@@ -64,7 +129,7 @@ impl Params {
 
     /// Whether `name` was given at all.
     pub fn has(&self, name: &str) -> bool {
-        self.pairs.iter().any(|(k, _)| k == name)
+        self.iter().any(|(k, _)| k == name)
     }
 
     /// A non-negative integer parameter, `default` when absent.
@@ -91,21 +156,26 @@ impl Params {
 
     /// The query string again, with `start` and `limit` set to `page`.
     pub fn with_page(&self, start: usize, limit: usize) -> String {
-        let mut out = form_encode(self.pairs.iter().filter(|(k, _)| k != "start" && k != "limit"));
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(&format!("start={start}&limit={limit}"));
-        out
+        let mut out = Vec::with_capacity(self.text.len() + 32);
+        self.write_with_page(&mut out, start, limit);
+        // Form encoding writes ASCII only.
+        String::from_utf8(out).unwrap_or_default()
     }
-}
 
-fn form_encode<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        s.append_pair(k, v);
+    /// Appends [`Params::with_page`] to `out`. The text is ASCII without
+    /// quotes or backslashes, so it can go into a JSON string as it is.
+    pub fn write_with_page(&self, out: &mut Vec<u8>, start: usize, limit: usize) {
+        for (k, v) in self.iter().filter(|(k, _)| *k != "start" && *k != "limit") {
+            form_encode_into(out, k);
+            out.push(b'=');
+            form_encode_into(out, v);
+            out.push(b'&');
+        }
+        out.extend_from_slice(b"start=");
+        out.extend_from_slice(itoa::Buffer::new().format(start).as_bytes());
+        out.extend_from_slice(b"&limit=");
+        out.extend_from_slice(itoa::Buffer::new().format(limit).as_bytes());
     }
-    s.finish()
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Params {
@@ -137,5 +207,33 @@ mod tests {
         assert!(Params::parse("name=%ff").is_err());
         assert!(Params::parse("start=-1").unwrap().count("start", 0).is_err());
         assert_eq!(Params::parse("limit=500").unwrap().page(200, 200).unwrap().limit, 200);
+    }
+
+    #[test]
+    fn decoding_matches_the_percent_encoding_crate() {
+        let raw = ["a%", "%4", "%zz1", "%41%42+c", "%E6%97%A5", "x%2", "100%25", "%%41", "+%2B+", "plain"];
+        for r in raw {
+            let mut buf = Vec::new();
+            let got = decode_into(&mut buf, r.as_bytes()).unwrap();
+            let plus = r.replace('+', " ");
+            let want = percent_encoding::percent_decode(plus.as_bytes()).decode_utf8().unwrap();
+            assert_eq!(std::str::from_utf8(&buf[got]).unwrap(), want, "{r}");
+        }
+        let e = Params::parse("ok=1&na%FFme=x").unwrap_err().to_string();
+        assert!(e.contains("parameter name"), "{e}");
+        let e = Params::parse("team=%C3%28").unwrap_err().to_string();
+        assert!(e.contains("parameter team"), "{e}");
+    }
+
+    #[test]
+    fn links_are_form_encoded_like_form_urlencoded() {
+        let q = "name=a+b%2Fc%C3%A9*~!&start=5&empty=&limit=9&x%3Dy=%26&accountId=712020%3Aab-cd";
+        let p = Params::parse(q).unwrap();
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in p.iter().filter(|(k, _)| *k != "start" && *k != "limit") {
+            s.append_pair(k, v);
+        }
+        assert_eq!(p.with_page(10, 20), format!("{}&start=10&limit=20", s.finish()));
+        assert_eq!(Params::parse("").unwrap().with_page(0, 200), "start=0&limit=200");
     }
 }

@@ -9,8 +9,34 @@ fn json_logs(args: &[String]) -> bool {
     from_args || std::env::var("ROSTER_LOG_FORMAT").is_ok_and(|v| v == "json")
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// One runtime worker per CPU this process may run on. On a single CPU (a
+/// container limit, or `taskset -c 1` in the benchmark) the current-thread
+/// runtime serves every connection on the main thread: no work stealing and
+/// no cross-thread wake-ups. The store's writer thread and the blocking pool
+/// (argon2) are threads of their own either way.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut builder = if cpus == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(cpus);
+        b
+    };
+    builder.enable_all().build()
+}
+
+fn main() -> std::process::ExitCode {
+    match runtime() {
+        Ok(rt) => rt.block_on(run()),
+        Err(e) => {
+            eprintln!("roster: cannot start the async runtime: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG").unwrap_or_else(|_| "roster=info,warn".into());

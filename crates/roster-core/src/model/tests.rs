@@ -86,3 +86,14 @@ fn groups_of_a_user_are_ordered_by_name() {
     let names: Vec<&str> = m.groups_of(u).iter().map(|g| &*g.group.name).collect();
     assert_eq!(names, vec!["confluence-users", "Team A"]);
 }
+
+#[test]
+fn name_order_without_folding_agrees_with_folding() {
+    let names =
+        ["Alpha", "alpha-2", "ALPHA", "beta", "Zeta", "zeta_", "Éclair", "eclair", "ΣΑΣ", "σας", "a", "", "_x", "[y"];
+    for a in names {
+        for b in names {
+            assert_eq!(super::name_order(a, b), fold(a).cmp(&fold(b)), "{a} vs {b}");
+        }
+    }
+}

@@ -26,11 +26,11 @@ fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here
     let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
     let total = g.members.len();
     let expand = Expand::parse(&p.all("expand"));
-    let mut w = PageWriter::new(480 * page.limit.min(total));
-    for id in g.members.iter_from(page.start).take(page.limit) {
-        if let Some(e) = m.member(id) {
-            w.item(|o| render::user_for(o, m, e, &s.cloud_base, actor, expand));
-        }
+    // Resolve the page first: independent lookups overlap their cache misses.
+    let found: Vec<_> = g.members.iter_from(page.start).take(page.limit).filter_map(|id| m.member(id)).collect();
+    let mut w = PageWriter::new(render::users_capacity(&found));
+    for e in found {
+        w.item(|o| render::user_for(o, m, e, &s.cloud_base, actor, expand));
     }
     let more = page.limit > 0 && page.start + w.size() < total;
     let links = Links { base: &s.cloud_base, path: &here.path, params: p };

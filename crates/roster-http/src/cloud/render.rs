@@ -83,6 +83,12 @@ pub fn user(out: &mut Vec<u8>, e: &UserEntry, base: &str, show_email: bool) {
     }
 }
 
+/// Bytes the plain objects of `users` take (an estimate for users not yet
+/// rendered), so that a page is written without growing its buffer.
+pub fn users_capacity(users: &[&UserEntry]) -> usize {
+    users.iter().map(|e| e.rendered[SLOT].get().map_or(640, |f| f.json.len() + 1)).sum()
+}
+
 /// Appends the user object for `viewer`, with the requested expansions.
 pub fn user_for(out: &mut Vec<u8>, m: &Model, e: &UserEntry, base: &str, viewer: &Actor, expand: Expand) {
     let show = m.may_see_email(viewer, e);
@@ -206,13 +212,13 @@ impl PageWriter {
         escape(o, links.base);
         escape(o, links.path);
         o.push(b'?');
-        escape(o, &links.params.with_page(page.start, page.limit));
+        links.params.write_with_page(o, page.start, page.limit);
         o.push(b'"');
         if more {
             o.extend_from_slice(br#","next":""#);
             escape(o, links.path);
             o.push(b'?');
-            escape(o, &links.params.with_page(page.start + self.size, page.limit));
+            links.params.write_with_page(o, page.start + self.size, page.limit);
             o.push(b'"');
         }
         o.extend_from_slice(b"}}");

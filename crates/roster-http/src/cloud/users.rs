@@ -98,11 +98,11 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
         None => MAX_LIMIT,
     };
     let expand = Expand::parse(&p.all("expand"));
-    let mut w = PageWriter::new(480 * ids.len().min(limit));
-    for id in ids.iter().take(limit) {
-        if let Ok(e) = m.user_by_account(id) {
-            w.item(|o| render::user_for(o, &m, e, &s.cloud_base, &actor, expand));
-        }
+    // Resolve every id first: independent lookups overlap their cache misses.
+    let found: Vec<_> = ids.iter().take(limit).filter_map(|id| m.user_by_account(id).ok()).collect();
+    let mut w = PageWriter::new(render::users_capacity(&found));
+    for e in found {
+        w.item(|o| render::user_for(o, &m, e, &s.cloud_base, &actor, expand));
     }
     let links = Links { base: &s.cloud_base, path: &here.path, params: p };
     Ok(json_response(w.finish(&links, Page { start: 0, limit }, None, false, b"")))
