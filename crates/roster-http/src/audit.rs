@@ -81,6 +81,14 @@ pub fn render(r: &AuditRecord) -> Value {
 }
 
 /// `GET /wiki/rest/api/audit`.
+#[utoipa::path(
+    get,
+    path = "/wiki/rest/api/audit",
+    tag = "Cloud",
+    operation_id = "cloudGetAuditRecords",
+    params(("startDate" = Option<i64>, Query, description = "Epoch milliseconds, inclusive"), ("endDate" = Option<i64>, Query, description = "Epoch milliseconds, inclusive"), ("searchString" = Option<String>, Query, description = "Text in actor, target, action, source or detail"), ("start" = Option<u64>, Query), ("limit" = Option<u64>, Query, description = "Default and maximum 1000")),
+    responses((status = 200, description = "Audit records, newest first (site admins)", body = crate::openapi::cloud::AuditPage))
+)]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Result<Response, ApiError> {
     s.dir.read().require_admin(&actor)?;
     let p = &here.params;

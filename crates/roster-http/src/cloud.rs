@@ -10,37 +10,38 @@ mod request;
 mod search;
 mod users;
 
-use axum::routing::{get, post};
-use axum::Router;
 use roster_core::model::{GroupEntry, Model, UserEntry};
 use roster_core::{Error, Result};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::params::Params;
 use crate::state::AppState;
 pub use request::Here;
 
-/// The Cloud v1 routes, relative to `/wiki/rest/api`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/user", get(users::get_user))
-        .route("/user/anonymous", get(users::anonymous))
-        .route("/user/current", get(users::current))
-        .route("/user/memberof", get(users::memberof))
-        .route("/user/bulk", get(users::bulk))
-        .route("/user/email", get(users::email))
-        .route("/user/email/bulk", get(users::email_bulk))
-        .route("/user/bulk/migration", get(users::migration))
-        .route("/group", get(groups::list).post(groups::create).delete(groups::delete_by_name))
-        .route("/group/by-name", get(groups::by_name))
-        .route("/group/by-id", get(groups::by_id).delete(groups::delete_by_id))
-        .route("/group/picker", get(groups::picker))
-        .route("/group/member", get(members::list_by_query))
-        .route("/group/user", post(members::add_by_name).delete(members::remove_by_name))
-        .route("/group/userByGroupId", post(members::add_by_id).delete(members::remove_by_id))
-        .route("/group/{group}", get(groups::by_path))
-        .route("/group/{group}/member", get(members::list_by_path_name))
-        .route("/group/{group}/membersByGroupId", get(members::list_by_path_id))
-        .route("/search/user", get(search::users))
+/// The Cloud v1 routes, relative to `/wiki/rest/api`; each handler's path
+/// and method come from its `#[utoipa::path]` (see crate::openapi).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(users::get_user))
+        .routes(routes!(users::anonymous))
+        .routes(routes!(users::current))
+        .routes(routes!(users::memberof))
+        .routes(routes!(users::bulk))
+        .routes(routes!(users::email))
+        .routes(routes!(users::email_bulk))
+        .routes(routes!(users::migration))
+        .routes(routes!(groups::list, groups::create, groups::delete_by_name))
+        .routes(routes!(groups::by_name))
+        .routes(routes!(groups::by_id, groups::delete_by_id))
+        .routes(routes!(groups::picker))
+        .routes(routes!(members::list_by_query))
+        .routes(routes!(members::add_by_name, members::remove_by_name))
+        .routes(routes!(members::add_by_id, members::remove_by_id))
+        .routes(routes!(groups::by_path))
+        .routes(routes!(members::list_by_path_name))
+        .routes(routes!(members::list_by_path_id))
+        .routes(routes!(search::users))
 }
 
 /// The user a request names: `accountId`, else `username`, else `key`.

@@ -12,10 +12,10 @@ pub mod render;
 mod request;
 mod users;
 
-use axum::routing::{get, post, put};
-use axum::Router;
 use roster_core::model::{Model, UserEntry};
 use roster_core::{Error, Result};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::params::Params;
 use crate::state::AppState;
@@ -24,31 +24,33 @@ pub use request::{Here, Segments};
 /// Default and largest page of every DC collection (DC's own).
 pub const LIMIT: usize = 200;
 
-fn api() -> Router<AppState> {
-    Router::new()
-        .route("/user", get(users::get_user))
-        .route("/user/current", get(users::current))
-        .route("/user/anonymous", get(users::anonymous))
-        .route("/user/memberof", get(users::memberof))
-        .route("/user/list", get(users::list))
-        .route("/user/current/password", post(admin::change_own_password))
-        .route("/user/{username}/group/{group}", put(members::put_membership).delete(members::delete_membership))
-        .route("/group", get(groups::list))
-        .route("/group/{group}", get(groups::one))
-        .route("/group/{group}/member", get(members::list).post(members::post_member))
-        .route("/group/{group}/member/{username}", axum::routing::delete(members::delete_member))
-        .route("/admin/group", post(groups::create))
-        .route("/admin/group/{group}", axum::routing::delete(groups::delete))
-        .route("/admin/user", post(admin::create_user))
-        .route("/admin/user/{username}", axum::routing::delete(admin::delete_user))
-        .route("/admin/user/{username}/disable", put(admin::disable))
-        .route("/admin/user/{username}/enable", put(admin::enable))
-        .route("/admin/user/{username}/password", post(admin::set_password))
+/// Relative to `/rest/api`; each handler's path and method come from its
+/// `#[utoipa::path]` (see crate::openapi).
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(users::get_user))
+        .routes(routes!(users::current))
+        .routes(routes!(users::anonymous))
+        .routes(routes!(users::memberof))
+        .routes(routes!(users::list))
+        .routes(routes!(admin::change_own_password))
+        .routes(routes!(members::put_membership, members::delete_membership))
+        .routes(routes!(groups::list))
+        .routes(routes!(groups::one))
+        .routes(routes!(members::list, members::post_member))
+        .routes(routes!(members::delete_member))
+        .routes(routes!(groups::create))
+        .routes(routes!(groups::delete))
+        .routes(routes!(admin::create_user))
+        .routes(routes!(admin::delete_user))
+        .routes(routes!(admin::disable))
+        .routes(routes!(admin::enable))
+        .routes(routes!(admin::set_password))
 }
 
 /// The DC routes, at the server root and under the `/confluence` context.
-pub fn routes() -> Router<AppState> {
-    Router::new().nest("/rest/api", api()).nest(&format!("{}/rest/api", request::CONTEXT), api())
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().nest("/rest/api", api()).nest(&format!("{}/rest/api", request::CONTEXT), api())
 }
 
 /// The user a request names by `username`, else `key`.

@@ -13,10 +13,10 @@ mod users;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use axum::routing::{get, post};
-use axum::Router;
 use roster_core::{Error, Result};
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::json::json_response;
@@ -27,25 +27,27 @@ pub(crate) use bulk::keeps_an_admin_group;
 /// Largest `maxResults` honoured (larger values are clamped and echoed).
 pub const MAX_RESULTS: usize = 1000;
 
-fn api() -> Router<AppState> {
-    Router::new()
-        .route("/group/getUsers/{*group}", get(groups::get_users))
-        .route("/group/getGroups", get(groups::get_groups))
-        .route("/group/addGroups", post(bulk::add_groups))
-        .route("/group/removeGroups", post(bulk::remove_groups))
-        .route("/group/addUsers/{*group}", post(bulk::add_users))
-        .route("/group/removeUsers/{*group}", post(bulk::remove_users))
-        .route("/user/getUsers", get(users::get_users))
-        .route("/user/getUsersWithConfluenceAccess", get(users::get_users_with_access))
-        .route("/user/getUserDetails/{user}", get(users::get_user_details))
-        .route("/user/add", post(users::add).put(users::add))
-        .route("/user/activate/{user}", post(users::activate))
-        .route("/user/deactivate/{user}", post(users::deactivate))
+/// Relative to `/rest/extender/1.0`; each handler's path and method come
+/// from its `#[utoipa::path]` (see crate::openapi).
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(groups::get_users))
+        .routes(routes!(groups::get_groups))
+        .routes(routes!(bulk::add_groups))
+        .routes(routes!(bulk::remove_groups))
+        .routes(routes!(bulk::add_users))
+        .routes(routes!(bulk::remove_users))
+        .routes(routes!(users::get_users))
+        .routes(routes!(users::get_users_with_access))
+        .routes(routes!(users::get_user_details))
+        .routes(routes!(users::add))
+        .routes(routes!(users::activate))
+        .routes(routes!(users::deactivate))
 }
 
 /// The Extender routes, at the server root and under `/confluence`.
-pub fn routes() -> Router<AppState> {
-    Router::new().nest("/rest/extender/1.0", api()).nest("/confluence/rest/extender/1.0", api())
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().nest("/rest/extender/1.0", api()).nest("/confluence/rest/extender/1.0", api())
 }
 
 /// The one path parameter of a route (group or user name), percent-decoded;

@@ -16,6 +16,7 @@ pub mod error;
 pub mod extender;
 pub mod hygiene;
 pub mod json;
+pub mod openapi;
 pub mod ops;
 pub mod params;
 pub mod ratelimit;
@@ -28,7 +29,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
@@ -36,15 +36,13 @@ pub use error::ApiError;
 pub use state::AppState;
 
 /// Every route roster serves, all dialects, with the JSON 404 fallback.
+/// The API routes come from [`openapi::api`], the same value the OpenAPI
+/// description is generated from; only the console's static files are
+/// left out of the description.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .nest("/wiki/rest/api", cloud::routes())
-        .merge(dc::routes())
-        .merge(extender::routes())
+        .merge(Router::from(openapi::api()))
         .merge(console::routes())
-        .merge(ops::routes())
-        .merge(snapshots::routes())
-        .route("/wiki/rest/api/audit", get(audit::list))
         .fallback(error::unknown_route)
         .method_not_allowed_fallback(error::method_not_allowed)
         // Cross-cutting guards, innermost first: the XSRF rule, input

@@ -6,20 +6,36 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-/// The operational routes.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
+/// The operational routes (paths in each handler's `#[utoipa::path]`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz)).routes(routes!(metrics))
 }
 
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "Operations",
+    operation_id = "healthz",
+    security(()),
+    responses((status = 200, description = "The process answers", body = crate::openapi::common::Health))
+)]
 async fn healthz() -> Response {
     crate::json::json_response(br#"{"status":"ok"}"#.to_vec())
 }
 
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "Operations",
+    operation_id = "readyz",
+    security(()),
+    responses((status = 200, description = "The directory is loaded and served", body = crate::openapi::common::Ready))
+)]
 async fn readyz(State(s): State<AppState>) -> Response {
     let (users, groups) = {
         let m = s.dir.read();
@@ -33,6 +49,19 @@ async fn readyz(State(s): State<AppState>) -> Response {
     crate::json::json_response(body.into_bytes())
 }
 
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "Operations",
+    operation_id = "metrics",
+    security(()),
+    responses((
+        status = 200,
+        description = "Prometheus metrics (OpenMetrics text)",
+        content_type = "application/openmetrics-text",
+        body = String
+    ))
+)]
 async fn metrics(State(s): State<AppState>) -> Response {
     match s.telemetry.encode(&s.dir) {
         Ok(text) => {

@@ -41,6 +41,14 @@ fn page_of<'m>(s: &AppState, here: &Here, groups: impl Iterator<Item = &'m Group
 }
 
 /// `GET /group`: all groups by name.
+#[utoipa::path(
+    get,
+    path = "/group",
+    tag = "Cloud",
+    operation_id = "cloudGetGroups",
+    params(crate::openapi::common::CloudPaging),
+    responses((status = 200, description = "Groups by name", body = crate::openapi::cloud::GroupPage))
+)]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -48,6 +56,14 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
 }
 
 /// `GET /group/picker?query=`: groups whose name contains the text.
+#[utoipa::path(
+    get,
+    path = "/group/picker",
+    tag = "Cloud",
+    operation_id = "cloudPickGroups",
+    params(("query" = String, Query, description = "Text the name contains (case-insensitive)", example = "dev"), crate::openapi::common::CloudPaging),
+    responses((status = 200, description = "Groups whose name contains the text", body = crate::openapi::cloud::GroupPage))
+)]
 pub async fn picker(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -58,6 +74,14 @@ pub async fn picker(State(s): State<AppState>, Caller(actor): Caller, here: Here
 }
 
 /// `GET /group/by-name?name=`.
+#[utoipa::path(
+    get,
+    path = "/group/by-name",
+    tag = "Cloud",
+    operation_id = "cloudGetGroupByName",
+    params(("name" = String, Query, description = "The group's name", example = "developers")),
+    responses((status = 200, description = "The group", body = crate::openapi::cloud::Group))
+)]
 pub async fn by_name(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -65,6 +89,14 @@ pub async fn by_name(State(s): State<AppState>, Caller(actor): Caller, here: Her
 }
 
 /// `GET /group/by-id?id=`.
+#[utoipa::path(
+    get,
+    path = "/group/by-id",
+    tag = "Cloud",
+    operation_id = "cloudGetGroupById",
+    params(("id" = String, Query, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30")),
+    responses((status = 200, description = "The group", body = crate::openapi::cloud::Group))
+)]
 pub async fn by_id(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -72,6 +104,14 @@ pub async fn by_id(State(s): State<AppState>, Caller(actor): Caller, here: Here)
 }
 
 /// `GET /group/{groupName}`.
+#[utoipa::path(
+    get,
+    path = "/group/{group}",
+    tag = "Cloud",
+    operation_id = "cloudGetGroup",
+    params(("group" = String, Path, description = "The group's name", example = "developers")),
+    responses((status = 200, description = "The group", body = crate::openapi::cloud::Group))
+)]
 pub async fn by_path(State(s): State<AppState>, Caller(actor): Caller, Segment(name): Segment) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -84,6 +124,14 @@ struct CreateGroup {
 }
 
 /// `POST /group` `{"name"}`: 201 with the new group (site admins).
+#[utoipa::path(
+    post,
+    path = "/group",
+    tag = "Cloud",
+    operation_id = "cloudCreateGroup",
+    request_body = crate::openapi::cloud::NewGroup,
+    responses((status = 201, description = "The new group (site admins)", body = crate::openapi::cloud::Group))
+)]
 pub async fn create(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
     s.dir.read().require_admin(&actor)?;
     let req: CreateGroup = parse(&body)?;
@@ -99,6 +147,14 @@ fn resolve(m: &Model, by: impl FnOnce(&Model) -> Result<&GroupEntry>) -> Result<
 }
 
 /// `DELETE /group?name=`: 204 (site admins).
+#[utoipa::path(
+    delete,
+    path = "/group",
+    tag = "Cloud",
+    operation_id = "cloudDeleteGroup",
+    params(("name" = String, Query, description = "The group's name", example = "developers")),
+    responses((status = 204, description = "Deleted (site admins)"))
+)]
 pub async fn delete_by_name(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let gid = {
         let m = s.dir.read();
@@ -110,6 +166,14 @@ pub async fn delete_by_name(State(s): State<AppState>, Caller(actor): Caller, he
 }
 
 /// `DELETE /group/by-id?id=`: 204 (site admins).
+#[utoipa::path(
+    delete,
+    path = "/group/by-id",
+    tag = "Cloud",
+    operation_id = "cloudDeleteGroupById",
+    params(("id" = String, Query, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30")),
+    responses((status = 204, description = "Deleted (site admins)"))
+)]
 pub async fn delete_by_id(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let gid = {
         let m = s.dir.read();

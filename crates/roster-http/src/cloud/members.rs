@@ -39,6 +39,14 @@ fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here
 }
 
 /// `GET /group/member?name=`.
+#[utoipa::path(
+    get,
+    path = "/group/member",
+    tag = "Cloud",
+    operation_id = "cloudGetGroupMembers",
+    params(("name" = String, Query, description = "The group's name", example = "developers"), crate::openapi::common::CloudPaging, crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "Members, in account-creation order", body = crate::openapi::cloud::UserPage))
+)]
 pub async fn list_by_query(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -47,6 +55,14 @@ pub async fn list_by_query(State(s): State<AppState>, Caller(actor): Caller, her
 }
 
 /// `GET /group/{groupName}/member`.
+#[utoipa::path(
+    get,
+    path = "/group/{group}/member",
+    tag = "Cloud",
+    operation_id = "cloudGetGroupMembersByPath",
+    params(("group" = String, Path, description = "The group's name", example = "developers"), crate::openapi::common::CloudPaging, crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "Members, in account-creation order", body = crate::openapi::cloud::UserPage))
+)]
 pub async fn list_by_path_name(
     State(s): State<AppState>,
     Caller(actor): Caller,
@@ -60,6 +76,14 @@ pub async fn list_by_path_name(
 }
 
 /// `GET /group/{groupId}/membersByGroupId`.
+#[utoipa::path(
+    get,
+    path = "/group/{group}/membersByGroupId",
+    tag = "Cloud",
+    operation_id = "cloudGetGroupMembersById",
+    params(("group" = String, Path, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30"), crate::openapi::common::CloudPaging, crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "Members, in account-creation order", body = crate::openapi::cloud::UserPage))
+)]
 pub async fn list_by_path_id(
     State(s): State<AppState>,
     Caller(actor): Caller,
@@ -114,21 +138,55 @@ async fn remove(s: AppState, actor: roster_core::Actor, here: Here, by_id: bool)
 }
 
 /// `POST /group/user?name=` `{"accountId"}`: 201.
+#[utoipa::path(
+    post,
+    path = "/group/user",
+    tag = "Cloud",
+    operation_id = "cloudAddMember",
+    params(("name" = String, Query, description = "The group's name", example = "developers")),
+    request_body = crate::openapi::cloud::AccountRef,
+    responses((status = 201, description = "A member (also when already one: nothing changes)"))
+)]
 pub async fn add_by_name(State(s): State<AppState>, Caller(a): Caller, here: Here, RawBody(b): RawBody) -> Reply {
     add(s, a, here, &b, false).await
 }
 
 /// `POST /group/userByGroupId?groupId=` `{"accountId"}`: 201.
+#[utoipa::path(
+    post,
+    path = "/group/userByGroupId",
+    tag = "Cloud",
+    operation_id = "cloudAddMemberById",
+    params(("groupId" = String, Query, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30")),
+    request_body = crate::openapi::cloud::AccountRef,
+    responses((status = 201, description = "A member (also when already one: nothing changes)"))
+)]
 pub async fn add_by_id(State(s): State<AppState>, Caller(a): Caller, here: Here, RawBody(b): RawBody) -> Reply {
     add(s, a, here, &b, true).await
 }
 
 /// `DELETE /group/user?name=&accountId=`: 204.
+#[utoipa::path(
+    delete,
+    path = "/group/user",
+    tag = "Cloud",
+    operation_id = "cloudRemoveMember",
+    params(("name" = String, Query, description = "The group's name", example = "developers"), ("accountId" = String, Query, description = "The member's account id", example = "5b10ac8d82e05b22cc7d4ef5")),
+    responses((status = 204, description = "Removed (404 when not a member)"))
+)]
 pub async fn remove_by_name(State(s): State<AppState>, Caller(a): Caller, here: Here) -> Reply {
     remove(s, a, here, false).await
 }
 
 /// `DELETE /group/userByGroupId?groupId=&accountId=`: 204.
+#[utoipa::path(
+    delete,
+    path = "/group/userByGroupId",
+    tag = "Cloud",
+    operation_id = "cloudRemoveMemberById",
+    params(("groupId" = String, Query, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30"), ("accountId" = String, Query, description = "The member's account id", example = "5b10ac8d82e05b22cc7d4ef5")),
+    responses((status = 204, description = "Removed (404 when not a member)"))
+)]
 pub async fn remove_by_id(State(s): State<AppState>, Caller(a): Caller, here: Here) -> Reply {
     remove(s, a, here, true).await
 }

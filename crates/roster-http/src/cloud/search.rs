@@ -31,6 +31,14 @@ fn matches(q: &cql::UserQuery, e: &UserEntry) -> bool {
 }
 
 /// Runs the search.
+#[utoipa::path(
+    get,
+    path = "/search/user",
+    tag = "Cloud",
+    operation_id = "cloudSearchUsers",
+    params(("cql" = String, Query, description = "`type = user`, `user.fullname ~ \"words\"`, `user.accountid = \"id\"`, joined with AND", example = "type = user and user.fullname ~ \"ada\""), ("start" = Option<u64>, Query), ("limit" = Option<u64>, Query, description = "Default 25, at most 200"), crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "Matching users, in the search envelope", body = crate::openapi::cloud::SearchPage))
+)]
 pub async fn users(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Result<Response, ApiError> {
     let started = Instant::now();
     let m = s.dir.read();

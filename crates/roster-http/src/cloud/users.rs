@@ -18,6 +18,14 @@ use crate::state::AppState;
 type Reply = Result<Response, ApiError>;
 
 /// `GET /user?accountId=` (or `username=`, `key=`).
+#[utoipa::path(
+    get,
+    path = "/user",
+    tag = "Cloud",
+    operation_id = "cloudGetUser",
+    params(("accountId" = Option<String>, Query, description = "The user's account id", example = "5b10ac8d82e05b22cc7d4ef5"), ("username" = Option<String>, Query, description = "Or the username", example = "ada"), ("key" = Option<String>, Query, description = "Or the user key", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "The user", body = crate::openapi::cloud::User))
+)]
 pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -43,6 +51,14 @@ fn anonymous_json(base: &str, operations: bool) -> serde_json::Value {
 }
 
 /// `GET /user/anonymous`.
+#[utoipa::path(
+    get,
+    path = "/user/anonymous",
+    tag = "Cloud",
+    operation_id = "cloudGetAnonymousUser",
+    params(crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "The anonymous user", body = crate::openapi::cloud::AnonymousUser))
+)]
 pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     s.dir.read().require_read(&actor)?;
     let ops = Expand::parse(&here.params.all("expand")).operations;
@@ -50,6 +66,14 @@ pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: H
 }
 
 /// `GET /user/current`.
+#[utoipa::path(
+    get,
+    path = "/user/current",
+    tag = "Cloud",
+    operation_id = "cloudGetCurrentUser",
+    params(crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "The caller (the anonymous user when anonymous)", body = crate::openapi::cloud::CurrentUser))
+)]
 pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -66,6 +90,14 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Her
 }
 
 /// `GET /user/memberof?accountId=`: the user's groups, by name.
+#[utoipa::path(
+    get,
+    path = "/user/memberof",
+    tag = "Cloud",
+    operation_id = "cloudGetUserGroups",
+    params(("accountId" = Option<String>, Query, description = "The user's account id", example = "5b10ac8d82e05b22cc7d4ef5"), ("username" = Option<String>, Query, description = "Or the username", example = "ada"), ("key" = Option<String>, Query, description = "Or the user key", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), crate::openapi::common::CloudPaging),
+    responses((status = 200, description = "The user's groups, by name", body = crate::openapi::cloud::GroupPage))
+)]
 pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -85,6 +117,14 @@ pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: He
 }
 
 /// `GET /user/bulk?accountId=a,b`: at most 200 users, unknown ids skipped.
+#[utoipa::path(
+    get,
+    path = "/user/bulk",
+    tag = "Cloud",
+    operation_id = "cloudGetUsersBulk",
+    params(("accountId" = String, Query, description = "Account ids, comma-joined or repeated; unknown ones are skipped", example = "5b10ac8d82e05b22cc7d4ef5"), ("limit" = Option<u64>, Query, description = "At most this many (1-200)"), crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "The users found", body = crate::openapi::cloud::UserPage))
+)]
 pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -109,6 +149,14 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
 }
 
 /// `GET /user/email?accountId=`: site admins, or the user themself.
+#[utoipa::path(
+    get,
+    path = "/user/email",
+    tag = "Cloud",
+    operation_id = "cloudGetUserEmail",
+    params(("accountId" = String, Query, description = "The account id", example = "5b10ac8d82e05b22cc7d4ef5")),
+    responses((status = 200, description = "The user's address (site admins, or the user themself)", body = crate::openapi::cloud::AccountEmail))
+)]
 pub async fn email(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -122,6 +170,14 @@ pub async fn email(State(s): State<AppState>, Caller(actor): Caller, here: Here)
 
 /// `GET /user/email/bulk?accountId=`: the addresses the caller may see;
 /// unknown or hidden accounts are left out.
+#[utoipa::path(
+    get,
+    path = "/user/email/bulk",
+    tag = "Cloud",
+    operation_id = "cloudGetUserEmailsBulk",
+    params(("accountId" = String, Query, description = "Account ids, comma-joined or repeated", example = "5b10ac8d82e05b22cc7d4ef5")),
+    responses((status = 200, description = "The addresses the caller may see", body = Vec<crate::openapi::cloud::AccountEmail>))
+)]
 pub async fn email_bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -139,6 +195,14 @@ pub async fn email_bulk(State(s): State<AppState>, Caller(actor): Caller, here: 
 }
 
 /// `GET /user/bulk/migration?key=..` or `?username=..` (site admins).
+#[utoipa::path(
+    get,
+    path = "/user/bulk/migration",
+    tag = "Cloud",
+    operation_id = "cloudGetUserMigration",
+    params(("key" = Option<String>, Query, description = "User keys, comma-joined or repeated", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), ("username" = Option<String>, Query, description = "Or usernames (not both)", example = "ada"), ("start" = Option<u64>, Query), ("limit" = Option<u64>, Query)),
+    responses((status = 200, description = "Key, username and account id of each user found (site admins)", body = crate::openapi::cloud::MigrationPage))
+)]
 pub async fn migration(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_admin(&actor)?;

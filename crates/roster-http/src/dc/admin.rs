@@ -56,6 +56,14 @@ fn notify_flag(v: Option<Value>) -> Result<bool> {
 
 /// `POST /admin/user`: 201 `{"userKey"}`. The new user joins the default
 /// access group (`confluence-users`), as users created in DC's admin UI do.
+#[utoipa::path(
+    post,
+    path = "/admin/user",
+    tag = "Data Center",
+    operation_id = "dcCreateUser",
+    request_body = crate::openapi::dc::DcNewUser,
+    responses((status = 201, description = "The new user's key (site admins)", body = crate::openapi::dc::DcUserKey))
+)]
 pub async fn create_user(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
     let default_group = {
         let m = s.dir.read();
@@ -115,16 +123,40 @@ async fn set_active(s: AppState, actor: Actor, username: &str, active: bool) -> 
 }
 
 /// `PUT /admin/user/{username}/disable`: 204.
+#[utoipa::path(
+    put,
+    path = "/admin/user/{username}/disable",
+    tag = "Data Center",
+    operation_id = "dcDisableUser",
+    params(("username" = String, Path, description = "The username", example = "ada")),
+    responses((status = 204, description = "Disabled, or already (site admins)"))
+)]
 pub async fn disable(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
     set_active(s, actor, seg.at(0), false).await
 }
 
 /// `PUT /admin/user/{username}/enable`: 204.
+#[utoipa::path(
+    put,
+    path = "/admin/user/{username}/enable",
+    tag = "Data Center",
+    operation_id = "dcEnableUser",
+    params(("username" = String, Path, description = "The username", example = "ada")),
+    responses((status = 204, description = "Enabled, or already (site admins)"))
+)]
 pub async fn enable(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
     set_active(s, actor, seg.at(0), true).await
 }
 
 /// `DELETE /admin/user/{username}`: 202 with a LongTaskSubmission.
+#[utoipa::path(
+    delete,
+    path = "/admin/user/{username}",
+    tag = "Data Center",
+    operation_id = "dcDeleteUser",
+    params(("username" = String, Path, description = "The username", example = "ada")),
+    responses((status = 202, description = "Deleted (site admins)", body = crate::openapi::dc::LongTaskSubmission))
+)]
 pub async fn delete_user(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: Here) -> Reply {
     let id = target(&s, &actor, seg.at(0))?;
     s.dir.delete_user(&actor, id).await?;
@@ -142,6 +174,15 @@ struct Password {
 }
 
 /// `POST /admin/user/{username}/password` `{"password"}`: 204.
+#[utoipa::path(
+    post,
+    path = "/admin/user/{username}/password",
+    tag = "Data Center",
+    operation_id = "dcSetPassword",
+    params(("username" = String, Path, description = "The username", example = "ada")),
+    request_body = crate::openapi::dc::DcPassword,
+    responses((status = 204, description = "Set (site admins)"))
+)]
 pub async fn set_password(
     State(s): State<AppState>,
     Caller(actor): Caller,
@@ -165,6 +206,14 @@ struct PasswordChange {
 
 /// `POST /user/current/password` `{"oldPassword","newPassword"}`: 204; 403
 /// when the current password is wrong.
+#[utoipa::path(
+    post,
+    path = "/user/current/password",
+    tag = "Data Center",
+    operation_id = "dcChangeOwnPassword",
+    request_body = crate::openapi::dc::DcPasswordChange,
+    responses((status = 204, description = "Changed (403 when the current password is wrong)"))
+)]
 pub async fn change_own_password(State(s): State<AppState>, Caller(actor): Caller, RawBody(b): RawBody) -> Reply {
     if !matches!(actor, Actor::User(_)) {
         return Err(Error::Unauthenticated.into());

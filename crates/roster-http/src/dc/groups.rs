@@ -20,6 +20,14 @@ use crate::state::AppState;
 type Reply = Result<Response, ApiError>;
 
 /// `GET /group`: all groups by name.
+#[utoipa::path(
+    get,
+    path = "/group",
+    tag = "Data Center",
+    operation_id = "dcGetGroups",
+    params(crate::openapi::common::DcPaging),
+    responses((status = 200, description = "Groups by name", body = crate::openapi::dc::DcGroupCollection))
+)]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -33,6 +41,14 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
 }
 
 /// `GET /group/{groupName}`.
+#[utoipa::path(
+    get,
+    path = "/group/{group}",
+    tag = "Data Center",
+    operation_id = "dcGetGroup",
+    params(("group" = String, Path, description = "The group's name", example = "developers")),
+    responses((status = 200, description = "The group", body = crate::openapi::dc::Group))
+)]
 pub async fn one(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -50,6 +66,14 @@ struct NewGroup {
 }
 
 /// `POST /admin/group` `{"name","type":"group"}`: 200 with the group.
+#[utoipa::path(
+    post,
+    path = "/admin/group",
+    tag = "Data Center",
+    operation_id = "dcCreateGroup",
+    request_body = crate::openapi::dc::DcNewGroup,
+    responses((status = 200, description = "The new group (site admins)", body = crate::openapi::dc::Group))
+)]
 pub async fn create(State(s): State<AppState>, Caller(actor): Caller, here: Here, RawBody(body): RawBody) -> Reply {
     s.dir.read().require_admin(&actor)?;
     let req: NewGroup = parse(&body)?;
@@ -66,6 +90,14 @@ pub async fn create(State(s): State<AppState>, Caller(actor): Caller, here: Here
 }
 
 /// `DELETE /admin/group/{groupName}`: 204.
+#[utoipa::path(
+    delete,
+    path = "/admin/group/{group}",
+    tag = "Data Center",
+    operation_id = "dcDeleteGroup",
+    params(("group" = String, Path, description = "The group's name", example = "developers")),
+    responses((status = 204, description = "Deleted (site admins; never the last admin group)"))
+)]
 pub async fn delete(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
     let gid = {
         let m = s.dir.read();

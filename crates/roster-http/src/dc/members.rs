@@ -22,6 +22,14 @@ use crate::state::AppState;
 type Reply = Result<Response, ApiError>;
 
 /// `GET /group/{groupName}/member`.
+#[utoipa::path(
+    get,
+    path = "/group/{group}/member",
+    tag = "Data Center",
+    operation_id = "dcGetGroupMembers",
+    params(("group" = String, Path, description = "The group's name", example = "developers"), crate::openapi::common::DcPaging, crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "Members, in account-creation order", body = crate::openapi::dc::DcPersonCollection))
+)]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -55,11 +63,27 @@ async fn change(s: &AppState, actor: &Actor, group: &str, username: &str, add: b
 }
 
 /// `PUT /user/{username}/group/{groupName}`: 204.
+#[utoipa::path(
+    put,
+    path = "/user/{username}/group/{group}",
+    tag = "Data Center",
+    operation_id = "dcAddMembership",
+    params(("username" = String, Path, description = "The username", example = "ada"), ("group" = String, Path, description = "The group's name", example = "developers")),
+    responses((status = 204, description = "A member (site admins; idempotent)"))
+)]
 pub async fn put_membership(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
     change(&s, &actor, seg.at(1), seg.at(0), true).await
 }
 
 /// `DELETE /user/{username}/group/{groupName}`: 204.
+#[utoipa::path(
+    delete,
+    path = "/user/{username}/group/{group}",
+    tag = "Data Center",
+    operation_id = "dcRemoveMembership",
+    params(("username" = String, Path, description = "The username", example = "ada"), ("group" = String, Path, description = "The group's name", example = "developers")),
+    responses((status = 204, description = "Not a member (site admins; idempotent)"))
+)]
 pub async fn delete_membership(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
     change(&s, &actor, seg.at(1), seg.at(0), false).await
 }
@@ -70,6 +94,15 @@ struct MemberRef {
 }
 
 /// `POST /group/{groupName}/member` `{"name": username}`: 204.
+#[utoipa::path(
+    post,
+    path = "/group/{group}/member",
+    tag = "Data Center",
+    operation_id = "dcAddMember",
+    params(("group" = String, Path, description = "The group's name", example = "developers")),
+    request_body = crate::openapi::dc::DcMemberName,
+    responses((status = 204, description = "A member (site admins; idempotent)"))
+)]
 pub async fn post_member(
     State(s): State<AppState>,
     Caller(actor): Caller,
@@ -83,6 +116,14 @@ pub async fn post_member(
 }
 
 /// `DELETE /group/{groupName}/member/{username}`: 204.
+#[utoipa::path(
+    delete,
+    path = "/group/{group}/member/{username}",
+    tag = "Data Center",
+    operation_id = "dcRemoveMember",
+    params(("group" = String, Path, description = "The group's name", example = "developers"), ("username" = String, Path, description = "The username", example = "ada")),
+    responses((status = 204, description = "Not a member (site admins; idempotent)"))
+)]
 pub async fn delete_member(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
     change(&s, &actor, seg.at(0), seg.at(1), false).await
 }

@@ -16,6 +16,14 @@ use crate::state::AppState;
 type Reply = Result<Response, ApiError>;
 
 /// `GET /user?username=` (or `key=`).
+#[utoipa::path(
+    get,
+    path = "/user",
+    tag = "Data Center",
+    operation_id = "dcGetUser",
+    params(("username" = Option<String>, Query, description = "The username", example = "ada"), ("key" = Option<String>, Query, description = "Or the user key", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "The user", body = crate::openapi::dc::Person))
+)]
 pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -27,6 +35,14 @@ pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: He
 
 /// `GET /user/current`: the caller, or the anonymous user when anonymous
 /// access is allowed.
+#[utoipa::path(
+    get,
+    path = "/user/current",
+    tag = "Data Center",
+    operation_id = "dcGetCurrentUser",
+    params(crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "The caller (the anonymous user when anonymous)", body = crate::openapi::dc::CurrentPerson))
+)]
 pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -42,12 +58,27 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Her
 }
 
 /// `GET /user/anonymous`.
+#[utoipa::path(
+    get,
+    path = "/user/anonymous",
+    tag = "Data Center",
+    operation_id = "dcGetAnonymousUser",
+    responses((status = 200, description = "The anonymous user", body = crate::openapi::dc::AnonymousPerson))
+)]
 pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     s.dir.read().require_read(&actor)?;
     Ok(json_response(render::anonymous(&here)))
 }
 
 /// `GET /user/memberof?username=`: the user's groups, by name.
+#[utoipa::path(
+    get,
+    path = "/user/memberof",
+    tag = "Data Center",
+    operation_id = "dcGetUserGroups",
+    params(("username" = Option<String>, Query, description = "The username", example = "ada"), ("key" = Option<String>, Query, description = "Or the user key", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), crate::openapi::common::DcPaging),
+    responses((status = 200, description = "The user's groups, by name", body = crate::openapi::dc::DcGroupCollection))
+)]
 pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
@@ -62,6 +93,14 @@ pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: He
 }
 
 /// `GET /user/list`: every user, active or not, in creation order.
+#[utoipa::path(
+    get,
+    path = "/user/list",
+    tag = "Data Center",
+    operation_id = "dcGetUsers",
+    params(crate::openapi::common::DcPaging, crate::openapi::common::ExpandParam),
+    responses((status = 200, description = "Every user, active or not, in creation order", body = crate::openapi::dc::DcPersonCollection))
+)]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;

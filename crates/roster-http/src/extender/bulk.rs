@@ -87,6 +87,14 @@ fn require_admin(s: &AppState, actor: &Actor) -> Result<()> {
 }
 
 /// `POST group/addGroups` `{"groups":[...]}`.
+#[utoipa::path(
+    post,
+    path = "/group/addGroups",
+    tag = "Extender",
+    operation_id = "extenderAddGroups",
+    request_body = crate::openapi::extender::ExtenderGroupList,
+    responses((status = 200, description = "Created and skipped (site admins; one transaction)", body = crate::openapi::extender::ExtenderGroupsAdded))
+)]
 pub async fn add_groups(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
     require_admin(&s, &actor)?;
     let list = listed(parse::<GroupsBody>(&body)?.groups, "groups")?;
@@ -123,6 +131,14 @@ pub(crate) fn keeps_an_admin_group(m: &Model, removed: &[roster_core::GroupId], 
 }
 
 /// `POST group/removeGroups` `{"groups":[...]}`.
+#[utoipa::path(
+    post,
+    path = "/group/removeGroups",
+    tag = "Extender",
+    operation_id = "extenderRemoveGroups",
+    request_body = crate::openapi::extender::ExtenderGroupList,
+    responses((status = 200, description = "Deleted and skipped (site admins; one transaction)", body = crate::openapi::extender::ExtenderGroupsRemoved))
+)]
 pub async fn remove_groups(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
     require_admin(&s, &actor)?;
     let list = listed(parse::<GroupsBody>(&body)?.groups, "groups")?;
@@ -183,11 +199,29 @@ async fn members(s: AppState, actor: Actor, group: String, body: &[u8], add: boo
 }
 
 /// `POST group/addUsers/{GROUP}` `{"users":[usernames]}`.
+#[utoipa::path(
+    post,
+    path = "/group/addUsers/{*group}",
+    tag = "Extender",
+    operation_id = "extenderAddUsers",
+    params(("group" = String, Path, description = "The group's name (may contain `/`)", example = "developers")),
+    request_body = crate::openapi::extender::ExtenderUserList,
+    responses((status = 200, description = "Added and skipped (site admins; one transaction)", body = crate::openapi::extender::ExtenderUsersAdded))
+)]
 pub async fn add_users(State(s): State<AppState>, Caller(a): Caller, Name(g): Name, RawBody(b): RawBody) -> Reply {
     members(s, a, g, &b, true).await
 }
 
 /// `POST group/removeUsers/{GROUP}` `{"users":[usernames]}`.
+#[utoipa::path(
+    post,
+    path = "/group/removeUsers/{*group}",
+    tag = "Extender",
+    operation_id = "extenderRemoveUsers",
+    params(("group" = String, Path, description = "The group's name (may contain `/`)", example = "developers")),
+    request_body = crate::openapi::extender::ExtenderUserList,
+    responses((status = 200, description = "Removed and skipped (site admins; one transaction)", body = crate::openapi::extender::ExtenderUsersRemoved))
+)]
 pub async fn remove_users(State(s): State<AppState>, Caller(a): Caller, Name(g): Name, RawBody(b): RawBody) -> Reply {
     members(s, a, g, &b, false).await
 }

@@ -19,6 +19,14 @@ const GROUP_USERS_DEFAULT: usize = 100;
 const GROUPS_DEFAULT: usize = 50;
 
 /// `GET group/getUsers/{GROUP}`.
+#[utoipa::path(
+    get,
+    path = "/group/getUsers/{*group}",
+    tag = "Extender",
+    operation_id = "extenderGetGroupUsers",
+    params(("group" = String, Path, description = "The group's name (may contain `/`)", example = "developers"), crate::openapi::extender::ExtenderPaging, crate::openapi::extender::ExtenderDetail),
+    responses((status = 200, description = "Members (default 100 a page)", body = crate::openapi::extender::ExtenderUserPage))
+)]
 pub async fn get_users(
     State(s): State<AppState>,
     Caller(actor): Caller,
@@ -41,6 +49,14 @@ pub async fn get_users(
 }
 
 /// `GET group/getGroups`: group names, ordered case-insensitively.
+#[utoipa::path(
+    get,
+    path = "/group/getGroups",
+    tag = "Extender",
+    operation_id = "extenderGetGroups",
+    params(crate::openapi::extender::ExtenderPaging),
+    responses((status = 200, description = "Group names (default 50 a page)", body = crate::openapi::extender::ExtenderGroupNames))
+)]
 pub async fn get_groups(State(s): State<AppState>, Caller(actor): Caller, p: Params) -> Result<Response, ApiError> {
     let m = s.dir.read();
     m.require_read(&actor)?;

@@ -41,16 +41,40 @@ fn list(s: &AppState, actor: &Actor, p: &Params, keep: impl Fn(&roster_core::Mod
 }
 
 /// `GET user/getUsers`: every user, active or not, in creation order.
+#[utoipa::path(
+    get,
+    path = "/user/getUsers",
+    tag = "Extender",
+    operation_id = "extenderGetUsers",
+    params(crate::openapi::extender::ExtenderPaging, crate::openapi::extender::ExtenderDetail),
+    responses((status = 200, description = "Every user, active or not (site admins)", body = crate::openapi::extender::ExtenderUserPage))
+)]
 pub async fn get_users(State(s): State<AppState>, Caller(actor): Caller, p: Params) -> Reply {
     list(&s, &actor, &p, |_, _| true)
 }
 
 /// `GET user/getUsersWithConfluenceAccess`: active users with product access.
+#[utoipa::path(
+    get,
+    path = "/user/getUsersWithConfluenceAccess",
+    tag = "Extender",
+    operation_id = "extenderGetUsersWithAccess",
+    params(crate::openapi::extender::ExtenderPaging, crate::openapi::extender::ExtenderDetail),
+    responses((status = 200, description = "Active users with product access (site admins)", body = crate::openapi::extender::ExtenderUserPage))
+)]
 pub async fn get_users_with_access(State(s): State<AppState>, Caller(actor): Caller, p: Params) -> Reply {
     list(&s, &actor, &p, |m, e| m.can_use(e))
 }
 
 /// `GET user/getUserDetails/{userName}`: the extended user object.
+#[utoipa::path(
+    get,
+    path = "/user/getUserDetails/{user}",
+    tag = "Extender",
+    operation_id = "extenderGetUserDetails",
+    params(("user" = String, Path, description = "The username", example = "ada"), ("dateFormat" = Option<String>, Query, description = "A Java SimpleDateFormat pattern", example = "yyyy-MM-dd")),
+    responses((status = 200, description = "The extended user object (site admins)", body = crate::openapi::extender::ExtenderUser))
+)]
 pub async fn get_user_details(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name, p: Params) -> Reply {
     let m = s.dir.read();
     m.require_admin(&actor)?;
@@ -77,6 +101,14 @@ fn required(v: Option<String>, field: &'static str) -> Result<String> {
 /// "sendMail"?,"groups"?}`. Without `groups` the user joins the default
 /// access group (`confluence-users`); with `groups`, exactly those (all must
 /// exist, or nothing is created). `sendMail` is accepted and ignored.
+#[utoipa::path(
+    method(post, put),
+    path = "/user/add",
+    tag = "Extender",
+    operation_id = "extenderAddUser",
+    request_body = crate::openapi::extender::ExtenderNewUser,
+    responses((status = 200, description = "The new user (site admins)", body = crate::openapi::extender::ExtenderUserAdded))
+)]
 pub async fn add(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
     let default_group = {
         let m = s.dir.read();
@@ -134,11 +166,27 @@ async fn set_active(s: AppState, actor: Actor, name: String, active: bool) -> Re
 }
 
 /// `POST user/activate/{userName}`.
+#[utoipa::path(
+    post,
+    path = "/user/activate/{user}",
+    tag = "Extender",
+    operation_id = "extenderActivateUser",
+    params(("user" = String, Path, description = "The username", example = "ada")),
+    responses((status = 200, description = "Activated, or already (site admins)", body = crate::openapi::extender::ExtenderMessage))
+)]
 pub async fn activate(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name) -> Reply {
     set_active(s, actor, name, true).await
 }
 
 /// `POST user/deactivate/{userName}`.
+#[utoipa::path(
+    post,
+    path = "/user/deactivate/{user}",
+    tag = "Extender",
+    operation_id = "extenderDeactivateUser",
+    params(("user" = String, Path, description = "The username", example = "ada")),
+    responses((status = 200, description = "Deactivated, or already (site admins; never oneself)", body = crate::openapi::extender::ExtenderMessage))
+)]
 pub async fn deactivate(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name) -> Reply {
     set_active(s, actor, name, false).await
 }

@@ -36,3 +36,4 @@ mod hardening_xsrf;
 mod export;
 mod hardening_secrets;
 mod shutdown;
+mod openapi;

@@ -1,0 +1,292 @@
+//! Documentation types of the Cloud v1 dialect (`/wiki/rest/api`): the
+//! objects `cloud/render.rs`, `cloud/search.rs`, `cloud/users.rs` and
+//! `audit.rs` write as bytes, and the request bodies the handlers parse.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::common::{ProfilePicture, SelfLink, UserDetails};
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Known {
+    Known,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Anonymous {
+    Anonymous,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupType {
+    Group,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountStatus {
+    Active,
+    Inactive,
+}
+
+/// What may still be expanded (each key present until expanded).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserExpandable {
+    #[schema(nullable = false)]
+    operations: Option<String>,
+    #[schema(nullable = false)]
+    details: Option<String>,
+    #[schema(nullable = false)]
+    personal_space: Option<String>,
+}
+
+/// `expand=operations`: what the user may do.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationCheck {
+    /// `use` or `administer`.
+    operation: String,
+    target_type: String,
+}
+
+/// A known user.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = CloudUser)]
+pub struct User {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: Known,
+    account_id: String,
+    account_type: String,
+    /// `""` unless the caller is a site admin or the user themself.
+    email: String,
+    public_name: String,
+    profile_picture: ProfilePicture,
+    display_name: String,
+    #[schema(inline)]
+    account_status: AccountStatus,
+    is_external_collaborator: bool,
+    is_guest: bool,
+    #[schema(nullable = false)]
+    operations: Option<Vec<OperationCheck>>,
+    #[schema(nullable = false)]
+    details: Option<UserDetails>,
+    #[serde(rename = "_expandable")]
+    expandable: UserExpandable,
+    #[serde(rename = "_links")]
+    links: SelfLink,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AnonymousLinks {
+    #[serde(rename = "self")]
+    self_: String,
+    base: String,
+    context: String,
+}
+
+/// The anonymous user.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = CloudAnonymousUser)]
+pub struct AnonymousUser {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: Anonymous,
+    profile_picture: ProfilePicture,
+    display_name: String,
+    #[schema(nullable = false)]
+    operations: Option<Vec<OperationCheck>>,
+    #[serde(rename = "_expandable")]
+    expandable: UserExpandable,
+    #[serde(rename = "_links")]
+    links: AnonymousLinks,
+}
+
+/// The caller: a known user, or the anonymous user.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(as = CloudCurrentUser)]
+#[allow(clippy::large_enum_variant)] // never built: it only describes JSON
+pub enum CurrentUser {
+    Known(User),
+    Anonymous(AnonymousUser),
+}
+
+/// A group.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CloudGroup)]
+pub struct Group {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: GroupType,
+    name: String,
+    /// The group's public id (a UUID).
+    id: String,
+    #[serde(rename = "_links")]
+    links: SelfLink,
+}
+
+/// `_links` of a page; `next` only when another item exists.
+#[derive(Serialize, ToSchema)]
+pub struct PageLinks {
+    base: String,
+    context: String,
+    #[serde(rename = "self")]
+    self_: String,
+    #[schema(nullable = false)]
+    next: Option<String>,
+}
+
+macro_rules! page {
+    ($(#[$doc:meta])* $name:ident, $as:ident, $item:ty) => {
+        $(#[$doc])*
+        #[derive(Serialize, ToSchema)]
+        #[serde(rename_all = "camelCase")]
+        #[schema(as = $as)]
+        pub struct $name {
+            results: Vec<$item>,
+            start: u64,
+            /// The effective limit.
+            limit: u64,
+            size: u64,
+            /// With `shouldReturnTotalSize=true`.
+            #[schema(nullable = false)]
+            total_size: Option<u64>,
+            #[serde(rename = "_links")]
+            links: PageLinks,
+        }
+    };
+}
+
+page!(
+    /// A page of users.
+    UserPage, CloudUserPage, User
+);
+page!(
+    /// A page of groups.
+    GroupPage, CloudGroupPage, Group
+);
+page!(
+    /// A page of key/username/account id triples.
+    MigrationPage, CloudMigrationPage, Migration
+);
+page!(
+    /// A page of audit records, newest first.
+    AuditPage, CloudAuditPage, AuditRecord
+);
+
+/// `GET /user/email`, and each entry of `/user/email/bulk`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountEmail {
+    account_id: String,
+    email: String,
+}
+
+/// One user of `/user/bulk/migration`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Migration {
+    username: Option<String>,
+    key: String,
+    account_id: String,
+}
+
+/// One hit of `/search/user`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResult {
+    user: User,
+    title: String,
+    excerpt: String,
+    url: String,
+    breadcrumbs: Vec<String>,
+    entity_type: String,
+    icon_css_class: String,
+    /// ISO-8601, UTC.
+    last_modified: String,
+    score: f64,
+}
+
+/// `/search/user`: a page of hits with the query and its duration.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPage {
+    results: Vec<SearchResult>,
+    start: u64,
+    limit: u64,
+    size: u64,
+    total_size: u64,
+    cql_query: String,
+    /// Milliseconds.
+    search_duration: u64,
+    #[serde(rename = "_links")]
+    links: PageLinks,
+}
+
+/// Who did it: a known user, `system` or `anonymous`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditAuthor {
+    /// `known`, `system` or `anonymous`.
+    #[serde(rename = "type")]
+    kind: String,
+    display_name: String,
+    #[schema(nullable = false)]
+    account_id: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditObject {
+    name: String,
+    /// `Group`, `User` or `Login`.
+    object_type: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangedValue {
+    name: String,
+    old_value: String,
+    new_value: String,
+}
+
+/// One audit record.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    author: AuditAuthor,
+    remote_address: String,
+    /// Epoch milliseconds.
+    creation_date: i64,
+    summary: String,
+    description: String,
+    category: String,
+    sys_admin: bool,
+    affected_object: AuditObject,
+    changed_values: Vec<ChangedValue>,
+    associated_objects: Vec<AuditObject>,
+}
+
+/// `POST /group`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = CloudNewGroup, example = json!({"name": "qa-team"}))]
+pub struct NewGroup {
+    /// 1–255 characters, no control characters, not only spaces.
+    name: String,
+}
+
+/// `POST /group/user`, `POST /group/userByGroupId`.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"accountId": "5b10ac8d82e05b22cc7d4ef5"}))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRef {
+    account_id: String,
+}

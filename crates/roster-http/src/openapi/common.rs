@@ -1,0 +1,160 @@
+//! Documentation types shared by every dialect: the one error shape, the
+//! profile pieces Cloud and DC both show, roster's own operational and
+//! snapshot bodies, and the query parameters of Cloud-style paging.
+
+use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+
+/// Every non-2xx answer, from any route: Confluence's RestError (built in
+/// `error.rs`).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    /// The HTTP status again.
+    #[schema(minimum = 400, maximum = 599)]
+    status_code: u16,
+    data: ErrorData,
+    /// What went wrong, naming the offending field for a 400.
+    message: String,
+    /// The status's reason phrase.
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorData {
+    /// False for 401 and 403.
+    authorized: bool,
+    /// False for 400.
+    valid: bool,
+    allowed_in_read_only_mode: bool,
+    /// One entry for a 400, none otherwise.
+    errors: Vec<ErrorEntry>,
+    successful: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorEntry {
+    message: ErrorMessage,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorMessage {
+    translation: String,
+    args: Vec<String>,
+}
+
+/// The default avatar every user object carries.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfilePicture {
+    path: String,
+    width: u32,
+    height: u32,
+    is_default: bool,
+}
+
+/// `expand=details.personal`.
+#[derive(Serialize, ToSchema)]
+pub struct PersonalDetails {
+    phone: String,
+    im: String,
+    website: String,
+    /// `""` unless the viewer may see the address.
+    email: String,
+}
+
+/// `expand=details.business`.
+#[derive(Serialize, ToSchema)]
+pub struct BusinessDetails {
+    position: String,
+    department: String,
+    location: String,
+}
+
+/// The profile, as far as `expand` asked for it.
+#[derive(Serialize, ToSchema)]
+pub struct UserDetails {
+    #[schema(nullable = false)]
+    personal: Option<PersonalDetails>,
+    #[schema(nullable = false)]
+    business: Option<BusinessDetails>,
+}
+
+/// `_links` holding only `self`.
+#[derive(Serialize, ToSchema)]
+pub struct SelfLink {
+    #[serde(rename = "self")]
+    self_: String,
+}
+
+/// `GET /healthz`.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    status: String,
+}
+
+/// `GET /readyz`.
+#[derive(Serialize, ToSchema)]
+pub struct Ready {
+    #[schema(example = "ready")]
+    status: String,
+    /// Which store serves the directory (kind and location).
+    store: String,
+    users: u64,
+    groups: u64,
+}
+
+/// One snapshot of the whole directory.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotInfo {
+    id: u64,
+    users: u64,
+    groups: u64,
+    memberships: u64,
+    /// Epoch milliseconds.
+    created_date: i64,
+}
+
+/// `GET /rest/roster/1.0/snapshots`.
+#[derive(Serialize, ToSchema)]
+pub struct SnapshotList {
+    results: Vec<SnapshotInfo>,
+    size: u64,
+}
+
+/// `start`/`limit` of a Cloud page (default and maximum 200).
+#[derive(Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudPaging {
+    /// Index of the first result (default 0).
+    start: Option<u64>,
+    /// Results per page (default and maximum 200; larger values are clamped).
+    limit: Option<u64>,
+    /// Adds `totalSize` to the page.
+    should_return_total_size: Option<bool>,
+}
+
+/// `start`/`limit` of a DC collection (default and maximum 200).
+#[derive(Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DcPaging {
+    /// Index of the first result (default 0).
+    start: Option<u64>,
+    /// Results per page (default and maximum 200; larger values are clamped).
+    limit: Option<u64>,
+}
+
+/// `expand`: comma-joined or repeated; unknown values are ignored.
+#[derive(Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExpandParam {
+    /// `operations`, `details`, `details.personal`, `details.business`,
+    /// `personalSpace` (Cloud) or `status` (DC).
+    #[param(example = "details")]
+    expand: Option<String>,
+}

@@ -1,0 +1,204 @@
+//! Documentation types of the Data Center core REST dialect (`/rest/api`,
+//! also under `/confluence`): what `dc/render.rs` and `dc/admin.rs` write,
+//! and the request bodies the DC handlers parse.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::cloud::{Anonymous, GroupType, Known};
+use super::common::{ProfilePicture, SelfLink, UserDetails};
+
+#[derive(Serialize, ToSchema)]
+pub enum PersonStatus {
+    Active,
+    Deactivated,
+}
+
+/// What may still be expanded.
+#[derive(Serialize, ToSchema)]
+pub struct PersonExpandable {
+    #[schema(nullable = false)]
+    status: Option<String>,
+    #[schema(nullable = false)]
+    details: Option<String>,
+}
+
+/// A known user (DC's Person).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = DcPerson)]
+pub struct Person {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: Known,
+    username: String,
+    user_key: String,
+    profile_picture: ProfilePicture,
+    display_name: String,
+    /// With `expand=status`.
+    #[schema(nullable = false, inline)]
+    status: Option<PersonStatus>,
+    #[schema(nullable = false)]
+    details: Option<UserDetails>,
+    #[serde(rename = "_links")]
+    links: SelfLink,
+    #[serde(rename = "_expandable")]
+    expandable: PersonExpandable,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Empty {}
+
+/// The anonymous user.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = DcAnonymousPerson)]
+pub struct AnonymousPerson {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: Anonymous,
+    profile_picture: ProfilePicture,
+    display_name: String,
+    #[serde(rename = "_links")]
+    links: SelfLink,
+    #[serde(rename = "_expandable")]
+    expandable: Empty,
+}
+
+/// The caller: a known user, or the anonymous user.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(as = DcCurrentUser)]
+#[allow(clippy::large_enum_variant)] // never built: it only describes JSON
+pub enum CurrentPerson {
+    Known(Person),
+    Anonymous(AnonymousPerson),
+}
+
+/// A group.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DcGroup)]
+pub struct Group {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: GroupType,
+    name: String,
+    #[serde(rename = "_links")]
+    links: SelfLink,
+    #[serde(rename = "_expandable")]
+    expandable: Empty,
+}
+
+/// `_links` of a collection; `next` and `prev` are relative to `base`.
+#[derive(Serialize, ToSchema)]
+pub struct CollectionLinks {
+    base: String,
+    /// `""` or `/confluence`.
+    context: String,
+    #[serde(rename = "self")]
+    self_: String,
+    #[schema(nullable = false)]
+    next: Option<String>,
+    #[schema(nullable = false)]
+    prev: Option<String>,
+}
+
+macro_rules! collection {
+    ($(#[$doc:meta])* $name:ident, $item:ty) => {
+        $(#[$doc])*
+        #[derive(Serialize, ToSchema)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            results: Vec<$item>,
+            start: u64,
+            /// The effective limit.
+            limit: u64,
+            size: u64,
+            total_count: u64,
+            #[serde(rename = "_links")]
+            links: CollectionLinks,
+        }
+    };
+}
+
+collection!(
+    /// A page of users.
+    DcPersonCollection, Person
+);
+collection!(
+    /// A page of groups.
+    DcGroupCollection, Group
+);
+
+/// `POST /admin/user`.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"userName": "lin", "fullName": "Lin Wei", "email": "lin@example.com",
+                          "password": "correct horse battery staple", "notifyViaEmail": false}))]
+#[serde(rename_all = "camelCase")]
+pub struct DcNewUser {
+    user_name: String,
+    full_name: String,
+    email: String,
+    /// Required unless `notifyViaEmail` is true (then it must be absent).
+    #[schema(nullable = false)]
+    password: Option<String>,
+    /// Whether DC would e-mail the user a sign-up link (then without
+    /// `password`); `"true"`/`"false"` as strings are accepted too.
+    #[schema(nullable = false)]
+    notify_via_email: Option<bool>,
+}
+
+/// `POST /admin/user`: the new user's key.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DcUserKey {
+    user_key: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskLinks {
+    status: String,
+}
+
+/// `DELETE /admin/user/{username}`: DC's LongTaskSubmission (the deletion
+/// is already complete).
+#[derive(Serialize, ToSchema)]
+pub struct LongTaskSubmission {
+    id: String,
+    links: TaskLinks,
+}
+
+/// `POST /admin/user/{username}/password`.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"password": "correct horse battery staple"}))]
+pub struct DcPassword {
+    password: String,
+}
+
+/// `POST /user/current/password`.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"oldPassword": "correct horse battery staple", "newPassword": "tr0ub4dor&3"}))]
+#[serde(rename_all = "camelCase")]
+pub struct DcPasswordChange {
+    old_password: String,
+    new_password: String,
+}
+
+/// `POST /admin/group`.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"name": "qa-team", "type": "group"}))]
+pub struct DcNewGroup {
+    name: String,
+    /// `group` when given.
+    #[serde(rename = "type")]
+    #[schema(nullable = false)]
+    kind: Option<String>,
+}
+
+/// `POST /group/{groupName}/member`.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"name": "grace"}))]
+pub struct DcMemberName {
+    /// The username to add.
+    name: String,
+}
