@@ -12,5 +12,8 @@ echo "== compatibility: atlassian-python-api against a running roster"
 cargo build -q -p roster
 tests/compat/run.sh target/debug/roster
 
+echo "== OpenAPI: schemathesis against a running roster, with the description it serves"
+tests/schemathesis/run.sh target/debug/roster
+
 echo "== web console in a real browser (Debian chromium driven by playwright-core)"
 tests/browser/run.sh target/debug/roster
