@@ -70,6 +70,7 @@ conformance!(
     updating_a_user_keeps_its_id_and_checks_uniqueness,
     replacing_everything_with_a_snapshot_restores_exactly_its_rows,
     an_audit_record_alone_is_committed_and_found_by_search,
+    a_large_import_keeps_every_constraint,
 );
 
 pub fn new_user(name: &str) -> NewUser {
@@ -425,4 +426,33 @@ async fn an_audit_record_alone_is_committed_and_found_by_search(o: Opened) {
     assert_eq!(page.records[0].target, "Victim@Example.com");
     let page = s.audit(AuditQuery { limit: 1, ..AuditQuery::default() }).await.unwrap();
     assert_eq!((page.records[0].target.as_str(), page.has_more), ("other", true), "newest first");
+}
+
+async fn a_large_import_keeps_every_constraint(o: Opened) {
+    let s = &*o.store;
+    // Large enough for the PostgreSQL store's bulk path (indexes and
+    // foreign keys rebuilt after the insert).
+    let (n_users, n_groups) = (300, 170);
+    let mut set = import_set(n_users, n_groups);
+    set.memberships.clear();
+    for i in 0..n_users {
+        for j in 0..n_groups {
+            set.memberships.push(ImportMembership {
+                group_uuid: format!("uuid-grp{j}"),
+                account_id: format!("acc-imp{i}"),
+                origin: format!("m:{i}.{j}"),
+            });
+        }
+    }
+    set.memberships.push(set.memberships[7].clone());
+    let r = s.import(set).await.unwrap();
+    assert_eq!((r.memberships_added, r.unchanged), (n_users * n_groups, 1));
+    let snap = s.snapshot().await.unwrap();
+    assert_eq!(snap.memberships.len(), n_users * n_groups);
+    let (g, u) = snap.memberships[0];
+    assert!(matches!(s.apply(vec![Command::AddMember { group: g, user: u }]).await.unwrap()[..], [Change::Unchanged]));
+    let e = s.apply(vec![Command::AddMember { group: g, user: UserId(999_999) }]).await.unwrap_err();
+    assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
+    s.apply(vec![Command::DeleteUser(u)]).await.unwrap();
+    assert_eq!(s.snapshot().await.unwrap().memberships.len(), (n_users - 1) * n_groups);
 }

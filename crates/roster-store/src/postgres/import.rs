@@ -18,11 +18,15 @@ use tokio_postgres::types::Type;
 use tokio_postgres::Client;
 
 use super::errors::{internal, map};
-use super::log::Entry;
+use super::log::{self, Entry};
 use super::writer::{begin, finish};
 
 /// Statements in flight at once while inserting users and groups.
 const PIPELINE: usize = 512;
+
+/// From this many memberships on, an import rebuilds the table's indexes
+/// and checks its foreign keys in bulk.
+const BULK_MEMBERSHIPS: usize = 50_000;
 
 fn at(origin: &str, e: Error) -> Error {
     match e {
@@ -37,7 +41,7 @@ pub async fn run(client: &Client, set: ImportSet) -> Result<(ImportReport, i64)>
     let seq = begin(client, &statements).await?;
     match load(client, &set).await {
         Ok(report) => {
-            finish(client, &statements, seq, &Entry::Reload).await?;
+            finish(client, &statements, seq, &log::encode(&Entry::Reload)).await?;
             Ok((report, seq))
         }
         Err(e) => {
@@ -264,11 +268,48 @@ async fn copy_memberships(client: &Client, pairs: &[(i64, i64)]) -> Result<usize
         writer.as_mut().write(&[g, u]).await.map_err(internal)?;
     }
     writer.finish().await.map_err(internal)?;
+    if pairs.len() < BULK_MEMBERSHIPS {
+        let n = client
+            .execute(
+                "insert into memberships (group_id, user_id) select distinct group_id, user_id from import_members \
+                 order by group_id, user_id on conflict do nothing",
+                &[],
+            )
+            .await
+            .map_err(internal)?;
+        return Ok(usize::try_from(n).unwrap_or(0));
+    }
+    // A large import: maintaining two indexes and checking two foreign
+    // keys row by row is most of the time of a million-row insert, so the
+    // constraints and indexes are dropped, the rows inserted, and all of
+    // them rebuilt and validated in bulk before commit (any violation
+    // rolls the import back). Every pair was resolved against rows of this
+    // transaction above. The table lock this takes only holds off other
+    // writers, which wait for the log head anyway.
+    client
+        .batch_execute(
+            "alter table memberships drop constraint memberships_group_id_fkey, \
+               drop constraint memberships_user_id_fkey, drop constraint memberships_pkey; \
+             drop index memberships_by_user;",
+        )
+        .await
+        .map_err(internal)?;
     let n = client
         .execute(
-            "insert into memberships (group_id, user_id) select distinct group_id, user_id from import_members \
-             order by group_id, user_id on conflict do nothing",
+            "insert into memberships (group_id, user_id) select distinct i.group_id, i.user_id \
+             from import_members i where not exists \
+               (select 1 from memberships m where m.group_id = i.group_id and m.user_id = i.user_id) \
+             order by 1, 2",
             &[],
+        )
+        .await
+        .map_err(internal)?;
+    client
+        .batch_execute(
+            "alter table memberships add constraint memberships_pkey primary key (group_id, user_id), \
+               add constraint memberships_group_id_fkey foreign key (group_id) references groups(id) on delete cascade, \
+               add constraint memberships_user_id_fkey foreign key (user_id) references users(id) on delete cascade; \
+             create index memberships_by_user on memberships(user_id, group_id);",
         )
         .await
         .map_err(internal)?;

@@ -29,12 +29,16 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Encodes the changes of one commit (`Unchanged` entries are left out).
+/// Encodes one log entry.
 pub fn encode(entry: &Entry) -> String {
-    let changes = match entry {
-        Entry::Reload => return json!([{ "reload": true }]).to_string(),
-        Entry::Changes(c) => c,
-    };
+    match entry {
+        Entry::Reload => json!([{ "reload": true }]).to_string(),
+        Entry::Changes(c) => encode_changes(c),
+    }
+}
+
+/// Encodes the changes of one commit (`Unchanged` entries are left out).
+pub fn encode_changes(changes: &[Change]) -> String {
     let items: Vec<Value> = changes
         .iter()
         .filter_map(|c| {

@@ -14,7 +14,7 @@ use tokio_postgres::Client;
 
 use super::commands::Statements;
 use super::errors::internal;
-use super::log::Entry;
+use super::log::{self, Entry};
 use super::writer::{begin, finish};
 
 /// Makes the stored directory equal to `s`; returns the log number committed.
@@ -22,7 +22,7 @@ pub async fn run(client: &Client, st: &Statements, s: &Snapshot) -> Result<i64> 
     let seq = begin(client, st).await?;
     match load(client, s).await {
         Ok(()) => {
-            finish(client, st, seq, &Entry::Reload).await?;
+            finish(client, st, seq, &log::encode(&Entry::Reload)).await?;
             Ok(seq)
         }
         Err(e) => {

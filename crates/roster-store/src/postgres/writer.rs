@@ -130,10 +130,10 @@ pub async fn begin(client: &Client, st: &Statements) -> Result<i64> {
     }
 }
 
-/// Appends the log entry `seq` and commits.
-pub async fn finish(client: &Client, st: &Statements, seq: i64, entry: &Entry) -> Result<()> {
+/// Appends the log entry `seq` (encoded `payload`) and commits.
+pub async fn finish(client: &Client, st: &Statements, seq: i64, payload: &str) -> Result<()> {
     let appended = async {
-        client.execute(&st.append_log, &[&seq, &now_ms(), &log::encode(entry)]).await?;
+        client.execute(&st.append_log, &[&seq, &now_ms(), &payload]).await?;
         if seq % 1000 == 0 {
             client.execute(&st.prune_log, &[&(seq - LOG_RETAIN)]).await?;
         }
@@ -153,7 +153,14 @@ async fn commit_batch(conn: &mut Conn, pending: &mut Pending, follow: &Follow, s
     let started = std::time::Instant::now();
     let jobs = std::mem::take(pending);
     let outcome = match conn.get().await {
-        Ok((client, st)) => commit_jobs(client, st, &jobs).await,
+        Ok((client, st)) => {
+            let outcome = commit_jobs(client, st, &jobs).await;
+            if outcome.is_err() {
+                // Never leave a transaction open for the next batch.
+                let _ = client.batch_execute("rollback").await;
+            }
+            outcome
+        }
         Err(e) => Err(e),
     };
     let results = match outcome {
@@ -215,9 +222,7 @@ async fn commit_jobs(
         client.batch_execute("rollback").await.map_err(internal)?;
         return Ok((results, None));
     }
-    let entry = Entry::Changes(changes);
-    finish(client, st, seq, &entry).await?;
-    let Entry::Changes(changes) = entry else { unreachable!() };
+    finish(client, st, seq, &log::encode_changes(&changes)).await?;
     Ok((results, Some((seq, changes))))
 }
 
