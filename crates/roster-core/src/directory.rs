@@ -91,8 +91,14 @@ impl Directory {
     }
 
     /// Deletes a group and all its memberships (site admins only).
+    /// Refuses to delete the last site-admin group: that would lock every
+    /// admin out.
     pub async fn delete_group(&self, actor: &Actor, group: GroupId) -> Result<()> {
-        self.read().require_admin(actor)?;
+        {
+            let m = self.read();
+            m.require_admin(actor)?;
+            m.keeps_an_admin_group(&[group], "name")?;
+        }
         self.store.apply(vec![Command::DeleteGroup(group)]).await?;
         Ok(())
     }

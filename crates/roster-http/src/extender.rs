@@ -22,7 +22,6 @@ use crate::error::ApiError;
 use crate::json::json_response;
 use crate::params::Params;
 use crate::state::AppState;
-pub(crate) use bulk::keeps_an_admin_group;
 
 /// Largest `maxResults` honoured (larger values are clamped and echoed).
 pub const MAX_RESULTS: usize = 1000;

@@ -4,7 +4,7 @@
 use super::{Model, UserEntry};
 use crate::actor::{Actor, Policy};
 use crate::error::{Error, Result};
-use crate::types::UserId;
+use crate::types::{GroupId, UserId};
 
 impl Model {
     /// The policy the model was built with.
@@ -71,5 +71,16 @@ impl Model {
             Actor::Anonymous => false,
             Actor::User(id) => *id == target.user.id || self.user(*id).is_some_and(|u| self.is_admin(u)),
         }
+    }
+
+    /// Refuses a change that would remove every site-admin group (and so
+    /// lock every admin out); `field` names the request field in the 400.
+    pub fn keeps_an_admin_group(&self, removed: &[GroupId], field: &'static str) -> Result<()> {
+        let admin: Vec<GroupId> =
+            self.policy.admin_groups.iter().filter_map(|n| self.group_by_name(n).ok()).map(|g| g.group.id).collect();
+        if !admin.is_empty() && admin.iter().all(|g| removed.contains(g)) {
+            return Err(Error::invalid(field, "cannot remove the last site-admin group"));
+        }
+        Ok(())
     }
 }

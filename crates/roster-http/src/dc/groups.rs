@@ -13,7 +13,6 @@ use super::{Here, Segments, LIMIT};
 use crate::auth::Caller;
 use crate::body::{parse, RawBody};
 use crate::error::ApiError;
-use crate::extender::keeps_an_admin_group;
 use crate::json::json_response;
 use crate::state::AppState;
 
@@ -103,7 +102,7 @@ pub async fn delete(State(s): State<AppState>, Caller(actor): Caller, seg: Segme
         let m = s.dir.read();
         m.require_admin(&actor)?;
         let gid = m.group_by_name(seg.at(0))?.group.id;
-        keeps_an_admin_group(&m, &[gid], "groupName")?;
+        m.keeps_an_admin_group(&[gid], "groupName")?;
         gid
     };
     s.dir.delete_group(&actor, gid).await?;

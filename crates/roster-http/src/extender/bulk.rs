@@ -17,7 +17,6 @@ use std::collections::HashSet;
 
 use axum::extract::State;
 use axum::response::Response;
-use roster_core::model::Model;
 use roster_core::types::{fold, now_ms, NewGroup};
 use roster_core::{names, Actor, Command, Error, Result};
 use serde::Deserialize;
@@ -121,15 +120,6 @@ pub async fn add_groups(State(s): State<AppState>, Caller(actor): Caller, RawBod
     Ok(reply(outcome("groupsAdded", added, skipped, &msg)))
 }
 
-/// Refuses a change that would leave no admin group at all.
-pub(crate) fn keeps_an_admin_group(m: &Model, removed: &[roster_core::GroupId], field: &'static str) -> Result<()> {
-    let admin: Vec<_> = m.policy().admin_groups.iter().filter_map(|n| m.group_by_name(n).ok()).collect();
-    if !admin.is_empty() && admin.iter().all(|g| removed.contains(&g.group.id)) {
-        return Err(Error::invalid(field, "cannot remove the last site-admin group"));
-    }
-    Ok(())
-}
-
 /// `POST group/removeGroups` `{"groups":[...]}`.
 #[utoipa::path(
     post,
@@ -146,7 +136,7 @@ pub async fn remove_groups(State(s): State<AppState>, Caller(actor): Caller, Raw
         let m = s.dir.read();
         let (removed, skipped) = split(list, |n| m.group_name_taken(n));
         let ids: Vec<_> = removed.iter().filter_map(|n| m.group_by_name(n).ok()).map(|g| g.group.id).collect();
-        keeps_an_admin_group(&m, &ids, "groups")?;
+        m.keeps_an_admin_group(&ids, "groups")?;
         (removed, skipped, ids.into_iter().map(Command::DeleteGroup).collect())
     };
     s.dir.apply_as(&actor, cmds).await?;

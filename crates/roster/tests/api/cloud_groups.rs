@@ -111,3 +111,16 @@ async fn groups_survive_a_restart() {
     let r = app.admin().get(&format!("{API}/group/by-id?id={id}")).await;
     assert_eq!(r.body["name"], "durable");
 }
+
+#[tokio::test]
+async fn the_last_site_admin_group_cannot_be_deleted() {
+    let app = TestApp::spawn().await;
+    let r = app.admin().delete(&format!("{API}/group?name=site-admins")).await;
+    assert_error(&r, 400);
+    let id = app.dir.read().group_by_name("site-admins").unwrap().group.uuid.to_string();
+    assert_error(&app.admin().delete(&format!("{API}/group/by-id?id={id}")).await, 400);
+    assert_eq!(app.admin().get(&format!("{API}/group")).await.status, 200, "the admin still administers");
+    // With a second admin group, the first one may go.
+    app.group("confluence-administrators").await;
+    assert_eq!(app.admin().delete(&format!("{API}/group?name=site-admins")).await.status, 204);
+}
