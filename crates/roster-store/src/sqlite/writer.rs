@@ -48,6 +48,9 @@ pub struct Writer {
 impl Writer {
     /// Starts the thread that owns `conn`.
     pub fn start(conn: Connection) -> Result<Self> {
+        // Every command, the audit insert and the batch statements stay
+        // prepared (rusqlite keeps 16 by default, fewer than we use).
+        conn.set_prepared_statement_cache_capacity(64);
         let (tx, rx) = mpsc::channel();
         let listener = Arc::new(Listener::default());
         let stats = Arc::new(WriterStats::default());
@@ -173,14 +176,14 @@ fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener, s
     }
     let jobs = std::mem::take(pending);
     let started = std::time::Instant::now();
-    if let Err(e) = conn.execute_batch("begin immediate") {
+    if let Err(e) = exec(conn, "begin immediate") {
         for (_, reply) in jobs {
             let _ = reply.send(Err(internal(format!("begin: {e}"))));
         }
         return;
     }
     let results: Vec<Result<Vec<Change>>> = jobs.iter().map(|(cmds, _)| run_job(conn, cmds)).collect();
-    if let Err(e) = conn.execute_batch("commit") {
+    if let Err(e) = exec(conn, "commit") {
         let _ = conn.execute_batch("rollback");
         tracing::error!(error = %e, "commit failed");
         for (_, reply) in jobs {
@@ -198,9 +201,16 @@ fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener, s
     }
 }
 
+/// Runs one statement without parameters from the statement cache: the
+/// batch and savepoint statements run several times per commit, and
+/// `execute_batch` would parse them again each time.
+fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute([])
+}
+
 /// One job inside its own savepoint: all of its commands or none.
 fn run_job(conn: &Connection, cmds: &[Command]) -> Result<Vec<Change>> {
-    conn.execute_batch("savepoint job").map_err(internal)?;
+    exec(conn, "savepoint job").map_err(internal)?;
     let mut changes = Vec::with_capacity(cmds.len());
     for cmd in cmds {
         match commands::execute(conn, cmd) {
@@ -211,6 +221,6 @@ fn run_job(conn: &Connection, cmds: &[Command]) -> Result<Vec<Change>> {
             }
         }
     }
-    conn.execute_batch("release job").map_err(|e| Error::Internal(anyhow::anyhow!("release: {e}")))?;
+    exec(conn, "release job").map_err(|e| Error::Internal(anyhow::anyhow!("release: {e}")))?;
     Ok(changes)
 }
