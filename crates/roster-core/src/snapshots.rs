@@ -67,7 +67,8 @@ impl Shelf {
     /// Restores snapshot `id` into `dir` (site admins only).
     pub async fn restore(&self, dir: &Directory, actor: &Actor, id: u64) -> Result<SnapshotInfo> {
         dir.read().require_admin(actor)?;
-        let (info, snap) = self.inner.lock().1.get(&id).cloned().ok_or_else(|| Error::not_found("snapshot", id.to_string()))?;
+        let (info, snap) =
+            self.inner.lock().1.get(&id).cloned().ok_or_else(|| Error::not_found("snapshot", id.to_string()))?;
         dir.store().replace_all((*snap).clone()).await?;
         Ok(info)
     }

@@ -28,7 +28,14 @@ impl AppState {
     /// State for `dir`, answering with links under `public_url`.
     pub fn new(dir: Arc<Directory>, public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/');
-        AppState { dir, public_url: public_url.into(), cloud_base: format!("{public_url}/wiki").into(), limiter: None, telemetry: Arc::new(Telemetry::new()), shelf: Default::default() }
+        AppState {
+            dir,
+            public_url: public_url.into(),
+            cloud_base: format!("{public_url}/wiki").into(),
+            limiter: None,
+            telemetry: Arc::new(Telemetry::new()),
+            shelf: Default::default(),
+        }
     }
 
     /// The same state with a per-caller budget (`None`: unlimited).

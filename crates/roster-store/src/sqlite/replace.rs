@@ -85,7 +85,8 @@ fn load(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
 
 fn replace_tokens(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
     conn.execute_batch("delete from tokens")?;
-    let mut token = conn.prepare("insert into tokens (user_id, hash, label, created_ms) values (?1, ?2, 'restored', 0)")?;
+    let mut token =
+        conn.prepare("insert into tokens (user_id, hash, label, created_ms) values (?1, ?2, 'restored', 0)")?;
     for (hash, u) in &s.tokens {
         token.execute(params![u.0, &hash[..]])?;
     }

@@ -7,10 +7,8 @@ use rusqlite::Connection;
 
 use super::internal;
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../migrations/sqlite/0002_audit.sql"),
-];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../../migrations/sqlite/0001_init.sql"), include_str!("../../migrations/sqlite/0002_audit.sql")];
 
 /// Brings the schema up to the newest version.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
