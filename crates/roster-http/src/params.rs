@@ -38,25 +38,23 @@ fn hex(b: u8) -> Option<u8> {
 /// hex digits after it stays as it is). `None` when the result is not UTF-8.
 fn decode_into(buf: &mut Vec<u8>, raw: &[u8]) -> Option<Range<usize>> {
     let start = buf.len();
-    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
-        buf.extend_from_slice(raw);
-    } else {
-        let mut i = 0;
-        while i < raw.len() {
-            let b = raw[i];
-            if b == b'+' {
-                buf.push(b' ');
-            } else if let (b'%', Some(hi), Some(lo)) =
-                (b, raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex))
-            {
-                buf.push(hi << 4 | lo);
-                i += 2;
-            } else {
-                buf.push(b);
-            }
-            i += 1;
+    let mut rest = raw;
+    // Copy the runs between escapes whole.
+    while let Some(at) = rest.iter().position(|&b| b == b'%' || b == b'+') {
+        buf.extend_from_slice(&rest[..at]);
+        rest = &rest[at..];
+        if rest[0] == b'+' {
+            buf.push(b' ');
+            rest = &rest[1..];
+        } else if let (Some(hi), Some(lo)) = (rest.get(1).copied().and_then(hex), rest.get(2).copied().and_then(hex)) {
+            buf.push(hi << 4 | lo);
+            rest = &rest[3..];
+        } else {
+            buf.push(b'%');
+            rest = &rest[1..];
         }
     }
+    buf.extend_from_slice(rest);
     std::str::from_utf8(&buf[start..]).ok()?;
     Some(start..buf.len())
 }
@@ -70,15 +68,19 @@ fn form_safe(b: u8) -> bool {
 /// exactly as `form_urlencoded::byte_serialize` does.
 fn form_encode_into(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
-        if form_safe(b) {
-            out.push(b);
-        } else if b == b' ' {
+    let mut rest = s.as_bytes();
+    // Copy the runs of safe bytes whole.
+    while let Some(at) = rest.iter().position(|&b| !form_safe(b)) {
+        out.extend_from_slice(&rest[..at]);
+        let b = rest[at];
+        if b == b' ' {
             out.push(b'+');
         } else {
             out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
         }
+        rest = &rest[at + 1..];
     }
+    out.extend_from_slice(rest);
 }
 
 impl Params {
@@ -162,9 +164,16 @@ impl Params {
         String::from_utf8(out).unwrap_or_default()
     }
 
+    /// The most bytes [`Params::write_with_page`] writes (three out per byte
+    /// in): a page reserves it up front so that its buffer never grows.
+    pub fn link_len(&self) -> usize {
+        3 * self.text.len() + 2 * self.pairs.len() + 48
+    }
+
     /// Appends [`Params::with_page`] to `out`. The text is ASCII without
     /// quotes or backslashes, so it can go into a JSON string as it is.
     pub fn write_with_page(&self, out: &mut Vec<u8>, start: usize, limit: usize) {
+        out.reserve(self.link_len());
         for (k, v) in self.iter().filter(|(k, _)| *k != "start" && *k != "limit") {
             form_encode_into(out, k);
             out.push(b'=');

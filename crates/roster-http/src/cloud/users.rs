@@ -106,7 +106,7 @@ pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: He
     let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
     let groups = m.groups_of(e);
     let total = groups.len();
-    let mut w = PageWriter::new(160 * total.min(page.limit));
+    let mut w = PageWriter::new(256 * total.min(page.limit) + 2 * p.link_len());
     for g in groups.iter().skip(page.start).take(page.limit) {
         w.item(|o| render::group(o, g, &s.cloud_base));
     }
@@ -140,7 +140,7 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     let expand = Expand::parse(&p.all("expand"));
     // Resolve every id first: independent lookups overlap their cache misses.
     let found: Vec<_> = ids.iter().take(limit).filter_map(|id| m.user_by_account(id).ok()).collect();
-    let mut w = PageWriter::new(render::users_capacity(&found));
+    let mut w = PageWriter::new(render::users_capacity(&found) + 2 * p.link_len());
     for e in found {
         w.item(|o| render::user_for(o, &m, e, &s.cloud_base, &actor, expand));
     }
