@@ -24,6 +24,7 @@ mod export;
 mod extender_bulk;
 mod extender_groups;
 mod extender_users;
+mod first_start;
 mod hardening_concurrency;
 mod hardening_input;
 mod hardening_ratelimit;

@@ -48,3 +48,38 @@ async fn every_response_carries_a_request_id_and_a_sane_incoming_one_is_echoed()
     let r = app.anon().raw(Method::GET, "/healthz", &[("X-Request-Id", "trace-123")], vec![]).await;
     assert_eq!(r.headers["x-request-id"], "trace-123");
 }
+
+fn metric(text: &str, name: &str) -> u64 {
+    text.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().parse::<f64>().ok()).unwrap_or(0.0) as u64
+}
+
+#[tokio::test]
+async fn concurrent_writes_share_durable_commits() {
+    let app = TestApp::spawn().await;
+    app.group("shared").await;
+    let ids = app.users("Batch", 200).await;
+    let before = app.anon().get("/metrics").await.text;
+    let (commits0, jobs0) = (
+        metric(&before, "roster_store_commit_batch_jobs_count "),
+        metric(&before, "roster_store_commit_batch_jobs_sum "),
+    );
+    let admin = app.admin();
+    let tasks: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let (admin, id) = (admin.clone(), id.clone());
+            tokio::spawn(async move {
+                admin.post("/wiki/rest/api/group/user?name=shared", serde_json::json!({"accountId": id})).await.status
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 201);
+    }
+    let after = app.anon().get("/metrics").await.text;
+    let commits = metric(&after, "roster_store_commit_batch_jobs_count ") - commits0;
+    let jobs = metric(&after, "roster_store_commit_batch_jobs_sum ") - jobs0;
+    assert_eq!(jobs, 200, "every write went through the writer");
+    assert!(commits < jobs, "{jobs} writes in {commits} commits: concurrent writes share commits");
+    assert_eq!(app.member_count("shared"), 200);
+}
