@@ -67,7 +67,7 @@ impl PostgresStore {
     /// The store for `url` without touching the database yet: the first
     /// operation connects and migrates (so this can be called from
     /// synchronous code). Starts the writer and the change-log listener on
-    /// the current tokio runtime.
+    /// a thread of their own.
     pub fn new(url: &str) -> Result<Self> {
         let mut config: Config = url.parse().map_err(|e| internal(format!("bad database URL: {e}")))?;
         if config.get_application_name().is_none() {
@@ -76,9 +76,22 @@ impl PostgresStore {
         let follow = Arc::new(Follow::default());
         let stats = Arc::new(stats::WriterStats::default());
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(writer::run(Conn::new(config.clone()), rx, follow.clone(), stats.clone()));
         let (stop, stopped) = oneshot::channel();
-        tokio::spawn(follow::run(config.clone(), follow.clone(), stats.clone(), stopped));
+        // The writer and the change-log listener (and their connections)
+        // get a thread and runtime of their own, as the SQLite writer has a
+        // thread: their round trips and the model updates they make never
+        // queue behind request handlers, nor hold up a handler's thread.
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(internal)?;
+        let (c, f, st) = (config.clone(), follow.clone(), stats.clone());
+        std::thread::Builder::new()
+            .name("roster-postgres".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    tokio::spawn(follow::run(c.clone(), f.clone(), st.clone(), stopped));
+                    writer::run(Conn::new(c), rx, f, st).await;
+                })
+            })
+            .map_err(internal)?;
         Ok(PostgresStore { config, migrated: tokio::sync::OnceCell::new(), jobs, follow, stats, _stop: stop })
     }
 
