@@ -25,7 +25,6 @@ pub struct Statements {
     remove_member: Statement,
     add_token: Statement,
     revoke_tokens: Statement,
-    pub bump_head: Statement,
     pub append_log: Statement,
     pub prune_log: Statement,
     pub login_ok: Statement,
@@ -69,7 +68,6 @@ impl Statements {
             add_token: p("insert into tokens (user_id, hash, label, created_ms) values ($1, $2, $3, $4)".into())
                 .await?,
             revoke_tokens: p("delete from tokens where user_id = $1".into()).await?,
-            bump_head: p("update roster_log_head set seq = seq + 1 returning seq".into()).await?,
             append_log: p("with entry as (insert into roster_changes (seq, at_ms, payload) values ($1, $2, $3)) \
                  select pg_notify('roster_changes', $1::text)"
                 .into())

@@ -82,6 +82,11 @@ impl Follow {
         }
     }
 
+    /// Whether log entry `seq` is already in the model.
+    pub async fn has_applied(&self, seq: i64) -> bool {
+        self.cursor.lock().await.is_some_and(|at| at >= seq)
+    }
+
     /// Applies every entry after the cursor.
     pub async fn catch_up(&self, client: &Client) -> Result<()> {
         let Some(l) = self.listener() else { return Ok(()) };
@@ -175,8 +180,8 @@ async fn session(config: &Config, follow: &Follow, stats: &WriterStats) -> Resul
         let mut messages = futures::stream::poll_fn(move |cx| conn.poll_message(cx));
         while let Some(m) = futures::StreamExt::next(&mut messages).await {
             match m {
-                Ok(AsyncMessage::Notification(_)) => {
-                    if tx.send(()).is_err() {
+                Ok(AsyncMessage::Notification(n)) => {
+                    if tx.send(n.payload().parse::<i64>().ok()).is_err() {
                         break;
                     }
                 }
@@ -190,19 +195,28 @@ async fn session(config: &Config, follow: &Follow, stats: &WriterStats) -> Resul
     });
     client.batch_execute("listen roster_changes").await.map_err(internal)?;
     let mut sized = Instant::now() - SIZE_EVERY;
+    let mut due = true;
     loop {
-        follow.catch_up(&client).await?;
+        if due {
+            follow.catch_up(&client).await?;
+        }
         if sized.elapsed() >= SIZE_EVERY {
             sized = Instant::now();
             let size = client.query_one("select pg_database_size(current_database())", &[]).await.map_err(internal)?;
             stats.size_bytes.store(u64::try_from(size.get::<_, i64>(0)).unwrap_or(0), Ordering::Relaxed);
         }
+        due = true;
         tokio::select! {
             n = notes.recv() => {
-                if n.is_none() {
-                    return Err(internal("connection closed"));
+                let Some(mut newest) = n else { return Err(internal("connection closed")) };
+                while let Ok(m) = notes.try_recv() {
+                    newest = newest.max(m);
                 }
-                while notes.try_recv().is_ok() {}
+                // This instance's own commits are usually applied by its
+                // writer already: no need to read the log for them.
+                if let Some(seq) = newest {
+                    due = !follow.has_applied(seq).await;
+                }
             }
             _ = follow.wake.notified() => {}
             _ = tokio::time::sleep(POLL) => {}

@@ -38,7 +38,7 @@ fn at(origin: &str, e: Error) -> Error {
 /// Imports `set`; returns the report and the change-log number committed.
 pub async fn run(client: &Client, set: ImportSet) -> Result<(ImportReport, i64)> {
     let statements = super::commands::Statements::prepare(client).await?;
-    let seq = begin(client, &statements).await?;
+    let seq = begin(client).await?;
     match load(client, &set).await {
         Ok(report) => {
             finish(client, &statements, seq, &log::encode(&Entry::Reload)).await?;

@@ -19,7 +19,7 @@ use super::writer::{begin, finish};
 
 /// Makes the stored directory equal to `s`; returns the log number committed.
 pub async fn run(client: &Client, st: &Statements, s: &Snapshot) -> Result<i64> {
-    let seq = begin(client, st).await?;
+    let seq = begin(client).await?;
     match load(client, s).await {
         Ok(()) => {
             finish(client, st, seq, &log::encode(&Entry::Reload)).await?;

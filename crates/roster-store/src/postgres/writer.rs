@@ -17,7 +17,7 @@ use roster_core::store::ImportReport;
 use roster_core::types::now_ms;
 use roster_core::{Change, Command, Result, Snapshot, UserId};
 use tokio::sync::{mpsc, oneshot};
-use tokio_postgres::{Client, Config};
+use tokio_postgres::{Client, Config, SimpleQueryMessage};
 
 use super::commands::{self, Statements};
 use super::errors::internal;
@@ -118,32 +118,40 @@ async fn record_logins(conn: &mut Conn, logins: &[(UserId, bool, i64)]) -> Resul
     r
 }
 
-/// Starts a writing transaction and takes its change-log number.
-pub async fn begin(client: &Client, st: &Statements) -> Result<i64> {
-    client.batch_execute("begin").await.map_err(internal)?;
-    match client.query_one(&st.bump_head, &[]).await {
-        Ok(r) => Ok(r.get(0)),
-        Err(e) => {
-            let _ = client.batch_execute("rollback").await;
-            Err(internal(e))
-        }
+/// Starts a writing transaction and takes its change-log number, in one
+/// round trip.
+pub async fn begin(client: &Client) -> Result<i64> {
+    let taken = client.simple_query("begin; update roster_log_head set seq = seq + 1 returning seq").await;
+    let seq = taken.map_err(internal).and_then(|messages| {
+        messages
+            .iter()
+            .find_map(|m| match m {
+                SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<i64>().ok()),
+                _ => None,
+            })
+            .ok_or_else(|| internal("the change-log head is missing"))
+    });
+    if seq.is_err() {
+        let _ = client.batch_execute("rollback").await;
     }
+    seq
 }
 
-/// Appends the log entry `seq` (encoded `payload`) and commits.
+/// Appends the log entry `seq` (encoded `payload`) and commits. The two
+/// statements are sent together: should the append fail, the server turns
+/// the COMMIT of the failed transaction into a rollback.
 pub async fn finish(client: &Client, st: &Statements, seq: i64, payload: &str) -> Result<()> {
-    let appended = async {
-        client.execute(&st.append_log, &[&seq, &now_ms(), &payload]).await?;
-        if seq % 1000 == 0 {
-            client.execute(&st.prune_log, &[&(seq - LOG_RETAIN)]).await?;
+    if seq % 1000 == 0 {
+        if let Err(e) = client.execute(&st.prune_log, &[&(seq - LOG_RETAIN)]).await {
+            let _ = client.batch_execute("rollback").await;
+            return Err(internal(e));
         }
-        Ok::<_, tokio_postgres::Error>(())
-    };
-    if let Err(e) = appended.await {
-        let _ = client.batch_execute("rollback").await;
-        return Err(internal(e));
     }
-    client.batch_execute("commit").await.map_err(internal)
+    let at = now_ms();
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 3] = [&seq, &at, &payload];
+    let (appended, committed) = futures::join!(client.execute(&st.append_log, &params), client.batch_execute("commit"));
+    appended.map_err(internal)?;
+    committed.map_err(internal)
 }
 
 async fn commit_batch(conn: &mut Conn, pending: &mut Pending, follow: &Follow, stats: &WriterStats) {
@@ -191,7 +199,7 @@ async fn commit_jobs(
     st: &Statements,
     jobs: &Pending,
 ) -> Result<(JobResults, Option<(i64, Vec<Change>)>)> {
-    let mut seq = begin(client, st).await?;
+    let mut seq = begin(client).await?;
     let simple = jobs.iter().flat_map(|(cmds, _)| cmds).all(commands::pipelinable);
     let fast = if simple { pipelined(client, st, jobs).await } else { None };
     let results = match fast {
@@ -201,7 +209,7 @@ async fn commit_jobs(
             // A command failed and aborted the transaction: start again,
             // isolating each job in a savepoint.
             client.batch_execute("rollback").await.map_err(internal)?;
-            seq = begin(client, st).await?;
+            seq = begin(client).await?;
             one_by_one(client, st, jobs).await?
         }
     };
