@@ -59,7 +59,11 @@ PIDS=(); PG_DATA=""
 cleanup() {
   for p in "${PIDS[@]}"; do stop_pid "$p"; done
   if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop > /dev/null 2>&1 || true
+    local pm; pm=$(head -1 "$PG_DATA/postmaster.pid")
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 stop > /dev/null 2>&1 ||
+      echo "pg_ctl stop failed; stopping the postmaster (PID $pm) directly" >&2
+    # The postmaster is ours (its PID file is in our throwaway directory).
+    for _ in $(seq 1 50); do kill -0 "$pm" 2>/dev/null || break; kill -QUIT "$pm" 2>/dev/null; sleep 0.2; done
   fi
   rm -rf "$WORK"
 }
