@@ -25,10 +25,18 @@ pub async fn migrate(client: &mut Client) -> Result<()> {
 }
 
 async fn run(client: &mut Client) -> Result<()> {
-    client
-        .batch_execute("create table if not exists roster_schema_version (version integer not null)")
+    // Checked first, so a migrated database logs no "already exists" notice.
+    let exists: bool = client
+        .query_one("select to_regclass('roster_schema_version') is not null", &[])
         .await
-        .map_err(internal)?;
+        .map_err(internal)?
+        .get(0);
+    if !exists {
+        client
+            .batch_execute("create table if not exists roster_schema_version (version integer not null)")
+            .await
+            .map_err(internal)?;
+    }
     let current: i32 = client
         .query_opt("select version from roster_schema_version", &[])
         .await
