@@ -153,10 +153,24 @@ async fn conflicting_adds_and_removes_through_different_instances_converge_on_th
         let r = r.unwrap();
         assert!(r.status.as_u16() < 500, "{}", r.text);
     }
-    let truth = sql_count(
-        &url,
-        "select count(*) from memberships m join groups g on g.id = m.group_id where g.name = 'contested'",
-    )
-    .await;
-    expect_members_everywhere(&apps, "contested", truth as usize, Duration::from_secs(1)).await;
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    let mut truth: Vec<String> = client
+        .query(
+            "select u.account_id from memberships m join groups g on g.id = m.group_id \
+             join users u on u.id = m.user_id where g.name = 'contested'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    truth.sort();
+    expect_members_everywhere(&apps, "contested", truth.len(), Duration::from_secs(1)).await;
+    for (i, app) in apps.iter().enumerate() {
+        let mut served = members(&app.admin(), "contested").await;
+        served.sort();
+        assert_eq!(served, truth, "instance {i} disagrees with the database");
+    }
 }
