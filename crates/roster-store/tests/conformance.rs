@@ -7,15 +7,19 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use roster_core::audit::{AuditQuery, AuditRecord};
-use roster_core::import::{ImportMembership, ImportSet};
 use roster_core::store::CommitListener;
 use roster_core::types::{NewGroup, NewUser, UserDetails};
 use roster_core::{Change, Command, Error, GroupId, Store, UserId};
 use roster_store::{PostgresStore, SqliteStore};
 
+// Bulk loads: import and snapshot restore.
+#[path = "conformance/bulk.rs"]
+mod bulk;
+use bulk::*;
+
 /// A store and whatever must outlive it (temp dir), plus how to reopen it.
-struct Opened {
-    store: Arc<dyn Store>,
+pub struct Opened {
+    pub store: Arc<dyn Store>,
     target: String,
     _tmp: Option<tempfile::TempDir>,
 }
@@ -88,18 +92,18 @@ pub fn new_user(name: &str) -> NewUser {
     }
 }
 
-fn new_group(name: &str) -> NewGroup {
+pub fn new_group(name: &str) -> NewGroup {
     NewGroup { uuid: format!("uuid-{name}"), name: name.into(), created_ms: 1 }
 }
 
-async fn user(s: &dyn Store, name: &str) -> UserId {
+pub async fn user(s: &dyn Store, name: &str) -> UserId {
     match s.apply(vec![Command::CreateUser(new_user(name))]).await.unwrap().pop() {
         Some(Change::UserSaved(u)) => u.id,
         other => panic!("unexpected {other:?}"),
     }
 }
 
-async fn group(s: &dyn Store, name: &str) -> GroupId {
+pub async fn group(s: &dyn Store, name: &str) -> GroupId {
     match s.apply(vec![Command::CreateGroup(new_group(name))]).await.unwrap().pop() {
         Some(Change::GroupCreated(g)) => g.id,
         other => panic!("unexpected {other:?}"),
@@ -254,7 +258,7 @@ async fn users_without_a_username_get_a_unique_generated_one(o: Opened) {
 }
 
 #[derive(Default)]
-struct Recorder(Mutex<Vec<Change>>);
+pub struct Recorder(pub Mutex<Vec<Change>>);
 
 impl CommitListener for Recorder {
     fn committed(&self, changes: &[Change]) {
@@ -283,65 +287,6 @@ async fn the_listener_sees_every_commit_in_order_before_the_writer_is_answered(o
         }
     }
     assert_eq!(rec.0.lock().unwrap().len(), 22);
-}
-
-fn import_set(n_users: usize, n_groups: usize) -> ImportSet {
-    let mut set = ImportSet::default();
-    for i in 0..n_users {
-        set.users.push((new_user(&format!("imp{i}")), format!("users.jsonl:{}", i + 1)));
-    }
-    for j in 0..n_groups {
-        set.groups.push((new_group(&format!("grp{j}")), format!("groups.jsonl:{}", j + 1)));
-    }
-    for i in 0..n_users {
-        for j in 0..n_groups {
-            if (i + j) % 2 == 0 {
-                set.memberships.push(ImportMembership {
-                    group_uuid: format!("uuid-grp{j}"),
-                    account_id: format!("acc-imp{i}"),
-                    origin: format!("members.jsonl:{}", i * n_groups + j + 1),
-                });
-            }
-        }
-    }
-    set
-}
-
-async fn an_import_loads_everything_and_a_second_import_changes_nothing(o: Opened) {
-    let s = &*o.store;
-    let set = import_set(50, 6);
-    let memberships = set.memberships.len();
-    let r = s.import(set.clone()).await.unwrap();
-    assert_eq!((r.users_added, r.groups_added, r.memberships_added), (50, 6, memberships));
-    let snap = s.snapshot().await.unwrap();
-    assert_eq!((snap.users.len(), snap.groups.len(), snap.memberships.len()), (50, 6, memberships));
-    let r = s.import(set.clone()).await.unwrap();
-    assert_eq!((r.users_added, r.users_updated, r.groups_added, r.memberships_added), (0, 0, 0, 0));
-    assert_eq!(r.unchanged, set.len());
-    let mut changed = set;
-    changed.users[3].0.display_name = "Renamed".into();
-    let r = s.import(changed).await.unwrap();
-    assert_eq!(r.users_updated, 1);
-    let snap = s.snapshot().await.unwrap();
-    assert!(snap.users.iter().any(|u| &*u.display_name == "Renamed"));
-}
-
-async fn a_bad_import_record_is_named_and_nothing_is_imported(o: Opened) {
-    let s = &*o.store;
-    let mut set = import_set(10, 2);
-    set.memberships.push(ImportMembership {
-        group_uuid: "uuid-grp0".into(),
-        account_id: "acc-nobody".into(),
-        origin: "members.jsonl:99".into(),
-    });
-    let e = s.import(set).await.unwrap_err();
-    assert!(e.to_string().contains("members.jsonl:99"), "{e}");
-    let mut set = import_set(10, 2);
-    set.users[7].0.email = "IMP2@example.com".into();
-    let e = s.import(set).await.unwrap_err();
-    assert!(e.to_string().contains("users.jsonl:8"), "{e}");
-    let snap = s.snapshot().await.unwrap();
-    assert!(snap.users.is_empty() && snap.groups.is_empty() && snap.memberships.is_empty());
 }
 
 async fn data_survives_reopening_the_store(o: Opened) {
@@ -376,36 +321,6 @@ async fn updating_a_user_keeps_its_id_and_checks_uniqueness(o: Opened) {
     assert!(matches!(e, Error::AlreadyExists { .. }), "{e:?}");
 }
 
-async fn replacing_everything_with_a_snapshot_restores_exactly_its_rows(o: Opened) {
-    let s = o.store.clone();
-    s.snapshot().await.unwrap();
-    let rec = Arc::new(Recorder::default());
-    s.set_listener(rec.clone());
-    let (u, g) = (user(&*s, "ned").await, group(&*s, "saved").await);
-    s.apply(vec![
-        Command::AddMember { group: g, user: u },
-        Command::AddToken { user: u, hash: [3; 32], label: "t".into(), created_ms: 1 },
-    ])
-    .await
-    .unwrap();
-    let saved = s.snapshot().await.unwrap();
-    let v = user(&*s, "ola").await;
-    s.apply(vec![Command::DeleteGroup(g), Command::AddMember { group: group(&*s, "later").await, user: v }])
-        .await
-        .unwrap();
-    s.replace_all(saved.clone()).await.unwrap();
-    let now = s.snapshot().await.unwrap();
-    assert_eq!(now.users, saved.users);
-    assert_eq!(now.groups, saved.groups);
-    assert_eq!(now.memberships, saved.memberships);
-    assert_eq!(now.tokens, saved.tokens);
-    assert!(matches!(rec.0.lock().unwrap().last(), Some(Change::Reloaded(_))), "the model is reloaded");
-    // New rows do not collide with restored ones.
-    let w = user(&*s, "pia").await;
-    assert_ne!(w, u);
-    let _ = v;
-}
-
 async fn an_audit_record_alone_is_committed_and_found_by_search(o: Opened) {
     let s = &*o.store;
     let record = |target: &str, at_ms| AuditRecord {
@@ -426,33 +341,4 @@ async fn an_audit_record_alone_is_committed_and_found_by_search(o: Opened) {
     assert_eq!(page.records[0].target, "Victim@Example.com");
     let page = s.audit(AuditQuery { limit: 1, ..AuditQuery::default() }).await.unwrap();
     assert_eq!((page.records[0].target.as_str(), page.has_more), ("other", true), "newest first");
-}
-
-async fn a_large_import_keeps_every_constraint(o: Opened) {
-    let s = &*o.store;
-    // Large enough for the PostgreSQL store's bulk path (indexes and
-    // foreign keys rebuilt after the insert).
-    let (n_users, n_groups) = (300, 170);
-    let mut set = import_set(n_users, n_groups);
-    set.memberships.clear();
-    for i in 0..n_users {
-        for j in 0..n_groups {
-            set.memberships.push(ImportMembership {
-                group_uuid: format!("uuid-grp{j}"),
-                account_id: format!("acc-imp{i}"),
-                origin: format!("m:{i}.{j}"),
-            });
-        }
-    }
-    set.memberships.push(set.memberships[7].clone());
-    let r = s.import(set).await.unwrap();
-    assert_eq!((r.memberships_added, r.unchanged), (n_users * n_groups, 1));
-    let snap = s.snapshot().await.unwrap();
-    assert_eq!(snap.memberships.len(), n_users * n_groups);
-    let (g, u) = snap.memberships[0];
-    assert!(matches!(s.apply(vec![Command::AddMember { group: g, user: u }]).await.unwrap()[..], [Change::Unchanged]));
-    let e = s.apply(vec![Command::AddMember { group: g, user: UserId(999_999) }]).await.unwrap_err();
-    assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
-    s.apply(vec![Command::DeleteUser(u)]).await.unwrap();
-    assert_eq!(s.snapshot().await.unwrap().memberships.len(), (n_users - 1) * n_groups);
 }
