@@ -6,6 +6,7 @@ need=()
 command -v wrk >/dev/null || need+=(wrk)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 [ -x /usr/bin/chromium ] || need+=(chromium) # the web console's browser test
+command -v initdb >/dev/null || [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ -n "${CI:-}" ] && [ "$(id -u)" = 0 ]; then
   echo "== installing ${need[*]}"
