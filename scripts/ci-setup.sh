@@ -3,7 +3,6 @@
 # acts when CI is set; elsewhere it lists what is missing.
 set -euo pipefail
 need=()
-command -v wrk >/dev/null || need+=(wrk)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 [ -x /usr/bin/chromium ] || need+=(chromium) # the web console's browser test
 command -v initdb >/dev/null || [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)

@@ -57,8 +57,24 @@ fn ascii_part_ok(part: &[u8]) -> Option<bool> {
 
 /// Checks a raw query string (form encoding: `+` is a space).
 pub fn check_query(raw: &str) -> Result<(), Error> {
-    if !raw.contains('%') {
-        return Ok(());
+    let bytes = raw.as_bytes();
+    // A parsed URI carries no raw control bytes: only escapes can smuggle
+    // them in. When the query is ASCII, look at the escapes alone (memchr
+    // finds them), and decode part by part only if one encodes non-ASCII.
+    if bytes.is_ascii() {
+        let mut needs_utf8_check = false;
+        for at in memchr::memchr_iter(b'%', bytes) {
+            let (Some(hi), Some(lo)) = (hex(bytes.get(at + 1)), hex(bytes.get(at + 2))) else { continue };
+            let b = hi << 4 | lo;
+            if !b.is_ascii() {
+                needs_utf8_check = true;
+            } else if b.is_ascii_control() && !matches!(b, b'\t' | b'\r' | b'\n') {
+                return Err(Error::invalid("query", "must not contain control characters"));
+            }
+        }
+        if !needs_utf8_check {
+            return Ok(());
+        }
     }
     for part in raw.split(['&', '=']) {
         match ascii_part_ok(part.as_bytes()) {
@@ -76,7 +92,6 @@ pub fn check_query(raw: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The middleware.
 pub async fn layer(req: Request, next: Next) -> Response {
     let uri = req.uri();
     let checked = check_path(uri.path()).and_then(|_| check_query(uri.query().unwrap_or("")));

@@ -40,7 +40,7 @@ fn decode_into(buf: &mut Vec<u8>, raw: &[u8]) -> Option<Range<usize>> {
     let start = buf.len();
     let mut rest = raw;
     // Copy the runs between escapes whole.
-    while let Some(at) = rest.iter().position(|&b| b == b'%' || b == b'+') {
+    while let Some(at) = memchr::memchr2(b'%', b'+', rest) {
         buf.extend_from_slice(&rest[..at]);
         rest = &rest[at..];
         if rest[0] == b'+' {

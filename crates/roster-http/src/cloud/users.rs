@@ -144,7 +144,10 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     for e in found {
         w.item(|o| render::user_for(o, &m, e, &s.cloud_base, &actor, expand));
     }
-    let links = Links { base: &s.cloud_base, path: &here.path, params: p };
+    // The self link leaves out the id list: repeating 200 ids costs more
+    // than rendering the users, and a bulk lookup is not a pageable resource.
+    let no_query = crate::params::Params::default();
+    let links = Links { base: &s.cloud_base, path: &here.path, params: &no_query };
     Ok(json_response(w.finish(&links, Page { start: 0, limit }, None, false, b"")))
 }
 
