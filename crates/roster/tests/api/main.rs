@@ -32,6 +32,7 @@ mod hardening_secrets;
 mod hardening_storm;
 mod hardening_throttle;
 mod hardening_xsrf;
+mod logs;
 mod migrate_store;
 mod multi_instance;
 mod openapi;
