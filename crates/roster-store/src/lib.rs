@@ -11,6 +11,7 @@
 
 pub mod postgres;
 pub mod sqlite;
+mod stats;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

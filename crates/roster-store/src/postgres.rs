@@ -14,7 +14,6 @@ mod log;
 mod replace;
 mod rows;
 mod schema;
-mod stats;
 mod writer;
 
 use std::sync::Arc;
@@ -39,7 +38,7 @@ pub struct PostgresStore {
     migrated: tokio::sync::OnceCell<()>,
     jobs: mpsc::UnboundedSender<Job>,
     follow: Arc<Follow>,
-    stats: Arc<stats::WriterStats>,
+    stats: Arc<crate::stats::WriterStats>,
     /// Dropped with the store, which stops the change-log listener.
     _stop: oneshot::Sender<()>,
 }
@@ -74,7 +73,7 @@ impl PostgresStore {
             config.application_name("roster");
         }
         let follow = Arc::new(Follow::default());
-        let stats = Arc::new(stats::WriterStats::default());
+        let stats = Arc::new(crate::stats::WriterStats::default());
         let (jobs, rx) = mpsc::unbounded_channel();
         let (stop, stopped) = oneshot::channel();
         // The writer and the change-log listener (and their connections)

@@ -9,7 +9,6 @@ mod import;
 mod replace;
 mod rows;
 mod schema;
-mod stats;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -109,7 +108,14 @@ impl Store for SqliteStore {
     }
 
     fn metrics_text(&self) -> Option<String> {
-        Some(self.writer.stats().render(&self.path))
+        let size: u64 = ["", "-wal", "-shm"]
+            .iter()
+            .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", self.path.display())).ok())
+            .map(|m| m.len())
+            .sum();
+        let stats = self.writer.stats();
+        stats.size_bytes.store(size, std::sync::atomic::Ordering::Relaxed);
+        Some(stats.render())
     }
 
     async fn replace_all(&self, snapshot: Snapshot) -> Result<()> {

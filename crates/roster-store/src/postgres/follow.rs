@@ -20,7 +20,7 @@ use tokio_postgres::{AsyncMessage, Client, Config, NoTls};
 use super::errors::internal;
 use super::log::{self, Entry};
 use super::rows;
-use super::stats::WriterStats;
+use crate::stats::WriterStats;
 
 /// How often the LISTEN task looks at the log even without a notification.
 const POLL: Duration = Duration::from_millis(500);

@@ -23,8 +23,8 @@ use super::commands::{self, Statements};
 use super::errors::internal;
 use super::follow::Follow;
 use super::log::{self, Entry};
-use super::stats::WriterStats;
 use super::{connect, import, replace};
+use crate::stats::WriterStats;
 
 /// Most jobs committed together.
 const MAX_BATCH: usize = 4096;

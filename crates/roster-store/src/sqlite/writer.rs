@@ -14,8 +14,8 @@ use roster_core::{Change, Command, Error, Result, Snapshot, UserId};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::stats::WriterStats;
 use super::{commands, import, internal};
+use crate::stats::WriterStats;
 
 /// Most jobs committed together.
 const MAX_BATCH: usize = 4096;

@@ -1,6 +1,6 @@
-//! Figures about the writer's group commits (batch sizes, commit latency)
-//! and the database's size, in Prometheus text format for `/metrics`.
-//! Same metric names as the SQLite store's, so dashboards work with both.
+//! Figures about a store writer's group commits (batch sizes, commit
+//! latency) and the store's size, in Prometheus text format for
+//! `/metrics`. Both stores use it, so the metric names are the same.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,7 +11,7 @@ const BATCH_BOUNDS: [u64; 10] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024];
 const LATENCY_BOUNDS_US: [u64; 12] =
     [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000];
 
-/// Counters shared by the writer task and the store.
+/// Counters shared by a store's writer and the store.
 #[derive(Default)]
 pub struct WriterStats {
     batch: [AtomicU64; BATCH_BOUNDS.len() + 1],
@@ -19,7 +19,8 @@ pub struct WriterStats {
     latency: [AtomicU64; LATENCY_BOUNDS_US.len() + 1],
     latency_sum_us: AtomicU64,
     commits: AtomicU64,
-    /// `pg_database_size`, refreshed by the change-log listener.
+    /// Bytes on disk: the SQLite files, or `pg_database_size` (refreshed by
+    /// the PostgreSQL change-log listener).
     pub size_bytes: AtomicU64,
 }
 
@@ -78,9 +79,24 @@ impl WriterStats {
             (load(&self.latency_sum_us) as f64 / 1e6).to_string(),
             count,
         );
-        let _ = writeln!(o, "# HELP roster_store_size_bytes Size of the PostgreSQL database.");
+        let _ = writeln!(o, "# HELP roster_store_size_bytes Size of the store on disk.");
         let _ = writeln!(o, "# TYPE roster_store_size_bytes gauge");
         let _ = writeln!(o, "roster_store_size_bytes {}", load(&self.size_bytes));
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn buckets_are_cumulative_and_counts_add_up() {
+        let s = super::WriterStats::default();
+        s.commit(1, 80);
+        s.commit(40, 3_000);
+        let text = s.render();
+        assert!(text.contains("roster_store_commit_batch_jobs_bucket{le=\"1\"} 1"));
+        assert!(text.contains("roster_store_commit_batch_jobs_bucket{le=\"64\"} 2"));
+        assert!(text.contains("roster_store_commit_batch_jobs_sum 41"));
+        assert!(text.contains("roster_store_commit_seconds_count 2"));
     }
 }
