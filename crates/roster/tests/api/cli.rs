@@ -140,3 +140,20 @@ async fn a_change_made_with_the_cli_beside_a_running_server_reaches_the_server()
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn config_print_default_prints_a_file_that_configures_the_server() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let db = tmp.path().join("cfg.db").to_string_lossy().into_owned();
+    let example = run(&db, &["config", "print-default"]).await.unwrap();
+    assert!(example.contains("listen = \"127.0.0.1:8090\""), "{example}");
+    let file = tmp.path().join("roster.toml");
+    std::fs::write(&file, example.replace("db = \"roster.db\"", &format!("db = {db:?}"))).unwrap();
+    let out = run(&db, &["--config", file.to_str().unwrap(), "group", "create", "from-config"]).await.unwrap();
+    assert!(out.contains("from-config"), "{out}");
+    let out = run(&db, &["group", "list"]).await.unwrap();
+    assert!(out.contains("from-config"));
+    std::fs::write(&file, "lisen = \"typo\"\n").unwrap();
+    let err = run(&db, &["--config", file.to_str().unwrap(), "group", "list"]).await.unwrap_err();
+    assert!(err.contains("lisen"), "{err}");
+}
