@@ -31,7 +31,7 @@ fn world() -> &'static World {
             let d = roster_core::Directory::open(Arc::new(store), roster_core::Policy::default()).await.unwrap();
             d.ensure_admin(Some(ADMIN)).await.unwrap();
             d.create_group(&roster_core::Actor::System, "fuzzers").await.unwrap();
-            roster_http::router(roster_http::AppState::new(d, "http://fuzz.invalid"))
+            roster_http::router(roster_http::AppState::new(d, "http://fuzz.invalid", None))
         });
         World { rt, router }
     })

@@ -6,7 +6,6 @@ mod access;
 mod hash;
 pub mod member_set;
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -61,6 +60,9 @@ pub struct Model {
     by_group_name: BTreeMap<String, GroupId>,
     by_group_uuid: FastMap<Arc<str>, GroupId>,
     tokens: FastMap<[u8; 32], UserId>,
+    /// Each group's position in name order (indexed by group id), so a
+    /// user's groups sort by comparing integers, not names.
+    name_rank: Vec<u32>,
     policy: Policy,
     admin_groups: Vec<GroupId>,
     access_groups: Vec<GroupId>,
@@ -119,6 +121,14 @@ impl Model {
         };
         self.admin_groups = resolve(&self.policy.admin_groups, self);
         self.access_groups = resolve(&self.policy.access_groups, self);
+        // The set of groups changed: their order by name may have too.
+        let mut rank = vec![u32::MAX; self.groups.len()];
+        for (i, id) in self.by_group_name.values().enumerate() {
+            if let Some(r) = usize::try_from(id.0).ok().and_then(|g| rank.get_mut(g)) {
+                *r = i as u32;
+            }
+        }
+        self.name_rank = rank;
     }
 
     fn put_user(&mut self, user: User) {
@@ -348,18 +358,9 @@ impl Model {
     /// The groups of `user`, ordered by name.
     pub fn groups_of(&self, user: &UserEntry) -> Vec<&GroupEntry> {
         let mut gs: Vec<&GroupEntry> = user.groups.iter().filter_map(|g| self.group(*g)).collect();
-        gs.sort_by(|a, b| name_order(&a.group.name, &b.group.name));
+        let rank = |g: &GroupEntry| usize::try_from(g.group.id.0).ok().and_then(|i| self.name_rank.get(i)).copied();
+        gs.sort_unstable_by_key(|g| rank(g).unwrap_or(u32::MAX));
         gs
-    }
-}
-
-/// The order of [`fold`]ed names, without building them when both are ASCII
-/// (this runs for every `memberof` request).
-fn name_order(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-    } else {
-        fold(a).cmp(&fold(b))
     }
 }
 

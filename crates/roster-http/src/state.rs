@@ -1,5 +1,9 @@
 //! What every handler can reach: the directory and the public base URL.
+//! Axum clones the state for every extractor and middleware of every
+//! request, so it is one `Arc` (one reference count to touch), not a
+//! struct of them.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use roster_core::Directory;
@@ -7,9 +11,12 @@ use roster_core::Directory;
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::telemetry::Telemetry;
 
-/// Shared state of the HTTP layer.
+/// Shared state of the HTTP layer (cheap to clone; see [`Shared`]).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The fields behind [`AppState`].
+pub struct Shared {
     pub dir: Arc<Directory>,
     /// Public URL of the server without a trailing slash, e.g.
     /// `http://127.0.0.1:8090`; links in responses start with it.
@@ -24,23 +31,26 @@ pub struct AppState {
     pub shelf: Arc<roster_core::snapshots::Shelf>,
 }
 
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
-    /// State for `dir`, answering with links under `public_url`.
-    pub fn new(dir: Arc<Directory>, public_url: &str) -> Self {
+    /// State for `dir`, answering with links under `public_url`, with a
+    /// per-caller budget (`None`: unlimited).
+    pub fn new(dir: Arc<Directory>, public_url: &str, limit: Option<RateLimit>) -> Self {
         let public_url = public_url.trim_end_matches('/');
-        AppState {
+        AppState(Arc::new(Shared {
             dir,
             public_url: public_url.into(),
             cloud_base: format!("{public_url}/wiki").into(),
-            limiter: None,
+            limiter: limit.map(|l| Arc::new(Limiter::new(l))),
             telemetry: Arc::new(Telemetry::new()),
             shelf: Default::default(),
-        }
-    }
-
-    /// The same state with a per-caller budget (`None`: unlimited).
-    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
-        self.limiter = limit.map(|l| Arc::new(Limiter::new(l)));
-        self
+        }))
     }
 }
