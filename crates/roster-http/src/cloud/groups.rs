@@ -27,10 +27,16 @@ fn one(s: &AppState, g: &GroupEntry) -> Response {
     json_response(out)
 }
 
-fn page_of<'m>(s: &AppState, here: &Here, groups: impl Iterator<Item = &'m GroupEntry>, total: usize) -> Reply {
+/// A Cloud page of `groups` (of `total`), paged by the request's `start`/`limit`.
+pub(super) fn page_of<'m>(
+    s: &AppState,
+    here: &Here,
+    groups: impl Iterator<Item = &'m GroupEntry>,
+    total: usize,
+) -> Reply {
     let p = &here.params;
     let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
-    let mut w = PageWriter::new(160 * page.limit.min(total));
+    let mut w = PageWriter::new(256 * page.limit.min(total) + 2 * p.link_len());
     for g in groups.skip(page.start).take(page.limit) {
         w.item(|o| render::group(o, g, &s.cloud_base));
     }

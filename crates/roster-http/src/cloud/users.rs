@@ -103,17 +103,8 @@ pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: He
     m.require_read(&actor)?;
     let p = &here.params;
     let e = user_from(&m, p)?;
-    let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
     let groups = m.groups_of(e);
-    let total = groups.len();
-    let mut w = PageWriter::new(256 * total.min(page.limit) + 2 * p.link_len());
-    for g in groups.iter().skip(page.start).take(page.limit) {
-        w.item(|o| render::group(o, g, &s.cloud_base));
-    }
-    let more = page.limit > 0 && page.start + w.size() < total;
-    let links = Links { base: &s.cloud_base, path: &here.path, params: p };
-    let shown = p.flag("shouldReturnTotalSize")?.then_some(total);
-    Ok(json_response(w.finish(&links, page, shown, more, b"")))
+    super::groups::page_of(&s, &here, groups.iter().copied(), groups.len())
 }
 
 /// `GET /user/bulk?accountId=a,b`: at most 200 users, unknown ids skipped.
