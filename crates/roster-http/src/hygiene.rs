@@ -4,13 +4,8 @@
 //! them). Anything else is a 400 naming `path` or `query`, so no handler
 //! ever sees a name with `%00` or invalid UTF-8 in it.
 
-use axum::extract::Request;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode;
 use roster_core::Error;
-
-use crate::error::ApiError;
 
 /// Checks a raw (still percent-encoded) path.
 pub fn check_path(raw: &str) -> Result<(), Error> {
@@ -90,15 +85,6 @@ pub fn check_query(raw: &str) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-pub async fn layer(req: Request, next: Next) -> Response {
-    let uri = req.uri();
-    let checked = check_path(uri.path()).and_then(|_| check_query(uri.query().unwrap_or("")));
-    match checked {
-        Ok(()) => next.run(req).await,
-        Err(e) => ApiError(e).into_response(),
-    }
 }
 
 #[cfg(test)]

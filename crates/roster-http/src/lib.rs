@@ -10,10 +10,10 @@ pub mod auth;
 pub mod body;
 pub mod cloud;
 pub mod console;
-pub mod context;
 pub mod dc;
 pub mod error;
 pub mod extender;
+pub mod guard;
 pub mod hygiene;
 pub mod json;
 pub mod openapi;
@@ -28,7 +28,7 @@ pub mod xsrf;
 use std::future::Future;
 use std::net::SocketAddr;
 
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::Router;
 use tokio::net::TcpListener;
 
@@ -45,14 +45,9 @@ pub fn router(state: AppState) -> Router {
         .merge(console::routes())
         .fallback(error::unknown_route)
         .method_not_allowed_fallback(error::method_not_allowed)
-        // Cross-cutting guards, innermost first: the XSRF rule, input
-        // hygiene, the rate limit, metrics, and outermost the request
-        // context (request id, source address, panic guard).
-        .layer(from_fn_with_state(state.clone(), xsrf::layer))
-        .layer(from_fn(hygiene::layer))
-        .layer(from_fn_with_state(state.clone(), ratelimit::layer))
-        .layer(from_fn_with_state(state.clone(), telemetry::layer))
-        .layer(from_fn(context::layer))
+        // Request id and context, rate limit, hygiene, XSRF, panic guard
+        // and metrics, as one layer (see guard.rs).
+        .layer(from_fn_with_state(state.clone(), guard::layer))
         .with_state(state)
 }
 

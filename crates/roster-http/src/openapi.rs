@@ -59,7 +59,7 @@ struct Doc;
 /// Every described route of every dialect, with its description.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(Doc::openapi())
-        .nest("/wiki/rest/api", crate::cloud::routes())
+        .merge(crate::cloud::routes())
         .routes(routes!(crate::audit::list))
         .merge(crate::dc::routes())
         .merge(crate::extender::routes())

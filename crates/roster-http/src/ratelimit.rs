@@ -15,15 +15,12 @@ use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::time::Instant;
 
-use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::Response;
 use parking_lot::Mutex;
 use roster_core::directory::Credentials;
 
 use crate::error::error_body;
-use crate::state::AppState;
 
 /// Buckets kept at most; beyond it, full (idle) buckets are forgotten.
 const MAX_BUCKETS: usize = 100_000;
@@ -124,15 +121,10 @@ fn set(headers: &mut HeaderMap, name: &'static str, value: u64) {
     headers.insert(name, HeaderValue::from(value));
 }
 
-/// The middleware; a no-op when no limit is configured.
-pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(limiter) = s.limiter.clone() else { return next.run(req).await };
-    let source = roster_core::context::current().and_then(|c| c.source);
-    let d = limiter.take(limiter.key(req.headers(), source));
-    let cfg = limiter.config();
-    let mut resp = if d.allowed {
-        next.run(req).await
-    } else {
+impl Limiter {
+    /// The 429 answer for a refused request.
+    pub fn refusal(&self, d: &Decision) -> Response {
+        let cfg = self.cfg;
         let mut r = error_body(
             StatusCode::TOO_MANY_REQUESTS,
             &format!(
@@ -142,13 +134,16 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         );
         set(r.headers_mut(), "retry-after", d.retry_after);
         r
-    };
-    let h = resp.headers_mut();
-    set(h, "x-ratelimit-limit", cfg.limit.into());
-    set(h, "x-ratelimit-remaining", d.remaining.into());
-    set(h, "x-ratelimit-interval-seconds", cfg.interval_secs.into());
-    set(h, "x-ratelimit-fillrate", cfg.limit.into());
-    resp
+    }
+
+    /// The `X-RateLimit-*` headers every response carries while a limit is set.
+    pub fn annotate(&self, h: &mut HeaderMap, d: &Decision) {
+        let cfg = self.cfg;
+        set(h, "x-ratelimit-limit", cfg.limit.into());
+        set(h, "x-ratelimit-remaining", d.remaining.into());
+        set(h, "x-ratelimit-interval-seconds", cfg.interval_secs.into());
+        set(h, "x-ratelimit-fillrate", cfg.limit.into());
+    }
 }
 
 #[cfg(test)]

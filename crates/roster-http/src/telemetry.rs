@@ -1,35 +1,74 @@
-//! Per-request telemetry: a tracing span carrying the request id (set by
-//! the context layer, see `context.rs`) and Prometheus metrics (requests by
-//! route, method and status; latency histograms by route). Counting is a
-//! few atomic increments: cheap enough for the hot path.
+//! Prometheus metrics: requests by route, method and status, latency
+//! histograms by route, and the directory's and store's gauges. The guard
+//! layer (see `guard.rs`) records each answer. Counting is a hash lookup
+//! under a read lock and a few atomic increments; the labels borrow the
+//! route's shared name (`MatchedPath` is an `Arc<str>`) and the method, so
+//! recording allocates nothing.
 
-use std::sync::Arc;
-use std::time::Instant;
+use std::fmt::Write;
+use std::hash::{Hash, Hasher};
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
-use prometheus_client::encoding::{text::encode, EncodeLabelSet};
+use axum::extract::MatchedPath;
+use axum::http::Method;
+use prometheus_client::encoding::{text::encode, EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use roster_core::Directory;
-use tracing::Instrument;
 
-use crate::state::AppState;
+/// The route template a request matched (`unmatched` for the fallback).
+#[derive(Clone, Debug)]
+struct Route(Option<MatchedPath>);
+
+impl Route {
+    fn as_str(&self) -> &str {
+        self.0.as_ref().map_or("unmatched", MatchedPath::as_str)
+    }
+}
+
+impl PartialEq for Route {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Route {}
+
+impl Hash for Route {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl EncodeLabelValue for Route {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> std::fmt::Result {
+        encoder.write_str(self.as_str())
+    }
+}
+
+/// The request method as a label.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct MethodLabel(Method);
+
+impl EncodeLabelValue for MethodLabel {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> std::fmt::Result {
+        encoder.write_str(self.0.as_str())
+    }
+}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    route: String,
-    method: String,
+    route: Route,
+    method: MethodLabel,
     status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
-    route: String,
+    route: Route,
 }
 
 fn latency_histogram() -> Histogram {
@@ -65,6 +104,13 @@ impl Telemetry {
         Telemetry { registry, requests, latency, users, groups }
     }
 
+    /// Counts one answer to a request for `route` (`None`: no route matched).
+    pub fn record(&self, route: Option<MatchedPath>, method: Method, status: u16, took: Duration) {
+        let route = Route(route);
+        self.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(took.as_secs_f64());
+        self.requests.get_or_create(&RequestLabels { route, method: MethodLabel(method), status }).inc();
+    }
+
     /// The registry as Prometheus text, with directory and store gauges.
     pub fn encode(&self, dir: &Directory) -> Result<String, std::fmt::Error> {
         {
@@ -88,21 +134,4 @@ impl Telemetry {
 /// store reports them.
 fn store_metrics(dir: &Directory) -> Option<String> {
     dir.store().metrics_text()
-}
-
-/// The middleware: span and metrics.
-pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let t: &Arc<Telemetry> = &s.telemetry;
-    let id = roster_core::context::current().map(|c| c.request_id.clone()).unwrap_or_default();
-    let route =
-        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
-    let method = req.method().as_str().to_string();
-    let span = tracing::debug_span!("request", request_id = %id, %method, route = %route);
-    let resp = next.run(req).instrument(span).await;
-    let status = resp.status().as_u16();
-    t.requests.get_or_create(&RequestLabels { route: route.clone(), method, status }).inc();
-    t.latency.get_or_create(&RouteLabels { route }).observe(started.elapsed().as_secs_f64());
-    tracing::debug!(request_id = %id, status, micros = started.elapsed().as_micros() as u64, "request done");
-    resp
 }

@@ -6,13 +6,7 @@
 //! this server's, unless it sends `X-Atlassian-Token: no-check`. JSON
 //! requests from scripts (no `Origin`) pass without the header.
 
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
-use axum::middleware::Next;
-use axum::response::Response;
-
-use crate::error::error_body;
-use crate::state::AppState;
+use axum::http::{header, HeaderMap, Method};
 
 /// The message of every refusal.
 pub const MESSAGE: &str = "XSRF check failed";
@@ -67,12 +61,4 @@ pub fn refuses(method: &Method, headers: &HeaderMap, public_url: &str) -> bool {
         .iter()
         .any(|v| v.to_str().map_or(true, |o| !same_origin(o, headers, public_url)));
     forgeable || foreign
-}
-
-/// The middleware.
-pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    if refuses(req.method(), req.headers(), &s.public_url) {
-        return error_body(StatusCode::FORBIDDEN, MESSAGE);
-    }
-    next.run(req).await
 }

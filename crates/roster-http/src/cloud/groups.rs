@@ -49,7 +49,7 @@ pub(super) fn page_of<'m>(
 /// `GET /group`: all groups by name.
 #[utoipa::path(
     get,
-    path = "/group",
+    path = "/wiki/rest/api/group",
     tag = "Cloud",
     operation_id = "cloudGetGroups",
     params(crate::openapi::common::CloudPaging),
@@ -64,7 +64,7 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
 /// `GET /group/picker?query=`: groups whose name contains the text.
 #[utoipa::path(
     get,
-    path = "/group/picker",
+    path = "/wiki/rest/api/group/picker",
     tag = "Cloud",
     operation_id = "cloudPickGroups",
     params(("query" = String, Query, description = "Text the name contains (case-insensitive)", example = "dev"), crate::openapi::common::CloudPaging),
@@ -82,7 +82,7 @@ pub async fn picker(State(s): State<AppState>, Caller(actor): Caller, here: Here
 /// `GET /group/by-name?name=`.
 #[utoipa::path(
     get,
-    path = "/group/by-name",
+    path = "/wiki/rest/api/group/by-name",
     tag = "Cloud",
     operation_id = "cloudGetGroupByName",
     params(("name" = String, Query, description = "The group's name", example = "developers")),
@@ -97,7 +97,7 @@ pub async fn by_name(State(s): State<AppState>, Caller(actor): Caller, here: Her
 /// `GET /group/by-id?id=`.
 #[utoipa::path(
     get,
-    path = "/group/by-id",
+    path = "/wiki/rest/api/group/by-id",
     tag = "Cloud",
     operation_id = "cloudGetGroupById",
     params(("id" = String, Query, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30")),
@@ -112,7 +112,7 @@ pub async fn by_id(State(s): State<AppState>, Caller(actor): Caller, here: Here)
 /// `GET /group/{groupName}`.
 #[utoipa::path(
     get,
-    path = "/group/{group}",
+    path = "/wiki/rest/api/group/{group}",
     tag = "Cloud",
     operation_id = "cloudGetGroup",
     params(("group" = String, Path, description = "The group's name", example = "developers")),
@@ -132,7 +132,7 @@ struct CreateGroup {
 /// `POST /group` `{"name"}`: 201 with the new group (site admins).
 #[utoipa::path(
     post,
-    path = "/group",
+    path = "/wiki/rest/api/group",
     tag = "Cloud",
     operation_id = "cloudCreateGroup",
     request_body = crate::openapi::cloud::NewGroup,
@@ -155,7 +155,7 @@ fn resolve(m: &Model, by: impl FnOnce(&Model) -> Result<&GroupEntry>) -> Result<
 /// `DELETE /group?name=`: 204 (site admins).
 #[utoipa::path(
     delete,
-    path = "/group",
+    path = "/wiki/rest/api/group",
     tag = "Cloud",
     operation_id = "cloudDeleteGroup",
     params(("name" = String, Query, description = "The group's name", example = "developers")),
@@ -174,7 +174,7 @@ pub async fn delete_by_name(State(s): State<AppState>, Caller(actor): Caller, he
 /// `DELETE /group/by-id?id=`: 204 (site admins).
 #[utoipa::path(
     delete,
-    path = "/group/by-id",
+    path = "/wiki/rest/api/group/by-id",
     tag = "Cloud",
     operation_id = "cloudDeleteGroupById",
     params(("id" = String, Query, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30")),

@@ -41,7 +41,7 @@ fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here
 /// `GET /group/member?name=`.
 #[utoipa::path(
     get,
-    path = "/group/member",
+    path = "/wiki/rest/api/group/member",
     tag = "Cloud",
     operation_id = "cloudGetGroupMembers",
     params(("name" = String, Query, description = "The group's name", example = "developers"), crate::openapi::common::CloudPaging, crate::openapi::common::ExpandParam),
@@ -57,7 +57,7 @@ pub async fn list_by_query(State(s): State<AppState>, Caller(actor): Caller, her
 /// `GET /group/{groupName}/member`.
 #[utoipa::path(
     get,
-    path = "/group/{group}/member",
+    path = "/wiki/rest/api/group/{group}/member",
     tag = "Cloud",
     operation_id = "cloudGetGroupMembersByPath",
     params(("group" = String, Path, description = "The group's name", example = "developers"), crate::openapi::common::CloudPaging, crate::openapi::common::ExpandParam),
@@ -78,7 +78,7 @@ pub async fn list_by_path_name(
 /// `GET /group/{groupId}/membersByGroupId`.
 #[utoipa::path(
     get,
-    path = "/group/{group}/membersByGroupId",
+    path = "/wiki/rest/api/group/{group}/membersByGroupId",
     tag = "Cloud",
     operation_id = "cloudGetGroupMembersById",
     params(("group" = String, Path, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30"), crate::openapi::common::CloudPaging, crate::openapi::common::ExpandParam),
@@ -140,7 +140,7 @@ async fn remove(s: AppState, actor: roster_core::Actor, here: Here, by_id: bool)
 /// `POST /group/user?name=` `{"accountId"}`: 201.
 #[utoipa::path(
     post,
-    path = "/group/user",
+    path = "/wiki/rest/api/group/user",
     tag = "Cloud",
     operation_id = "cloudAddMember",
     params(("name" = String, Query, description = "The group's name", example = "developers")),
@@ -154,7 +154,7 @@ pub async fn add_by_name(State(s): State<AppState>, Caller(a): Caller, here: Her
 /// `POST /group/userByGroupId?groupId=` `{"accountId"}`: 201.
 #[utoipa::path(
     post,
-    path = "/group/userByGroupId",
+    path = "/wiki/rest/api/group/userByGroupId",
     tag = "Cloud",
     operation_id = "cloudAddMemberById",
     params(("groupId" = String, Query, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30")),
@@ -168,7 +168,7 @@ pub async fn add_by_id(State(s): State<AppState>, Caller(a): Caller, here: Here,
 /// `DELETE /group/user?name=&accountId=`: 204.
 #[utoipa::path(
     delete,
-    path = "/group/user",
+    path = "/wiki/rest/api/group/user",
     tag = "Cloud",
     operation_id = "cloudRemoveMember",
     params(("name" = String, Query, description = "The group's name", example = "developers"), ("accountId" = String, Query, description = "The member's account id", example = "5b10ac8d82e05b22cc7d4ef5")),
@@ -181,7 +181,7 @@ pub async fn remove_by_name(State(s): State<AppState>, Caller(a): Caller, here: 
 /// `DELETE /group/userByGroupId?groupId=&accountId=`: 204.
 #[utoipa::path(
     delete,
-    path = "/group/userByGroupId",
+    path = "/wiki/rest/api/group/userByGroupId",
     tag = "Cloud",
     operation_id = "cloudRemoveMemberById",
     params(("groupId" = String, Query, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30"), ("accountId" = String, Query, description = "The member's account id", example = "5b10ac8d82e05b22cc7d4ef5")),

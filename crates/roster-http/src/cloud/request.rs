@@ -1,7 +1,7 @@
 //! `Here`: one extractor for what every Cloud handler needs to know about
 //! its request: the path below `/wiki` (for `_links`) and the parsed query.
 
-use axum::extract::{FromRequestParts, OriginalUri, Path};
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use roster_core::Error;
 
@@ -17,11 +17,9 @@ pub struct Here {
 impl<S: Send + Sync> FromRequestParts<S> for Here {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let uri = match OriginalUri::from_request_parts(parts, state).await {
-            Ok(OriginalUri(u)) => u,
-            Err(never) => match never {},
-        };
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // Cloud routes are not nested, so the URI is the one the client sent.
+        let uri = &parts.uri;
         let path = uri.path();
         let path = path.strip_prefix("/wiki").unwrap_or(path).to_string();
         Ok(Here { path, params: Params::parse(uri.query().unwrap_or(""))? })

@@ -33,7 +33,7 @@ fn matches(q: &cql::UserQuery, e: &UserEntry) -> bool {
 /// Runs the search.
 #[utoipa::path(
     get,
-    path = "/search/user",
+    path = "/wiki/rest/api/search/user",
     tag = "Cloud",
     operation_id = "cloudSearchUsers",
     params(("cql" = String, Query, description = "`type = user`, `user.fullname ~ \"words\"`, `user.accountid = \"id\"`, joined with AND", example = "type = user and user.fullname ~ \"ada\""), ("start" = Option<u64>, Query), ("limit" = Option<u64>, Query, description = "Default 25, at most 200"), crate::openapi::common::ExpandParam),

@@ -20,7 +20,7 @@ type Reply = Result<Response, ApiError>;
 /// `GET /user?accountId=` (or `username=`, `key=`).
 #[utoipa::path(
     get,
-    path = "/user",
+    path = "/wiki/rest/api/user",
     tag = "Cloud",
     operation_id = "cloudGetUser",
     params(("accountId" = Option<String>, Query, description = "The user's account id", example = "5b10ac8d82e05b22cc7d4ef5"), ("username" = Option<String>, Query, description = "Or the username", example = "ada"), ("key" = Option<String>, Query, description = "Or the user key", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), crate::openapi::common::ExpandParam),
@@ -53,7 +53,7 @@ fn anonymous_json(base: &str, operations: bool) -> serde_json::Value {
 /// `GET /user/anonymous`.
 #[utoipa::path(
     get,
-    path = "/user/anonymous",
+    path = "/wiki/rest/api/user/anonymous",
     tag = "Cloud",
     operation_id = "cloudGetAnonymousUser",
     params(crate::openapi::common::ExpandParam),
@@ -68,7 +68,7 @@ pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: H
 /// `GET /user/current`.
 #[utoipa::path(
     get,
-    path = "/user/current",
+    path = "/wiki/rest/api/user/current",
     tag = "Cloud",
     operation_id = "cloudGetCurrentUser",
     params(crate::openapi::common::ExpandParam),
@@ -92,7 +92,7 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Her
 /// `GET /user/memberof?accountId=`: the user's groups, by name.
 #[utoipa::path(
     get,
-    path = "/user/memberof",
+    path = "/wiki/rest/api/user/memberof",
     tag = "Cloud",
     operation_id = "cloudGetUserGroups",
     params(("accountId" = Option<String>, Query, description = "The user's account id", example = "5b10ac8d82e05b22cc7d4ef5"), ("username" = Option<String>, Query, description = "Or the username", example = "ada"), ("key" = Option<String>, Query, description = "Or the user key", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), crate::openapi::common::CloudPaging),
@@ -110,7 +110,7 @@ pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: He
 /// `GET /user/bulk?accountId=a,b`: at most 200 users, unknown ids skipped.
 #[utoipa::path(
     get,
-    path = "/user/bulk",
+    path = "/wiki/rest/api/user/bulk",
     tag = "Cloud",
     operation_id = "cloudGetUsersBulk",
     params(("accountId" = String, Query, description = "Account ids, comma-joined or repeated; unknown ones are skipped", example = "5b10ac8d82e05b22cc7d4ef5"), ("limit" = Option<u64>, Query, description = "At most this many (1-200)"), crate::openapi::common::ExpandParam),
@@ -145,7 +145,7 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
 /// `GET /user/email?accountId=`: site admins, or the user themself.
 #[utoipa::path(
     get,
-    path = "/user/email",
+    path = "/wiki/rest/api/user/email",
     tag = "Cloud",
     operation_id = "cloudGetUserEmail",
     params(("accountId" = String, Query, description = "The account id", example = "5b10ac8d82e05b22cc7d4ef5")),
@@ -166,7 +166,7 @@ pub async fn email(State(s): State<AppState>, Caller(actor): Caller, here: Here)
 /// unknown or hidden accounts are left out.
 #[utoipa::path(
     get,
-    path = "/user/email/bulk",
+    path = "/wiki/rest/api/user/email/bulk",
     tag = "Cloud",
     operation_id = "cloudGetUserEmailsBulk",
     params(("accountId" = String, Query, description = "Account ids, comma-joined or repeated", example = "5b10ac8d82e05b22cc7d4ef5")),
@@ -191,7 +191,7 @@ pub async fn email_bulk(State(s): State<AppState>, Caller(actor): Caller, here: 
 /// `GET /user/bulk/migration?key=..` or `?username=..` (site admins).
 #[utoipa::path(
     get,
-    path = "/user/bulk/migration",
+    path = "/wiki/rest/api/user/bulk/migration",
     tag = "Cloud",
     operation_id = "cloudGetUserMigration",
     params(("key" = Option<String>, Query, description = "User keys, comma-joined or repeated", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), ("username" = Option<String>, Query, description = "Or usernames (not both)", example = "ada"), ("start" = Option<u64>, Query), ("limit" = Option<u64>, Query)),
