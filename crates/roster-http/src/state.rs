@@ -23,6 +23,9 @@ pub struct Shared {
     pub public_url: Arc<str>,
     /// `public_url` + `/wiki`: Cloud's `_links.base`.
     pub cloud_base: Arc<str>,
+    /// `cloud_base` escaped for use inside a JSON string, once rather than
+    /// for every user on a page.
+    pub cloud_base_json: Arc<str>,
     /// Per-caller request budget; `None` (the default) means unlimited.
     pub limiter: Option<Arc<Limiter>>,
     /// Request ids and Prometheus metrics.
@@ -48,6 +51,11 @@ impl AppState {
             dir,
             public_url: public_url.into(),
             cloud_base: format!("{public_url}/wiki").into(),
+            cloud_base_json: {
+                let mut escaped = Vec::new();
+                crate::json::escape(&mut escaped, &format!("{public_url}/wiki"));
+                String::from_utf8_lossy(&escaped).into()
+            },
             limiter: limit.map(|l| Arc::new(Limiter::new(l))),
             telemetry: Arc::new(Telemetry::new()),
             shelf: Default::default(),

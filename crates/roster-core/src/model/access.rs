@@ -69,7 +69,9 @@ impl Model {
         match actor {
             Actor::System => true,
             Actor::Anonymous => false,
-            Actor::User(id) => *id == target.user.id || self.user(*id).is_some_and(|u| self.is_admin(u)),
+            // Compared as entries, not ids: on a page of users the viewer's
+            // entry is in cache and the target's id field may not be.
+            Actor::User(id) => self.user(*id).is_some_and(|u| std::ptr::eq(u, target) || self.is_admin(u)),
         }
     }
 

@@ -28,9 +28,9 @@ fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here
     let expand = Expand::parse(&p.all("expand"));
     // Resolve the page first: independent lookups overlap their cache misses.
     let found: Vec<_> = g.members.iter_from(page.start).take(page.limit).filter_map(|id| m.member(id)).collect();
-    let mut w = PageWriter::new(render::users_capacity(&found) + 2 * p.link_len());
+    let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
     for e in found {
-        w.item(|o| render::user_for(o, m, e, &s.cloud_base, actor, expand));
+        w.item(|o| render::user_for(o, m, e, &s.cloud_base_json, actor, expand));
     }
     let more = page.limit > 0 && page.start + w.size() < total;
     let links = Links { base: &s.cloud_base, path: &here.path, params: p };

@@ -56,7 +56,7 @@ pub async fn users(State(s): State<AppState>, Caller(actor): Caller, here: Here)
     for e in hits.iter().skip(page.start).take(page.limit) {
         w.item(|o| {
             o.extend_from_slice(br#"{"user":"#);
-            render::user_for(o, &m, e, &s.cloud_base, &actor, expand);
+            render::user_for(o, &m, e, &s.cloud_base_json, &actor, expand);
             o.extend_from_slice(br#","title":"#);
             string(o, &e.user.display_name);
             o.extend_from_slice(br#","excerpt":"","url":"/people/"#);

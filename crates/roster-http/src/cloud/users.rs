@@ -31,7 +31,7 @@ pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: He
     m.require_read(&actor)?;
     let e = user_from(&m, &here.params)?;
     let mut out = Vec::with_capacity(512);
-    render::user_for(&mut out, &m, e, &s.cloud_base, &actor, Expand::parse(&here.params.all("expand")));
+    render::user_for(&mut out, &m, e, &s.cloud_base_json, &actor, Expand::parse(&here.params.all("expand")));
     Ok(json_response(out))
 }
 
@@ -82,7 +82,7 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Her
         Actor::User(id) => {
             let e = m.user(id).ok_or(Error::Unauthenticated)?;
             let mut out = Vec::with_capacity(512);
-            render::user_for(&mut out, &m, e, &s.cloud_base, &actor, expand);
+            render::user_for(&mut out, &m, e, &s.cloud_base_json, &actor, expand);
             Ok(json_response(out))
         }
         _ => Ok(json_response(anonymous_json(&s.cloud_base, expand.operations).to_string().into_bytes())),
@@ -129,11 +129,10 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
         None => MAX_LIMIT,
     };
     let expand = Expand::parse(&p.all("expand"));
-    // Resolve every id first: independent lookups overlap their cache misses.
-    let found: Vec<_> = ids.iter().take(limit).filter_map(|id| m.user_by_account(id).ok()).collect();
-    let mut w = PageWriter::new(render::users_capacity(&found) + 2 * p.link_len());
+    let found = render::users_by_account(&m, &ids[..ids.len().min(limit)]);
+    let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
     for e in found {
-        w.item(|o| render::user_for(o, &m, e, &s.cloud_base, &actor, expand));
+        w.item(|o| render::user_for(o, &m, e, &s.cloud_base_json, &actor, expand));
     }
     // The self link leaves out the id list: repeating 200 ids costs more
     // than rendering the users, and a bulk lookup is not a pageable resource.
