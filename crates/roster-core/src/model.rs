@@ -285,8 +285,9 @@ impl Model {
     /// cannot. Probing all ids before touching any entry lets the cache
     /// misses of the batch overlap (see `account_index.rs`).
     pub fn account_candidates(&self, account_ids: &[&str]) -> Vec<Option<&UserEntry>> {
-        let first: Vec<Option<u32>> =
-            account_ids.iter().map(|k| self.by_account.first(self.by_account.hash(k))).collect();
+        let hashes: Vec<u64> = account_ids.iter().map(|k| self.by_account.hash(k)).collect();
+        self.by_account.warm(&hashes);
+        let first: Vec<Option<u32>> = hashes.into_iter().map(|h| self.by_account.first(h)).collect();
         first.into_iter().map(|id| id.and_then(|id| self.member(id))).collect()
     }
 

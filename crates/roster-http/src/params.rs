@@ -35,8 +35,8 @@ fn hex(b: u8) -> Option<u8> {
 }
 
 /// Appends `raw` with `+` as a space and `%XY` decoded (a `%` without two
-/// hex digits after it stays as it is). `None` when the result is not UTF-8.
-fn decode_into(buf: &mut Vec<u8>, raw: &[u8]) -> Option<Range<usize>> {
+/// hex digits after it stays as it is); returns where it landed.
+fn decode_into(buf: &mut Vec<u8>, raw: &[u8]) -> Range<usize> {
     let start = buf.len();
     let mut rest = raw;
     // Copy the runs between escapes whole.
@@ -55,8 +55,7 @@ fn decode_into(buf: &mut Vec<u8>, raw: &[u8]) -> Option<Range<usize>> {
         }
     }
     buf.extend_from_slice(rest);
-    std::str::from_utf8(&buf[start..]).ok()?;
-    Some(start..buf.len())
+    start..buf.len()
 }
 
 /// Whether `application/x-www-form-urlencoded` leaves this byte as it is.
@@ -83,22 +82,47 @@ fn form_encode_into(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(rest);
 }
 
+/// The 400 for the first name or value of `pairs` that is not UTF-8.
+fn not_utf8(buf: &[u8], pairs: &[(Range<usize>, Range<usize>)]) -> Error {
+    let bad = |what: &str| Error::invalid("query", format!("parameter {what} is not valid UTF-8"));
+    for (k, v) in pairs {
+        if std::str::from_utf8(&buf[k.clone()]).is_err() {
+            return bad("name");
+        }
+        if std::str::from_utf8(&buf[v.clone()]).is_err() {
+            return bad(&String::from_utf8_lossy(&buf[k.clone()]));
+        }
+    }
+    Error::invalid("query", "is not valid UTF-8")
+}
+
 impl Params {
-    /// Parses a raw query string.
+    /// Parses a raw query string. A name or value that does not decode to
+    /// UTF-8 is a 400 naming it.
     pub fn parse(query: &str) -> Result<Self> {
         let mut buf = Vec::with_capacity(query.len());
         let mut pairs = Vec::new();
-        for part in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = part.split_once('=').unwrap_or((part, ""));
-            let bad = |what: &str| Error::invalid("query", format!("parameter {what} is not valid UTF-8"));
-            let key = decode_into(&mut buf, k.as_bytes()).ok_or_else(|| bad("name"))?;
-            let Some(value) = decode_into(&mut buf, v.as_bytes()) else {
-                return Err(bad(&String::from_utf8_lossy(&buf[key])));
+        for part in query.as_bytes().split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+            let (k, v) = match memchr::memchr(b'=', part) {
+                Some(at) => (&part[..at], &part[at + 1..]),
+                None => (part, &b""[..]),
             };
+            let key = decode_into(&mut buf, k);
+            let value = decode_into(&mut buf, v);
             pairs.push((key, value));
         }
-        // Every piece was checked above, so the whole is UTF-8 too.
-        let text = String::from_utf8(buf).map_err(|_| Error::invalid("query", "is not valid UTF-8"))?;
+        // One UTF-8 check over everything (a bulk lookup decodes 400
+        // pieces). A valid whole whose pieces all start and end on
+        // character boundaries has valid pieces.
+        let text = match String::from_utf8(buf) {
+            Ok(text) => text,
+            Err(e) => return Err(not_utf8(e.as_bytes(), &pairs)),
+        };
+        let on_boundaries =
+            pairs.iter().all(|(k, v)| [k.start, k.end, v.start, v.end].into_iter().all(|at| text.is_char_boundary(at)));
+        if !on_boundaries {
+            return Err(not_utf8(text.as_bytes(), &pairs));
+        }
         Ok(Params { text, pairs })
     }
 
@@ -223,7 +247,7 @@ mod tests {
         let raw = ["a%", "%4", "%zz1", "%41%42+c", "%E6%97%A5", "x%2", "100%25", "%%41", "+%2B+", "plain"];
         for r in raw {
             let mut buf = Vec::new();
-            let got = decode_into(&mut buf, r.as_bytes()).unwrap();
+            let got = decode_into(&mut buf, r.as_bytes());
             let plus = r.replace('+', " ");
             let want = percent_encoding::percent_decode(plus.as_bytes()).decode_utf8().unwrap();
             assert_eq!(std::str::from_utf8(&buf[got]).unwrap(), want, "{r}");
@@ -232,6 +256,14 @@ mod tests {
         assert!(e.contains("parameter name"), "{e}");
         let e = Params::parse("team=%C3%28").unwrap_err().to_string();
         assert!(e.contains("parameter team"), "{e}");
+        // A character split between a name and its value, or between two
+        // parameters, is valid as a whole but not piece by piece.
+        let e = Params::parse("a%C3=%A9").unwrap_err().to_string();
+        assert!(e.contains("parameter name"), "{e}");
+        let e = Params::parse("a=%C3&%A9=b").unwrap_err().to_string();
+        assert!(e.contains("parameter a"), "{e}");
+        let p = Params::parse("a%C3%A9=%E6%97%A5&b=1").unwrap();
+        assert_eq!((p.get("aé"), p.get("b")), (Some("日"), Some("1")));
     }
 
     #[test]

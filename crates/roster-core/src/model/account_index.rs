@@ -121,6 +121,16 @@ impl AccountIndex {
         self.len -= 1;
     }
 
+    /// Reads the home slot of each hash without looking at what it holds.
+    /// Probing branches on each slot, and a branch on a load still in
+    /// flight, mispredicted, throws away the loads started after it; this
+    /// pass has no such branch, so the misses of a batch overlap, and the
+    /// probes that follow find their slots in cache.
+    pub fn warm(&self, hashes: &[u64]) {
+        let seen = hashes.iter().fold(0u32, |a, h| a ^ self.slots[self.home(*h)].id);
+        std::hint::black_box(seen);
+    }
+
     /// Every user id filed under `hash`, in probe order. Usually one;
     /// more only when two account ids share all 64 bits of their hash.
     pub fn candidates(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
