@@ -34,28 +34,51 @@ fn hex(b: u8) -> Option<u8> {
     }
 }
 
-/// Appends `raw` with `+` as a space and `%XY` decoded (a `%` without two
-/// hex digits after it stays as it is); returns where it landed.
-fn decode_into(buf: &mut Vec<u8>, raw: &[u8]) -> Range<usize> {
+/// Positions of the bytes decoding changes (`%` and `+`) in a raw query,
+/// ascending: one memchr pass over the whole query, shared by its pieces.
+type Escapes<I> = std::iter::Peekable<I>;
+
+/// Appends `raw[range]` with `+` as a space and `%XY` decoded (a `%`
+/// without two hex digits after it, inside the range, stays as it is);
+/// returns where it landed. `escapes` yields the positions of `%` and `+`
+/// in `raw`; those before `range.end` are taken.
+fn decode_range(
+    buf: &mut Vec<u8>,
+    raw: &[u8],
+    range: Range<usize>,
+    escapes: &mut Escapes<impl Iterator<Item = usize>>,
+) -> Range<usize> {
     let start = buf.len();
-    let mut rest = raw;
-    // Copy the runs between escapes whole.
-    while let Some(at) = memchr::memchr2(b'%', b'+', rest) {
-        buf.extend_from_slice(&rest[..at]);
-        rest = &rest[at..];
-        if rest[0] == b'+' {
-            buf.push(b' ');
-            rest = &rest[1..];
-        } else if let (Some(hi), Some(lo)) = (rest.get(1).copied().and_then(hex), rest.get(2).copied().and_then(hex)) {
-            buf.push(hi << 4 | lo);
-            rest = &rest[3..];
-        } else {
-            buf.push(b'%');
-            rest = &rest[1..];
+    let mut run = range.start;
+    while let Some(at) = escapes.next_if(|&at| at < range.end) {
+        if at < run {
+            continue;
+        }
+        buf.extend_from_slice(&raw[run..at]);
+        let digits = (at + 2 < range.end).then(|| (hex(raw[at + 1]), hex(raw[at + 2])));
+        match (raw[at], digits) {
+            (b'+', _) => {
+                buf.push(b' ');
+                run = at + 1;
+            }
+            (_, Some((Some(hi), Some(lo)))) => {
+                buf.push(hi << 4 | lo);
+                run = at + 3;
+            }
+            _ => {
+                buf.push(b'%');
+                run = at + 1;
+            }
         }
     }
-    buf.extend_from_slice(rest);
+    buf.extend_from_slice(&raw[run..range.end]);
     start..buf.len()
+}
+
+/// [`decode_range`] over all of `raw`.
+#[cfg(test)]
+fn decode_into(buf: &mut Vec<u8>, raw: &[u8]) -> Range<usize> {
+    decode_range(buf, raw, 0..raw.len(), &mut memchr::memchr2_iter(b'%', b'+', raw).peekable())
 }
 
 /// Whether `application/x-www-form-urlencoded` leaves this byte as it is.
@@ -102,13 +125,24 @@ impl Params {
     pub fn parse(query: &str) -> Result<Self> {
         let mut buf = Vec::with_capacity(query.len());
         let mut pairs = Vec::new();
-        for part in query.as_bytes().split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+        let raw = query.as_bytes();
+        // memchr over the whole query rather than a byte loop per piece.
+        let ends = memchr::memchr_iter(b'&', raw).chain([raw.len()]);
+        let mut escapes = memchr::memchr2_iter(b'%', b'+', raw).peekable();
+        let mut from = 0;
+        for end in ends {
+            let part = &raw[from..end];
+            from = end + 1;
+            if part.is_empty() {
+                continue;
+            }
+            let start = end - part.len();
             let (k, v) = match memchr::memchr(b'=', part) {
-                Some(at) => (&part[..at], &part[at + 1..]),
-                None => (part, &b""[..]),
+                Some(at) => (start..start + at, start + at + 1..end),
+                None => (start..end, end..end),
             };
-            let key = decode_into(&mut buf, k);
-            let value = decode_into(&mut buf, v);
+            let key = decode_range(&mut buf, raw, k, &mut escapes);
+            let value = decode_range(&mut buf, raw, v, &mut escapes);
             pairs.push((key, value));
         }
         // One UTF-8 check over everything (a bulk lookup decodes 400
@@ -144,13 +178,23 @@ impl Params {
     }
 
     /// Every value of `name`, repeated or comma-joined, empty ones dropped.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.iter()
-            .filter(|(k, _)| *k == name)
-            .flat_map(|(_, v)| v.split(','))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .collect()
+    pub fn all<'a>(&'a self, name: &str) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        let mut push = |item: &'a str| {
+            let item = item.trim();
+            if !item.is_empty() {
+                out.push(item);
+            }
+        };
+        for (_, v) in self.iter().filter(|(k, _)| *k == name) {
+            // Most values hold one item: the splitter is for the others.
+            if memchr::memchr(b',', v.as_bytes()).is_none() {
+                push(v);
+            } else {
+                v.split(',').for_each(&mut push);
+            }
+        }
+        out
     }
 
     /// Whether `name` was given at all.
@@ -262,6 +306,9 @@ mod tests {
         assert!(e.contains("parameter name"), "{e}");
         let e = Params::parse("a=%C3&%A9=b").unwrap_err().to_string();
         assert!(e.contains("parameter a"), "{e}");
+        // An escape cut short by the end of its piece stays as it is.
+        let p = Params::parse("a=%4&b=%2&c%=%41+").unwrap();
+        assert_eq!((p.get("a"), p.get("b"), p.get("c%")), (Some("%4"), Some("%2"), Some("A ")));
         let p = Params::parse("a%C3%A9=%E6%97%A5&b=1").unwrap();
         assert_eq!((p.get("aé"), p.get("b")), (Some("日"), Some("1")));
     }
