@@ -10,7 +10,7 @@ use roster_core::page::MAX_LIMIT;
 use roster_core::{Error, GroupId, Result, UserId};
 use serde::Deserialize;
 
-use super::render::{self, Expand, Links, PageWriter};
+use super::render::{self, Expand, Links, PageWriter, UserWriter};
 use super::request::Segment;
 use super::{group_by_name_param, Here};
 use crate::auth::Caller;
@@ -29,8 +29,9 @@ fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here
     // Resolve the page first: independent lookups overlap their cache misses.
     let found: Vec<_> = g.members.iter_from(page.start).take(page.limit).filter_map(|id| m.member(id)).collect();
     let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
+    let users = UserWriter::new(m, actor, &s.cloud_base_json, expand);
     for e in found {
-        w.item(|o| render::user_for(o, m, e, &s.cloud_base_json, actor, expand));
+        w.item(|o| users.write(o, e));
     }
     let more = page.limit > 0 && page.start + w.size() < total;
     let links = Links { base: &s.cloud_base, path: &here.path, params: p };

@@ -87,6 +87,20 @@ fn pieces(e: &UserEntry) -> [&[u8]; 5] {
 /// Appends the plain (unexpanded) user object; `base_json` is the base
 /// URL already escaped for JSON (`AppState::cloud_base_json`).
 pub fn user(out: &mut Vec<u8>, e: &UserEntry, base_json: &str, show_email: bool) {
+    let mut tail = Vec::with_capacity(U7.len() + base_json.len() + U8.len());
+    link_tail(&mut tail, base_json);
+    write_user(out, e, &tail, show_email);
+}
+
+/// The fixed text from after the status to the account id in the self
+/// link: the same for every user of a page.
+fn link_tail(out: &mut Vec<u8>, base_json: &str) {
+    out.extend_from_slice(U7);
+    out.extend_from_slice(base_json.as_bytes());
+    out.extend_from_slice(U8);
+}
+
+fn write_user(out: &mut Vec<u8>, e: &UserEntry, link_tail: &[u8], show_email: bool) {
     let [id, kind, email, name, status] = pieces(e);
     for part in [U0, id, U1, kind, U2] {
         out.extend_from_slice(part);
@@ -94,12 +108,49 @@ pub fn user(out: &mut Vec<u8>, e: &UserEntry, base_json: &str, show_email: bool)
     if show_email {
         out.extend_from_slice(email);
     }
-    for part in [U3, name, U4, id, U5, name, U6, status, U7] {
+    for part in [U3, name, U4, id, U5, name, U6, status, link_tail, id, U9] {
         out.extend_from_slice(part);
     }
-    out.extend_from_slice(base_json.as_bytes());
-    for part in [U8, id, U9] {
-        out.extend_from_slice(part);
+}
+
+/// Writes the user objects of one page for one viewer. What is the same
+/// for every user of the page (whether the viewer sees all addresses, the
+/// links' fixed text) is worked out once, not per user.
+pub struct UserWriter<'a> {
+    m: &'a Model,
+    viewer: &'a Actor,
+    /// The viewer's own entry, when the viewer is a user.
+    viewer_entry: Option<&'a UserEntry>,
+    sees_all_emails: bool,
+    base_json: &'a str,
+    link_tail: Vec<u8>,
+    expand: Expand,
+}
+
+impl<'a> UserWriter<'a> {
+    /// A writer for `viewer` (`base_json` as for [`user`]).
+    pub fn new(m: &'a Model, viewer: &'a Actor, base_json: &'a str, expand: Expand) -> Self {
+        let viewer_entry = match viewer {
+            Actor::User(id) => m.user(*id),
+            _ => None,
+        };
+        let sees_all_emails = match viewer {
+            Actor::System => true,
+            Actor::Anonymous => false,
+            Actor::User(_) => viewer_entry.is_some_and(|v| m.is_admin(v)),
+        };
+        let mut link_tail = Vec::with_capacity(U7.len() + base_json.len() + U8.len());
+        self::link_tail(&mut link_tail, base_json);
+        UserWriter { m, viewer, viewer_entry, sees_all_emails, base_json, link_tail, expand }
+    }
+
+    /// Appends `e` as the viewer may see it.
+    pub fn write(&self, out: &mut Vec<u8>, e: &UserEntry) {
+        if self.expand.any() {
+            return user_for(out, self.m, e, self.base_json, self.viewer, self.expand);
+        }
+        let show = self.sees_all_emails || self.viewer_entry.is_some_and(|v| std::ptr::eq(v, e));
+        write_user(out, e, &self.link_tail, show);
     }
 }
 

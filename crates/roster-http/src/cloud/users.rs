@@ -8,7 +8,7 @@ use roster_core::page::{Page, MAX_LIMIT};
 use roster_core::{Actor, Error};
 use serde_json::json;
 
-use super::render::{self, Expand, Links, PageWriter};
+use super::render::{self, Expand, Links, PageWriter, UserWriter};
 use super::{user_from, Here};
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -131,8 +131,9 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     let expand = Expand::parse(&p.all("expand"));
     let found = render::users_by_account(&m, &ids[..ids.len().min(limit)]);
     let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
+    let users = UserWriter::new(&m, &actor, &s.cloud_base_json, expand);
     for e in found {
-        w.item(|o| render::user_for(o, &m, e, &s.cloud_base_json, &actor, expand));
+        w.item(|o| users.write(o, e));
     }
     // The self link leaves out the id list: repeating 200 ids costs more
     // than rendering the users, and a bulk lookup is not a pageable resource.
