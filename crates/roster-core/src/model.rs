@@ -31,15 +31,16 @@ pub struct Fragment {
 /// A user with its memberships.
 ///
 /// Laid out for pages of users: an entry starts on a cache line, and that
-/// line holds what rendering a page reads first (`groups`, and the cached
-/// rendering), so a user on a page costs one miss on its entry, not three.
+/// line holds what a page reads (the cached rendering, and the start of
+/// `user`, where the compiler keeps the niche that tells a present entry
+/// from an empty slot), so a user on a page costs one miss on its entry.
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub struct UserEntry {
-    /// Groups the user belongs to, ascending by id.
-    pub groups: Vec<GroupId>,
     pub rendered: OnceLock<Fragment>,
     pub user: User,
+    /// Groups the user belongs to, ascending by id.
+    pub groups: Vec<GroupId>,
     /// The display name case-folded once, for name searches.
     pub folded_name: Box<str>,
 }

@@ -107,7 +107,7 @@ fn groups_of_a_user_follow_name_order_as_groups_come_and_go() {
 }
 
 #[test]
-fn a_user_entry_keeps_its_membership_list_and_render_slot_on_one_cache_line() {
+fn a_user_entry_starts_with_its_render_slot_on_its_first_cache_line() {
     use std::mem::{align_of, offset_of, size_of};
     assert_eq!(align_of::<UserEntry>(), 64);
     assert_eq!(size_of::<Option<UserEntry>>(), size_of::<UserEntry>(), "an empty slot costs no tag");
