@@ -39,7 +39,7 @@ pub struct Fragment {
 pub struct UserEntry {
     pub rendered: OnceLock<Fragment>,
     pub user: User,
-    /// Groups the user belongs to, ascending by id.
+    /// Groups the user belongs to, in name order.
     pub groups: Vec<GroupId>,
     /// The display name case-folded once, for name searches.
     pub folded_name: Box<str>,
@@ -82,6 +82,11 @@ fn slot<T>(v: &mut Vec<Option<T>>, id: i64) -> &mut Option<T> {
     &mut v[i]
 }
 
+/// A group's position in name order (`u32::MAX` when unknown).
+fn rank_of(rank: &[u32], g: GroupId) -> u32 {
+    usize::try_from(g.0).ok().and_then(|i| rank.get(i)).copied().unwrap_or(u32::MAX)
+}
+
 fn mid(id: UserId) -> u32 {
     u32::try_from(id.0).unwrap_or(u32::MAX)
 }
@@ -114,11 +119,12 @@ impl Model {
             }
             self.put_group(g, MemberSet::from_sorted(ids));
         }
-        for e in self.users.iter_mut().flatten() {
-            e.groups.sort_unstable();
-        }
         self.tokens = s.tokens.into_iter().collect();
         self.resolve_policy();
+        let rank = &self.name_rank;
+        for e in self.users.iter_mut().flatten() {
+            e.groups.sort_unstable_by_key(|g| rank_of(rank, *g));
+        }
     }
 
     fn resolve_policy(&mut self) {
@@ -231,14 +237,18 @@ impl Model {
     fn link(&mut self, gid: GroupId, uid: UserId, add: bool) {
         let Some(Some(ge)) = self.groups.get_mut(gid.0 as usize) else { return };
         let Some(Some(ue)) = self.users.get_mut(uid.0 as usize) else { return };
+        // A user's groups stay in name order: rank order among existing
+        // groups never changes as other groups come and go.
+        let rank = &self.name_rank;
+        let found = ue.groups.binary_search_by_key(&rank_of(rank, gid), |g| rank_of(rank, *g));
         if add {
             ge.members.insert(mid(uid));
-            if let Err(pos) = ue.groups.binary_search(&gid) {
+            if let Err(pos) = found {
                 ue.groups.insert(pos, gid);
             }
         } else {
             ge.members.remove(mid(uid));
-            if let Ok(pos) = ue.groups.binary_search(&gid) {
+            if let Ok(pos) = found {
                 ue.groups.remove(pos);
             }
         }
@@ -376,12 +386,10 @@ impl Model {
         self.find_account(self.by_account.hash(account_id), account_id).is_some()
     }
 
-    /// The groups of `user`, ordered by name.
+    /// The groups of `user`, ordered by name (kept in that order, so this
+    /// is a walk, not a sort).
     pub fn groups_of(&self, user: &UserEntry) -> Vec<&GroupEntry> {
-        let mut gs: Vec<&GroupEntry> = user.groups.iter().filter_map(|g| self.group(*g)).collect();
-        let rank = |g: &GroupEntry| usize::try_from(g.group.id.0).ok().and_then(|i| self.name_rank.get(i)).copied();
-        gs.sort_unstable_by_key(|g| rank(g).unwrap_or(u32::MAX));
-        gs
+        user.groups.iter().filter_map(|g| self.group(*g)).collect()
     }
 }
 

@@ -104,6 +104,7 @@ pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: He
     let p = &here.params;
     let e = user_from(&m, p)?;
     let groups = m.groups_of(e);
+    render::warm_groups(&groups, &s.cloud_base);
     super::groups::page_of(&s, &here, groups.iter().copied(), groups.len())
 }
 
