@@ -23,6 +23,9 @@ pub struct Params {
     text: String,
     /// (name, value) as byte ranges of `text`.
     pairs: Vec<(Range<usize>, Range<usize>)>,
+    /// Whether any name or value holds a comma (most queries have none,
+    /// and then no value needs splitting).
+    commas: bool,
 }
 
 fn hex(b: u8) -> Option<u8> {
@@ -137,7 +140,8 @@ impl Params {
                 continue;
             }
             let start = end - part.len();
-            let (k, v) = match memchr::memchr(b'=', part) {
+            // Names are short: a plain scan beats memchr's setup here.
+            let (k, v) = match part.iter().position(|&b| b == b'=') {
                 Some(at) => (start..start + at, start + at + 1..end),
                 None => (start..end, end..end),
             };
@@ -157,7 +161,8 @@ impl Params {
         if !on_boundaries {
             return Err(not_utf8(text.as_bytes(), &pairs));
         }
-        Ok(Params { text, pairs })
+        let commas = memchr::memchr(b',', text.as_bytes()).is_some();
+        Ok(Params { text, pairs, commas })
     }
 
     fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
@@ -188,7 +193,7 @@ impl Params {
         };
         for (_, v) in self.iter().filter(|(k, _)| *k == name) {
             // Most values hold one item: the splitter is for the others.
-            if memchr::memchr(b',', v.as_bytes()).is_none() {
+            if !self.commas || memchr::memchr(b',', v.as_bytes()).is_none() {
                 push(v);
             } else {
                 v.split(',').for_each(&mut push);
