@@ -14,6 +14,7 @@ use crate::actor::Policy;
 use crate::error::{Error, Result};
 use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
+pub use access::EmailSight;
 use account_index::AccountIndex;
 use hash::FastMap;
 pub use member_set::MemberSet;

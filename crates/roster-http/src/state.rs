@@ -47,15 +47,14 @@ impl AppState {
     /// per-caller budget (`None`: unlimited).
     pub fn new(dir: Arc<Directory>, public_url: &str, limit: Option<RateLimit>) -> Self {
         let public_url = public_url.trim_end_matches('/');
+        let cloud_base = format!("{public_url}/wiki");
+        let mut cloud_base_json = Vec::new();
+        crate::json::escape(&mut cloud_base_json, &cloud_base);
         AppState(Arc::new(Shared {
             dir,
             public_url: public_url.into(),
-            cloud_base: format!("{public_url}/wiki").into(),
-            cloud_base_json: {
-                let mut escaped = Vec::new();
-                crate::json::escape(&mut escaped, &format!("{public_url}/wiki"));
-                String::from_utf8_lossy(&escaped).into()
-            },
+            cloud_base_json: String::from_utf8_lossy(&cloud_base_json).into(),
+            cloud_base: cloud_base.into(),
             limiter: limit.map(|l| Arc::new(Limiter::new(l))),
             telemetry: Arc::new(Telemetry::new()),
             shelf: Default::default(),

@@ -66,12 +66,19 @@ impl Model {
     /// Whether `actor` may see `target`'s e-mail address: site admins and
     /// the user themself.
     pub fn may_see_email(&self, actor: &Actor, target: &UserEntry) -> bool {
+        self.email_sight(actor).shows(target)
+    }
+
+    /// Whose e-mail addresses `actor` may see, worked out once (a page of
+    /// users asks for each of them).
+    pub fn email_sight(&self, actor: &Actor) -> EmailSight<'_> {
         match actor {
-            Actor::System => true,
-            Actor::Anonymous => false,
-            // Compared as entries, not ids: on a page of users the viewer's
-            // entry is in cache and the target's id field may not be.
-            Actor::User(id) => self.user(*id).is_some_and(|u| std::ptr::eq(u, target) || self.is_admin(u)),
+            Actor::System => EmailSight { all: true, own: None },
+            Actor::Anonymous => EmailSight { all: false, own: None },
+            Actor::User(id) => {
+                let own = self.user(*id);
+                EmailSight { all: own.is_some_and(|u| self.is_admin(u)), own }
+            }
         }
     }
 
@@ -84,5 +91,23 @@ impl Model {
             return Err(Error::invalid(field, "cannot remove the last site-admin group"));
         }
         Ok(())
+    }
+}
+
+/// Whose e-mail addresses a viewer may see (see [`Model::email_sight`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EmailSight<'m> {
+    /// Everyone's: site admins and the system.
+    pub all: bool,
+    /// The viewer's own entry, when the viewer is a user.
+    pub own: Option<&'m UserEntry>,
+}
+
+impl EmailSight<'_> {
+    /// Whether the address of `target` is shown.
+    pub fn shows(&self, target: &UserEntry) -> bool {
+        // Compared as entries, not ids: on a page of users the viewer's
+        // entry is in cache and the target's id field may not be.
+        self.all || self.own.is_some_and(|v| std::ptr::eq(v, target))
     }
 }

@@ -3,7 +3,7 @@
 //! (dropped when the record changes); a page is then mostly copies of
 //! cached bytes. Expanded users take the slower, general path.
 
-use roster_core::model::{Fragment, GroupEntry, Model, UserEntry};
+use roster_core::model::{EmailSight, Fragment, GroupEntry, Model, UserEntry};
 use roster_core::page::Page;
 use roster_core::Actor;
 use serde_json::{json, Map, Value};
@@ -119,9 +119,7 @@ fn write_user(out: &mut Vec<u8>, e: &UserEntry, link_tail: &[u8], show_email: bo
 pub struct UserWriter<'a> {
     m: &'a Model,
     viewer: &'a Actor,
-    /// The viewer's own entry, when the viewer is a user.
-    viewer_entry: Option<&'a UserEntry>,
-    sees_all_emails: bool,
+    sight: EmailSight<'a>,
     base_json: &'a str,
     link_tail: Vec<u8>,
     expand: Expand,
@@ -130,18 +128,9 @@ pub struct UserWriter<'a> {
 impl<'a> UserWriter<'a> {
     /// A writer for `viewer` (`base_json` as for [`user`]).
     pub fn new(m: &'a Model, viewer: &'a Actor, base_json: &'a str, expand: Expand) -> Self {
-        let viewer_entry = match viewer {
-            Actor::User(id) => m.user(*id),
-            _ => None,
-        };
-        let sees_all_emails = match viewer {
-            Actor::System => true,
-            Actor::Anonymous => false,
-            Actor::User(_) => viewer_entry.is_some_and(|v| m.is_admin(v)),
-        };
         let mut link_tail = Vec::with_capacity(U7.len() + base_json.len() + U8.len());
         self::link_tail(&mut link_tail, base_json);
-        UserWriter { m, viewer, viewer_entry, sees_all_emails, base_json, link_tail, expand }
+        UserWriter { m, viewer, sight: m.email_sight(viewer), base_json, link_tail, expand }
     }
 
     /// Appends `e` as the viewer may see it.
@@ -149,8 +138,7 @@ impl<'a> UserWriter<'a> {
         if self.expand.any() {
             return user_for(out, self.m, e, self.base_json, self.viewer, self.expand);
         }
-        let show = self.sees_all_emails || self.viewer_entry.is_some_and(|v| std::ptr::eq(v, e));
-        write_user(out, e, &self.link_tail, show);
+        write_user(out, e, &self.link_tail, self.sight.shows(e));
     }
 }
 

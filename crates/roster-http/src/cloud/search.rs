@@ -53,10 +53,11 @@ pub async fn users(State(s): State<AppState>, Caller(actor): Caller, here: Here)
         None => m.users().filter(|e| matches(&q, e)).collect(),
     };
     let mut w = PageWriter::new(700 * page.limit.min(hits.len()));
+    let users = render::UserWriter::new(&m, &actor, &s.cloud_base_json, expand);
     for e in hits.iter().skip(page.start).take(page.limit) {
         w.item(|o| {
             o.extend_from_slice(br#"{"user":"#);
-            render::user_for(o, &m, e, &s.cloud_base_json, &actor, expand);
+            users.write(o, e);
             o.extend_from_slice(br#","title":"#);
             string(o, &e.user.display_name);
             o.extend_from_slice(br#","excerpt":"","url":"/people/"#);

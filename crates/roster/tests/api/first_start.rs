@@ -26,6 +26,10 @@ fn start(db: &str) -> (Child, String, Vec<String>) {
     (child, format!("http://{addr}"), seen)
 }
 
+async fn get(url: &str, path: &str, auth: &str) -> reqwest::Response {
+    reqwest::Client::new().get(format!("{url}{path}")).header("Authorization", auth).send().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_first_start_prints_an_admin_token_once_and_it_works_at_once() {
     let tmp = tempfile::TempDir::new().unwrap();
@@ -38,12 +42,7 @@ async fn the_first_start_prints_an_admin_token_once_and_it_works_at_once() {
         .trim()
         .to_string();
     assert!(token.starts_with("rst_") && token.len() > 40, "{token}");
-    let r = reqwest::Client::new()
-        .get(format!("{url}/wiki/rest/api/user/current"))
-        .header("Authorization", basic("admin@example.com", &token))
-        .send()
-        .await
-        .unwrap();
+    let r = get(&url, "/wiki/rest/api/user/current", &basic("admin@example.com", &token)).await;
     assert_eq!(r.status(), 200);
     let me: serde_json::Value = r.json().await.unwrap();
     assert_eq!(me["email"], "admin@example.com");
@@ -52,12 +51,7 @@ async fn the_first_start_prints_an_admin_token_once_and_it_works_at_once() {
 
     let (mut child, url, lines) = start(&db);
     assert!(!lines.iter().any(|l| l.contains("shown only this once")), "no second token: {lines:?}");
-    let r = reqwest::Client::new()
-        .get(format!("{url}/wiki/rest/api/group"))
-        .header("Authorization", basic("admin", &token))
-        .send()
-        .await
-        .unwrap();
+    let r = get(&url, "/wiki/rest/api/group", &basic("admin", &token)).await;
     assert_eq!(r.status(), 200, "the token still works, with the username as login too");
     child.kill().unwrap();
     child.wait().unwrap();
