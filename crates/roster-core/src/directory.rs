@@ -9,6 +9,7 @@ mod auth;
 mod throttle;
 mod users;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::{RwLock, RwLockReadGuard};
@@ -31,12 +32,20 @@ pub struct Directory {
     auth: auth::AuthState,
 }
 
-struct ModelSync(Arc<RwLock<Model>>);
+struct ModelSync {
+    model: Arc<RwLock<Model>>,
+    /// Moves on after every change that can alter who a credential signs in
+    /// as (see `auth.rs`).
+    credentials_epoch: Arc<AtomicU64>,
+}
 
 impl CommitListener for ModelSync {
     fn committed(&self, changes: &[Change]) {
         if changes.iter().any(|c| !matches!(c, Change::Unchanged)) {
-            self.0.write().apply(changes);
+            self.model.write().apply(changes);
+        }
+        if changes.iter().any(auth::touches_credentials) {
+            self.credentials_epoch.fetch_add(1, Ordering::Release);
         }
     }
 }
@@ -48,8 +57,9 @@ impl Directory {
         let model = Arc::new(RwLock::new(Model::build(snapshot, policy)));
         // Every write from here on carries its audit record (see audited.rs).
         let store: Arc<dyn Store> = Arc::new(audited::Audited::new(store, model.clone()));
-        store.set_listener(Arc::new(ModelSync(model.clone())));
-        let dir = Arc::new(Directory { store: store.clone(), model, auth: auth::AuthState::new(store) });
+        let auth = auth::AuthState::new(store.clone());
+        store.set_listener(Arc::new(ModelSync { model: model.clone(), credentials_epoch: auth.epoch() }));
+        let dir = Arc::new(Directory { store, model, auth });
         dir.backfill_usernames().await?;
         Ok(dir)
     }

@@ -16,7 +16,7 @@ use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
 pub use access::EmailSight;
 use account_index::AccountIndex;
-use hash::FastMap;
+pub(crate) use hash::FastMap;
 pub use member_set::MemberSet;
 
 /// A record's cached rendering, filled lazily by the dialect that renders
@@ -26,7 +26,7 @@ pub use member_set::MemberSet;
 #[derive(Debug)]
 pub struct Fragment {
     pub bytes: Box<str>,
-    pub marks: [u32; 4],
+    pub marks: [u32; 5],
 }
 
 /// A user with its memberships.

@@ -40,14 +40,22 @@ fn incoming_id(req: &Request) -> Option<HeaderValue> {
     (!b.is_empty() && b.len() <= 128 && b.iter().all(u8::is_ascii_graphic)).then(|| v.clone())
 }
 
+/// `r` and `n` in hex: the id of a request that came without one.
+fn serial_id(n: u64) -> HeaderValue {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b'r'; 17];
+    let digits = (16 - n.leading_zeros() as usize / 4).max(1);
+    for (i, at) in (1..=digits).rev().enumerate() {
+        text[at] = HEX[(n >> (4 * i) & 15) as usize];
+    }
+    HeaderValue::from_bytes(&text[..=digits]).unwrap_or(HeaderValue::from_static("r0"))
+}
+
 /// The middleware (see the module header).
 pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let source = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let id = incoming_id(&req).unwrap_or_else(|| {
-        let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::try_from(format!("r{n:x}")).unwrap_or(HeaderValue::from_static("r0"))
-    });
+    let id = incoming_id(&req).unwrap_or_else(|| serial_id(NEXT_ID.fetch_add(1, Ordering::Relaxed)));
     let id_text = id.to_str().unwrap_or_default();
     let route = req.extensions().get::<MatchedPath>().cloned();
     let method = req.method().clone();
@@ -99,4 +107,14 @@ async fn refuse_or_run(s: &AppState, req: Request, next: Next) -> Response {
         return error_body(StatusCode::FORBIDDEN, xsrf::MESSAGE);
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn serial_ids_are_r_and_hex() {
+        for n in [0u64, 1, 15, 16, 0xabc, u64::MAX] {
+            assert_eq!(super::serial_id(n).to_str().unwrap(), format!("r{n:x}"));
+        }
+    }
 }

@@ -21,6 +21,11 @@ pub fn string(out: &mut Vec<u8>, s: &str) {
 /// Appends the escaped contents of `s` (without quotes).
 pub fn escape(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    // Most text needs no escaping: find out in a pass without branches
+    // (which the compiler vectorises), then copy it whole.
+    if !bytes.iter().fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\')) {
+        return out.extend_from_slice(bytes);
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let esc: &[u8] = match b {

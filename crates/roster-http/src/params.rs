@@ -37,6 +37,16 @@ fn hex(b: u8) -> Option<u8> {
     }
 }
 
+/// `s.trim()`, without decoding characters when `s` starts and ends with
+/// visible ASCII (nearly always).
+fn trim(s: &str) -> &str {
+    let solid = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    match solid(s.as_bytes().first()) && solid(s.as_bytes().last()) {
+        true => s,
+        false => s.trim(),
+    }
+}
+
 /// Positions of the bytes decoding changes (`%` and `+`) in a raw query,
 /// ascending: one memchr pass over the whole query, shared by its pieces.
 type Escapes<I> = std::iter::Peekable<I>;
@@ -126,12 +136,23 @@ impl Params {
     /// Parses a raw query string. A name or value that does not decode to
     /// UTF-8 is a 400 naming it.
     pub fn parse(query: &str) -> Result<Self> {
-        let mut buf = Vec::with_capacity(query.len());
-        let mut pairs = Vec::new();
         let raw = query.as_bytes();
+        // Pieces without escapes (most of them) are ranges of the query as
+        // it came, copied once; the others are decoded into `tail`, which
+        // goes after it.
+        let mut pairs = Vec::with_capacity(raw.len() / 32 + 2);
         // memchr over the whole query rather than a byte loop per piece.
         let ends = memchr::memchr_iter(b'&', raw).chain([raw.len()]);
         let mut escapes = memchr::memchr2_iter(b'%', b'+', raw).peekable();
+        // Decoding never lengthens a piece: `tail` never grows.
+        let mut tail = Vec::with_capacity(if escapes.peek().is_some() { raw.len() } else { 0 });
+        let mut piece = |range: Range<usize>, escapes: &mut Escapes<_>| match escapes.peek() {
+            Some(&at) if at < range.end => {
+                let r = decode_range(&mut tail, raw, range, escapes);
+                raw.len() + r.start..raw.len() + r.end
+            }
+            _ => range,
+        };
         let mut from = 0;
         for end in ends {
             let part = &raw[from..end];
@@ -145,19 +166,23 @@ impl Params {
                 Some(at) => (start..start + at, start + at + 1..end),
                 None => (start..end, end..end),
             };
-            let key = decode_range(&mut buf, raw, k, &mut escapes);
-            let value = decode_range(&mut buf, raw, v, &mut escapes);
+            let key = piece(k, &mut escapes);
+            let value = piece(v, &mut escapes);
             pairs.push((key, value));
         }
-        // One UTF-8 check over everything (a bulk lookup decodes 400
-        // pieces). A valid whole whose pieces all start and end on
-        // character boundaries has valid pieces.
-        let text = match String::from_utf8(buf) {
-            Ok(text) => text,
-            Err(e) => return Err(not_utf8(e.as_bytes(), &pairs)),
-        };
-        let on_boundaries =
-            pairs.iter().all(|(k, v)| [k.start, k.end, v.start, v.end].into_iter().all(|at| text.is_char_boundary(at)));
+        // One UTF-8 check over everything decoded. A valid whole whose
+        // pieces all start and end on character boundaries has valid
+        // pieces; the undecoded ones are cut from a `&str` at ASCII bytes.
+        let mut text = String::with_capacity(raw.len() + tail.len());
+        text.push_str(query);
+        match std::str::from_utf8(&tail) {
+            Ok(decoded) => text.push_str(decoded),
+            Err(_) => return Err(not_utf8(&[raw, &tail].concat(), &pairs)),
+        }
+        let on_boundaries = pairs
+            .iter()
+            .filter(|(k, v)| k.end > raw.len() || v.end > raw.len())
+            .all(|(k, v)| [k.start, k.end, v.start, v.end].into_iter().all(|at| text.is_char_boundary(at)));
         if !on_boundaries {
             return Err(not_utf8(text.as_bytes(), &pairs));
         }
@@ -184,9 +209,9 @@ impl Params {
 
     /// Every value of `name`, repeated or comma-joined, empty ones dropped.
     pub fn all<'a>(&'a self, name: &str) -> Vec<&'a str> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.pairs.len());
         let mut push = |item: &'a str| {
-            let item = item.trim();
+            let item = trim(item);
             if !item.is_empty() {
                 out.push(item);
             }
@@ -231,7 +256,7 @@ impl Params {
 
     /// The query string again, with `start` and `limit` set to `page`.
     pub fn with_page(&self, start: usize, limit: usize) -> String {
-        let mut out = Vec::with_capacity(self.text.len() + 32);
+        let mut out = Vec::new();
         self.write_with_page(&mut out, start, limit);
         // Form encoding writes ASCII only.
         String::from_utf8(out).unwrap_or_default()
@@ -240,7 +265,8 @@ impl Params {
     /// The most bytes [`Params::write_with_page`] writes (three out per byte
     /// in): a page reserves it up front so that its buffer never grows.
     pub fn link_len(&self) -> usize {
-        3 * self.text.len() + 2 * self.pairs.len() + 48
+        let text: usize = self.pairs.iter().map(|(k, v)| k.len() + v.len()).sum();
+        3 * text + 2 * self.pairs.len() + 48
     }
 
     /// Appends [`Params::with_page`] to `out`. The text is ASCII without
@@ -276,6 +302,13 @@ mod tests {
     fn multi_values_arrive_repeated_comma_joined_or_encoded() {
         let p = Params::parse("accountId=a&accountId=b,c&accountId=d%2Ce&x=1").unwrap();
         assert_eq!(p.all("accountId"), vec!["a", "b", "c", "d", "e"]);
+    }
+
+    #[test]
+    fn values_are_trimmed_like_str_trim() {
+        for v in ["a", " a", "a ", "\u{b}a\u{b}", "\u{a0}a", "a\u{3000}", "", " ", "日本", "a\tb"] {
+            assert_eq!(trim(v), v.trim(), "{v:?}");
+        }
     }
 
     #[test]

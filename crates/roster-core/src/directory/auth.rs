@@ -6,9 +6,17 @@
 //! Failures are throttled per (login, source) (see `throttle.rs`) and each
 //! refused sign-in is written to the audit log. Sign-in times are recorded
 //! off the durable path.
+//!
+//! Scripts send the same Authorization header with every request, so a
+//! header that verified is remembered (by its SHA-256 digest, never in
+//! clear) with the credentials epoch it verified under; a repeat skips
+//! decoding and lookups until a user or token changes. The throttle still
+//! applies: while any sign-in is throttled, repeats take the full path.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use base64::Engine;
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
@@ -20,7 +28,8 @@ use super::Directory;
 use crate::context;
 use crate::credentials;
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::model::FastMap;
+use crate::store::{Change, Store};
 use crate::types::{now_ms, UserId};
 
 /// Credentials as presented by a caller.
@@ -30,11 +39,50 @@ pub enum Credentials {
     Bearer(String),
 }
 
+impl Credentials {
+    /// Parses an Authorization header value: Basic `login:secret` or
+    /// Bearer `token`. Anything else is `Unauthenticated`.
+    pub fn from_header(value: &[u8]) -> Result<Credentials> {
+        let value = std::str::from_utf8(value).map_err(|_| Error::Unauthenticated)?;
+        let (scheme, rest) = value.trim().split_once(' ').ok_or(Error::Unauthenticated)?;
+        let rest = rest.trim();
+        if scheme.eq_ignore_ascii_case("basic") {
+            let decoded = base64::engine::general_purpose::STANDARD.decode(rest).map_err(|_| Error::Unauthenticated)?;
+            let text = String::from_utf8(decoded).map_err(|_| Error::Unauthenticated)?;
+            let (login, secret) = text.split_once(':').ok_or(Error::Unauthenticated)?;
+            if login.is_empty() || secret.is_empty() {
+                return Err(Error::Unauthenticated);
+            }
+            Ok(Credentials::Basic { login: login.to_string(), secret: secret.to_string() })
+        } else if scheme.eq_ignore_ascii_case("bearer") && !rest.is_empty() {
+            Ok(Credentials::Bearer(rest.to_string()))
+        } else {
+            Err(Error::Unauthenticated)
+        }
+    }
+}
+
 const VERIFIED_CAP: usize = 10_000;
+
+/// Whether a change can alter who a credential signs in as.
+pub(super) fn touches_credentials(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::UserSaved(_)
+            | Change::UserDeleted(_)
+            | Change::TokenAdded { .. }
+            | Change::TokensRevoked { .. }
+            | Change::Reloaded(_)
+    )
+}
 
 pub(super) struct AuthState {
     verified: Mutex<HashSet<[u8; 32]>>,
-    logins: Mutex<Vec<(UserId, bool, i64)>>,
+    /// Digests of Authorization headers that verified, with the user and
+    /// the epoch they verified under.
+    recent: Mutex<FastMap<[u8; 32], (UserId, u64)>>,
+    epoch: Arc<AtomicU64>,
+    logins: Mutex<Logins>,
     throttle: Throttle,
     /// argon2 verifications run (real and dummy), for tests and metrics.
     password_checks: AtomicU64,
@@ -45,11 +93,18 @@ impl AuthState {
     pub(super) fn new(store: Arc<dyn Store>) -> Self {
         AuthState {
             verified: Mutex::new(HashSet::new()),
-            logins: Mutex::new(Vec::new()),
+            recent: Mutex::new(FastMap::default()),
+            epoch: Arc::new(AtomicU64::new(0)),
+            logins: Mutex::new(Logins::default()),
             throttle: Throttle::default(),
             password_checks: AtomicU64::new(0),
             _store: store,
         }
+    }
+
+    /// The credentials epoch, moved on by the model's commit listener.
+    pub(super) fn epoch(&self) -> Arc<AtomicU64> {
+        self.epoch.clone()
     }
 }
 
@@ -77,18 +132,58 @@ fn password_key(user: UserId, phc: &str, password: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Only the latest success and the latest failure of each user survive a
-/// flush: a client making 50,000 requests a second would otherwise queue
-/// 50,000 row updates a second on the store's writer.
-fn latest_logins(mut batch: Vec<(UserId, bool, i64)>) -> Vec<(UserId, bool, i64)> {
-    if batch.len() > 1 {
-        batch.sort_unstable_by(|a, b| (a.0, a.1, b.2).cmp(&(b.0, b.1, a.2)));
-        batch.dedup_by_key(|(u, ok, _)| (*u, *ok));
+/// Sign-ins waiting for the next flush. Only the latest success and the
+/// latest failure of each user are kept: a client making 50,000 requests a
+/// second would otherwise queue 50,000 row updates a second on the store's
+/// writer (and a sort of them per flush).
+#[derive(Default)]
+struct Logins(FastMap<(UserId, bool), i64>);
+
+impl Logins {
+    fn note(&mut self, user: UserId, ok: bool, at: i64) {
+        let latest = self.0.entry((user, ok)).or_insert(at);
+        *latest = (*latest).max(at);
     }
-    batch
+
+    fn take(&mut self) -> Vec<(UserId, bool, i64)> {
+        std::mem::take(&mut self.0).into_iter().map(|((user, ok), at)| (user, ok, at)).collect()
+    }
 }
 
 impl Directory {
+    /// Resolves an Authorization header value to a user, as
+    /// [`Directory::authenticate`] does; a header that verified under the
+    /// current credentials epoch is not decoded and checked again.
+    pub async fn authenticate_header(&self, value: &[u8]) -> Result<UserId> {
+        let digest: [u8; 32] = Sha256::digest(value).into();
+        // Read before verifying: a change committed meanwhile moves the
+        // epoch past what this sign-in is remembered under.
+        let epoch = self.auth.epoch.load(Ordering::Acquire);
+        let known = self.auth.recent.lock().get(&digest).copied();
+        if let Some((user, at)) = known {
+            if at == epoch && self.auth.throttle.is_idle() {
+                self.signed_in(user);
+                return Ok(user);
+            }
+        }
+        let user = self.authenticate(&Credentials::from_header(value)?).await?;
+        let mut recent = self.auth.recent.lock();
+        if recent.len() >= VERIFIED_CAP {
+            recent.clear();
+        }
+        recent.insert(digest, (user, epoch));
+        Ok(user)
+    }
+
+    /// Notes a successful sign-in: its time, and the user in the request
+    /// context.
+    fn signed_in(&self, user: UserId) {
+        self.auth.logins.lock().note(user, true, now_ms());
+        if let Some(c) = context::current() {
+            c.set_user(user);
+        }
+    }
+
     /// Resolves credentials to a user. Every failure is the same
     /// `Unauthenticated`, whether the account is unknown or the secret wrong;
     /// a (login, source) pair over the failure threshold gets `Throttled`
@@ -100,23 +195,17 @@ impl Directory {
             return Err(Error::Throttled { retry_after });
         }
         let (user, ok) = self.check(creds).await;
+        if let (Some(u), true) = (user, ok) {
+            self.auth.throttle.succeeded(&key);
+            self.signed_in(u);
+            return Ok(u);
+        }
         if let Some(u) = user {
-            self.auth.logins.lock().push((u, ok, now_ms()));
+            self.auth.logins.lock().note(u, false, now_ms());
         }
-        match (user, ok) {
-            (Some(u), true) => {
-                self.auth.throttle.succeeded(&key);
-                if let Some(c) = context::current() {
-                    c.set_user(u);
-                }
-                Ok(u)
-            }
-            _ => {
-                let wait = self.auth.throttle.failed(&key);
-                self.record_refusal(creds, wait).await;
-                Err(Error::Unauthenticated)
-            }
-        }
+        let wait = self.auth.throttle.failed(&key);
+        self.record_refusal(creds, wait).await;
+        Err(Error::Unauthenticated)
     }
 
     /// argon2 verifications run so far (real and dummy).
@@ -193,7 +282,7 @@ impl Directory {
     /// Writes buffered sign-in times to the model and the store. Called
     /// periodically by [`Directory::start_login_flusher`].
     pub async fn flush_logins(&self) -> Result<()> {
-        let batch = latest_logins(std::mem::take(&mut *self.auth.logins.lock()));
+        let batch = self.auth.logins.lock().take();
         if batch.is_empty() {
             return Ok(());
         }
@@ -228,9 +317,25 @@ mod tests {
     #[test]
     fn a_flush_keeps_the_latest_success_and_failure_of_each_user() {
         let (a, b) = (UserId(1), UserId(2));
-        let batch = vec![(a, true, 5), (b, false, 3), (a, true, 9), (a, false, 4), (a, true, 7), (b, false, 8)];
-        let mut got = latest_logins(batch);
+        let mut logins = Logins::default();
+        for (u, ok, at) in [(a, true, 5), (b, false, 3), (a, true, 9), (a, false, 4), (a, true, 7), (b, false, 8)] {
+            logins.note(u, ok, at);
+        }
+        let mut got = logins.take();
         got.sort();
         assert_eq!(got, vec![(a, false, 4), (a, true, 9), (b, false, 8)]);
+    }
+
+    #[test]
+    fn basic_and_bearer_headers_parse_and_junk_is_refused() {
+        let b = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("a@b.c:tok:en"));
+        match Credentials::from_header(b.as_bytes()).unwrap() {
+            Credentials::Basic { login, secret } => assert_eq!((login.as_str(), secret.as_str()), ("a@b.c", "tok:en")),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(Credentials::from_header(b"Bearer abc").unwrap(), Credentials::Bearer(t) if t == "abc"));
+        for junk in [&b"Basic"[..], b"Basic !!!", b"Digest x", b"Bearer ", b"\xff\xfe"] {
+            assert!(Credentials::from_header(junk).is_err());
+        }
     }
 }

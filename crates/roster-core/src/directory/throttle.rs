@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
@@ -34,6 +35,8 @@ struct Entry {
 #[derive(Default)]
 pub struct Throttle {
     map: Mutex<HashMap<Key, Entry>>,
+    /// Pairs in `map`, readable without the lock.
+    pairs: AtomicUsize,
 }
 
 /// The wait after the `failures`-th failure (0 below the threshold).
@@ -46,6 +49,12 @@ pub fn wait_after(failures: u32) -> u64 {
 }
 
 impl Throttle {
+    /// Whether no pair has a failure on record: nothing can be refused, and
+    /// a success has nothing to clear.
+    pub fn is_idle(&self) -> bool {
+        self.pairs.load(Ordering::Acquire) == 0
+    }
+
     /// `Err(seconds)` while `key` must wait.
     pub fn check(&self, key: &Key) -> Result<(), u64> {
         let now = Instant::now();
@@ -72,11 +81,11 @@ impl Throttle {
         e.failures = e.failures.saturating_add(1);
         e.last = now;
         let wait = wait_after(e.failures);
-        if wait == 0 {
-            return None;
+        if wait != 0 {
+            e.until = Some(now + Duration::from_secs(wait));
         }
-        e.until = Some(now + Duration::from_secs(wait));
-        Some(wait)
+        self.pairs.store(map.len(), Ordering::Release);
+        (wait != 0).then_some(wait)
     }
 
     /// Clears `key` after a successful sign-in.
@@ -84,6 +93,7 @@ impl Throttle {
         let mut map = self.map.lock();
         if !map.is_empty() {
             map.remove(key);
+            self.pairs.store(map.len(), Ordering::Release);
         }
     }
 }
@@ -112,7 +122,9 @@ mod tests {
         assert_eq!(t.failed(&a), Some(1));
         assert_eq!(t.check(&a), Err(1));
         assert!(t.check(&b).is_ok());
+        assert!(!t.is_idle());
         t.succeeded(&a);
         assert!(t.check(&a).is_ok());
+        assert!(t.is_idle());
     }
 }

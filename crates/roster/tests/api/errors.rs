@@ -92,3 +92,29 @@ async fn bearer_tokens_and_username_password_logins_work() {
     let bad = app.with_auth(&crate::helpers::basic("pat", "wrong horse"));
     assert_error(&bad.get(&format!("{API}/user/current")).await, 401);
 }
+
+#[tokio::test]
+async fn a_remembered_sign_in_ends_when_the_password_changes_and_when_the_user_is_deleted() {
+    let app = TestApp::spawn().await;
+    let input = roster_core::directory::UserInput {
+        username: Some("sam".into()),
+        display_name: "Sam".into(),
+        email: "sam@example.com".into(),
+        password: Some("first secret".into()),
+        active: true,
+        ..Default::default()
+    };
+    let sam = app.dir.create_user(&roster_core::Actor::System, &input, &["confluence-users".into()]).await.unwrap();
+    let old = app.with_auth(&crate::helpers::basic("sam", "first secret"));
+    for _ in 0..3 {
+        assert_eq!(old.get(&format!("{API}/user/current")).await.status, 200);
+    }
+    app.dir.set_password(&roster_core::Actor::System, sam.id, "second secret").await.unwrap();
+    assert_error(&old.get(&format!("{API}/user/current")).await, 401);
+    let new = app.with_auth(&crate::helpers::basic("sam", "second secret"));
+    for _ in 0..3 {
+        assert_eq!(new.get(&format!("{API}/user/current")).await.status, 200);
+    }
+    app.dir.delete_user(&roster_core::Actor::System, sam.id).await.unwrap();
+    assert_error(&new.get(&format!("{API}/user/current")).await, 401);
+}
