@@ -8,9 +8,11 @@
 #
 # Steps: dataset (generated once into bench/data/) -> release build -> timed
 # `roster import` into a throwaway store -> `roster serve` pinned to CPU 1,
-# time to its first answer -> bench/http_load.sh (wrk pinned to CPU 0) over
-# every workload at each connection count, REPS times -> the same against the
-# shared limit-server pinned to CPU 1 -> one table (bench/table.py).
+# time to its first answer -> the shared limit-server, also pinned to CPU 1
+# (idle while roster is measured, and the other way round) ->
+# bench/http_load.sh (wrk pinned to CPU 0) over every workload at each
+# connection count, REPS times, each run on roster then on limit-server ->
+# one table (bench/table.py).
 #
 # Environment (defaults in brackets):
 #   BENCH_HARNESS   the shared load harness [<repo>/../shared/bench]
@@ -32,7 +34,7 @@ SMOKE=0; INSTALL=0
 for a in "$@"; do case $a in
   --smoke) SMOKE=1 ;;
   --install) INSTALL=1 ;;
-  -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
   *) echo "unknown option $a (try --help)" >&2; exit 2 ;;
 esac; done
 
@@ -162,19 +164,27 @@ wait_answer() { # url [auth] -> prints seconds waited; fails after 120 s
   return 1
 }
 
-drive() { # server-label url pid [auth-header]
-  local label=$1 url=$2 pid=$3 auth=${4:-}
+# The servers under load, filled below: label, URL, PID and auth header each.
+LABELS=(); URLS=(); SPIDS=(); AUTHS=()
+
+# Each repetition of each workload runs on every server back to back, so
+# that a ratio compares runs seconds apart: the machine's speed drifts by
+# more than the differences measured over the minutes a whole pass takes.
+drive() {
   for conns in $CONNS_LIST; do for rep in $(seq 1 "$REPS"); do
     local first=1
     for w in $WORKLOADS; do
       local wl=$w pairs=write_pairs.txt
       [ "$w" = write_mix_small ] && { wl=write_mix; pairs=write_pairs_small.txt; }
       local warm=0; [ "$first" = 1 ] && warm=$WARMUP; first=0
-      log "$label c=$conns rep $rep/$REPS: $w"
-      WORKLOADS=$wl PAIRS=$pairs WARMUP=$warm CONNS=$conns THREADS=1 DURATION=$DURATION GEN_CPUS=$GEN_CPU \
-        SERVER_PID=$pid AUTH_HEADER=$auth RESULTS="$RES" LABEL="$label|$w|$conns|$rep" \
-        "$SHADOW/http_load.sh" "$url" "$DATA" >> "$OUT/http_load.log" 2>&1 ||
-        log "http_load failed for $label $w (see $OUT/http_load.log)"
+      for i in "${!LABELS[@]}"; do
+        local label=${LABELS[$i]}
+        log "$label c=$conns rep $rep/$REPS: $w"
+        WORKLOADS=$wl PAIRS=$pairs WARMUP=$warm CONNS=$conns THREADS=1 DURATION=$DURATION GEN_CPUS=$GEN_CPU \
+          SERVER_PID=${SPIDS[$i]} AUTH_HEADER=${AUTHS[$i]} RESULTS="$RES" LABEL="$label|$w|$conns|$rep" \
+          "$SHADOW/http_load.sh" "${URLS[$i]}" "$DATA" >> "$OUT/http_load.log" 2>&1 ||
+          log "http_load failed for $label $w (see $OUT/http_load.log)"
+      done
     done
   done; done
 }
@@ -218,9 +228,7 @@ if [[ " $SERVERS " == *" roster "* ]]; then
     { echo "roster did not answer within 120 s:" >&2; tail "$OUT/roster.log" >&2; exit 1; }
   info start_s "$(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.3f", b-a}')"
   info roster_rss_after_start_mib "$(hwm_mib "$RPID")"
-  drive roster "http://127.0.0.1:$PORT" "$RPID" "$AUTH"
-  info roster_hwm_mib "$(hwm_mib "$RPID")"
-  stop_pid "$RPID"
+  LABELS+=(roster); URLS+=("http://127.0.0.1:$PORT"); SPIDS+=("$RPID"); AUTHS+=("$AUTH")
 fi
 
 # ---- limit-server ---------------------------------------------------------------------------
@@ -231,10 +239,15 @@ if [[ " $SERVERS " == *" limit "* ]]; then
   LPID=$!; PIDS+=("$LPID")
   wait_answer "http://127.0.0.1:$PORT/wiki/rest/api/user/memberof?accountId=x" > /dev/null ||
     { echo "limit-server did not answer" >&2; exit 1; }
-  drive limit "http://127.0.0.1:$PORT" "$LPID"
-  info limit_hwm_mib "$(hwm_mib "$LPID")"
-  stop_pid "$LPID"
+  LABELS+=(limit); URLS+=("http://127.0.0.1:$PORT"); SPIDS+=("$LPID"); AUTHS+=("")
 fi
+
+# ---- the load: every workload on every server, interleaved ---------------------------------
+drive
+for i in "${!LABELS[@]}"; do
+  info "${LABELS[$i]}_hwm_mib" "$(hwm_mib "${SPIDS[$i]}")"
+  stop_pid "${SPIDS[$i]}"
+done
 
 info finished "\"$(date -u +%FT%TZ)\""; info load_after "\"$(cut -d' ' -f1-3 /proc/loadavg)\""
 CHECK=(); [ "$SMOKE" = 1 ] && CHECK=(--check)

@@ -4,6 +4,7 @@
 
 mod access;
 mod account_index;
+mod fragment;
 mod hash;
 pub mod member_set;
 
@@ -16,32 +17,23 @@ use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
 pub use access::EmailSight;
 use account_index::AccountIndex;
+pub use fragment::Fragment;
 pub(crate) use hash::FastMap;
 pub use member_set::MemberSet;
 
-/// A record's cached rendering, filled lazily by the dialect that renders
-/// it most (Cloud) and dropped whenever the record changes. What `bytes`
-/// holds is the dialect's business: finished JSON, or escaped pieces it
-/// assembles JSON from, with `marks` saying where pieces end.
-#[derive(Debug)]
-pub struct Fragment {
-    pub bytes: Box<str>,
-    pub marks: [u32; 5],
-}
-
 /// A user with its memberships.
 ///
-/// Laid out for pages of users: an entry starts on a cache line, and that
-/// line holds what a page reads (the cached rendering, and the start of
-/// `user`, where the compiler keeps the niche that tells a present entry
-/// from an empty slot), so a user on a page costs one miss on its entry.
+/// Laid out for the hot reads: an entry starts on a cache line, the first
+/// two hold the cached rendering (what a page of users reads, with the
+/// account id a lookup confirms), the third the user's groups (what
+/// `memberof` reads).
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub struct UserEntry {
     pub rendered: OnceLock<Fragment>,
-    pub user: User,
     /// Groups the user belongs to, in name order.
     pub groups: Vec<GroupId>,
+    pub user: User,
     /// The display name case-folded once, for name searches.
     pub folded_name: Box<str>,
 }
@@ -288,6 +280,12 @@ impl Model {
 
     fn find_account(&self, hash: u64, account_id: &str) -> Option<&UserEntry> {
         self.by_account.candidates(hash).filter_map(|id| self.member(id)).find(|e| &*e.user.account_id == account_id)
+    }
+
+    /// The user filed first under this account id's hash, *not yet
+    /// confirmed* to hold it: [`Model::account_candidates`] for one id.
+    pub fn account_candidate(&self, account_id: &str) -> Option<&UserEntry> {
+        self.by_account.first(self.by_account.hash(account_id)).and_then(|id| self.member(id))
     }
 
     /// For each account id, the user filed first under its hash, *not yet

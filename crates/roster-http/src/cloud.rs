@@ -50,7 +50,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The user a request names: `accountId`, else `username`, else `key`.
 pub(crate) fn user_from<'m>(m: &'m Model, p: &Params) -> Result<&'m UserEntry> {
     if let Some(id) = p.get("accountId").filter(|v| !v.is_empty()) {
-        m.user_by_account(id)
+        render::user_by_account(m, id)
     } else if let Some(name) = p.get("username").filter(|v| !v.is_empty()) {
         m.user_by_username(name)
     } else if let Some(key) = p.get("key").filter(|v| !v.is_empty()) {

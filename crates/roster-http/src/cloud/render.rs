@@ -57,7 +57,7 @@ fn build_user(e: &UserEntry) -> Fragment {
         escape(&mut o, part);
         *mark = o.len() as u32;
     }
-    Fragment { bytes: String::from_utf8(o).unwrap_or_default().into_boxed_str(), marks }
+    Fragment::new(&o, marks)
 }
 
 /// Indexes of a user's pieces.
@@ -76,7 +76,7 @@ struct Pieces<'a> {
 impl<'a> Pieces<'a> {
     fn of(e: &'a UserEntry) -> Self {
         let f = e.rendered.get_or_init(|| build_user(e));
-        Pieces { bytes: f.bytes.as_bytes(), ends: f.marks.map(|x| x as usize) }
+        Pieces { bytes: f.bytes(), ends: f.marks.map(|x| x as usize) }
     }
 
     #[inline]
@@ -199,12 +199,27 @@ pub fn users_by_account<'m>(m: &'m Model, account_ids: &[&str]) -> Vec<&'m UserE
     let mut found = Vec::with_capacity(account_ids.len());
     for (key, candidate) in account_ids.iter().zip(pieces) {
         match candidate {
-            Some((e, id)) if id == key.as_bytes() && !has_backslash(id) => found.push(e),
+            Some((e, id)) if holds(id, key) => found.push(e),
             Some(_) => found.extend(m.user_by_account(key).ok()),
             None => {}
         }
     }
     found
+}
+
+/// The user holding this account id, confirmed as in [`users_by_account`]:
+/// on the entry's first cache lines, where the model's own lookup reads
+/// the stored id from elsewhere in memory.
+pub fn user_by_account<'m>(m: &'m Model, account_id: &str) -> roster_core::Result<&'m UserEntry> {
+    match m.account_candidate(account_id) {
+        Some(e) if holds(id_piece(e), account_id) => Ok(e),
+        _ => m.user_by_account(account_id),
+    }
+}
+
+/// Whether a user whose escaped id is `id` holds the account id `key`.
+fn holds(id: &[u8], key: &str) -> bool {
+    id == key.as_bytes() && !has_backslash(id)
 }
 
 /// Whether `b` holds a backslash: a branch-free pass (ids are short, and
@@ -300,11 +315,11 @@ fn build_group(g: &GroupEntry, base: &str) -> Fragment {
     o.extend_from_slice(b"/rest/api/group/by-id?id=");
     escape(&mut o, &g.group.uuid);
     o.extend_from_slice(br#""}}"#);
-    Fragment { bytes: String::from_utf8(o).unwrap_or_default().into_boxed_str(), marks: [0; 5] }
+    Fragment::new(&o, [0; 5])
 }
 
 fn group_bytes<'g>(g: &'g GroupEntry, base: &str) -> &'g [u8] {
-    g.rendered.get_or_init(|| build_group(g, base)).bytes.as_bytes()
+    g.rendered.get_or_init(|| build_group(g, base)).bytes()
 }
 
 /// Appends the group object.
