@@ -55,6 +55,15 @@ pub async fn scope<F: Future>(ctx: Arc<RequestContext>, f: F) -> F::Output {
     CONTEXT.scope(ctx, f).await
 }
 
+/// [`scope`] as a future that can be named, for code that keeps it in a
+/// struct (the HTTP guard does).
+pub fn scoped<F: Future>(
+    ctx: Arc<RequestContext>,
+    f: F,
+) -> tokio::task::futures::TaskLocalFuture<Arc<RequestContext>, F> {
+    CONTEXT.scope(ctx, f)
+}
+
 /// The context of the request being served, if any.
 pub fn current() -> Option<Arc<RequestContext>> {
     CONTEXT.try_with(Arc::clone).ok()

@@ -28,7 +28,6 @@ pub mod xsrf;
 use std::future::Future;
 use std::net::SocketAddr;
 
-use axum::middleware::from_fn_with_state;
 use axum::Router;
 use tokio::net::TcpListener;
 
@@ -47,7 +46,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         // Request id and context, rate limit, hygiene, XSRF, panic guard
         // and metrics, as one layer (see guard.rs).
-        .layer(from_fn_with_state(state.clone(), guard::layer))
+        .layer(guard::GuardLayer(state.clone()))
         .with_state(state)
 }
 

@@ -25,6 +25,7 @@ mod extender_bulk;
 mod extender_groups;
 mod extender_users;
 mod first_start;
+mod guard;
 mod hardening_concurrency;
 mod hardening_input;
 mod hardening_ratelimit;
