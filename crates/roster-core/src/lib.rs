@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod directory;
 pub mod error;
 pub mod import;
+pub mod json_text;
 pub mod model;
 pub mod names;
 pub mod page;

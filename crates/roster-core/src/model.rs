@@ -17,20 +17,20 @@ use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
 pub use access::EmailSight;
 use account_index::AccountIndex;
-pub use fragment::Fragment;
+pub use fragment::{Fragment, EMAIL, ID, KIND, NAME, STATUS};
 pub(crate) use hash::FastMap;
 pub use member_set::MemberSet;
 
 /// A user with its memberships.
 ///
 /// Laid out for the hot reads: an entry starts on a cache line, the first
-/// two hold the cached rendering (what a page of users reads, with the
-/// account id a lookup confirms), the third the user's groups (what
-/// `memberof` reads).
+/// two hold its pieces (what a page of users reads, with the account id a
+/// lookup confirms), the third the user's groups (what `memberof` reads).
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub struct UserEntry {
-    pub rendered: OnceLock<Fragment>,
+    /// The JSON-escaped pieces pages are written from (see `fragment.rs`).
+    pub pieces: Fragment,
     /// Groups the user belongs to, in name order.
     pub groups: Vec<GroupId>,
     pub user: User,
@@ -38,12 +38,14 @@ pub struct UserEntry {
     pub folded_name: Box<str>,
 }
 
-/// A group with its members.
+/// A group with its members; its cached rendering first, as `memberof`
+/// reads ten or so groups and only that.
 #[derive(Debug)]
+#[repr(C)]
 pub struct GroupEntry {
+    pub rendered: OnceLock<Fragment<0>>,
     pub group: Group,
     pub members: MemberSet,
-    pub rendered: OnceLock<Fragment>,
 }
 
 /// The whole directory, indexed.
@@ -157,7 +159,8 @@ impl Model {
             self.by_email.insert(fold(&user.email), id);
         }
         let folded_name = fold(&user.display_name).into_boxed_str();
-        *slot(&mut self.users, id.0) = Some(UserEntry { user, groups, folded_name, rendered: Default::default() });
+        let pieces = Fragment::user_pieces(&user);
+        *slot(&mut self.users, id.0) = Some(UserEntry { pieces, user, groups, folded_name });
     }
 
     fn unindex_user(&mut self, u: &User) {

@@ -107,15 +107,12 @@ fn groups_of_a_user_follow_name_order_as_groups_come_and_go() {
 }
 
 #[test]
-fn a_user_entry_holds_its_rendering_and_then_its_groups_on_its_first_cache_lines() {
+fn a_user_entry_holds_its_pieces_and_then_its_groups_on_its_first_cache_lines() {
     use std::mem::{align_of, offset_of, size_of};
     assert_eq!(align_of::<UserEntry>(), 64);
     assert_eq!(size_of::<Option<UserEntry>>(), size_of::<UserEntry>(), "an empty slot costs no tag");
-    assert_eq!(offset_of!(UserEntry, rendered), 0);
-    // The slot's state goes after the fragment, which starts the entry.
-    let slot = std::sync::OnceLock::new();
-    let f = slot.get_or_init(|| Fragment::new(b"x", [0; 5]));
-    assert_eq!(f as *const Fragment as usize - &slot as *const _ as usize, 0);
+    assert_eq!((offset_of!(UserEntry, pieces), size_of::<Fragment>()), (0, 144));
     let groups = offset_of!(UserEntry, groups);
     assert!(groups + size_of::<Vec<GroupId>>() <= 192, "the groups end at byte {}", groups + 24);
+    assert_eq!(size_of::<Option<GroupEntry>>(), size_of::<GroupEntry>(), "an empty group slot costs no tag");
 }

@@ -3,7 +3,7 @@
 //! (dropped when the record changes); a page is then mostly copies of
 //! cached bytes. Expanded users take the slower, general path.
 
-use roster_core::model::{EmailSight, Fragment, GroupEntry, Model, UserEntry};
+use roster_core::model::{EmailSight, Fragment, GroupEntry, Model, UserEntry, EMAIL, ID, KIND, NAME, STATUS};
 use roster_core::page::Page;
 use roster_core::Actor;
 use serde_json::{json, Map, Value};
@@ -41,57 +41,26 @@ impl Expand {
     }
 }
 
-/// The pieces of a plain user object that vary, escaped once and kept
-/// in the model: account id, account type, e-mail, display name and
-/// status, back to back (`marks` are where they end). About a hundred
-/// bytes where the finished object takes five hundred and fifty: a page of
-/// 200 users scattered over the model then reads two cache lines per user
-/// instead of nine, and memory latency is what a page waits on.
-fn build_user(e: &UserEntry) -> Fragment {
-    let u = &e.user;
-    let mut o = Vec::with_capacity(128);
-    let mut marks = [0u32; 5];
-    let status = if u.active { "active" } else { "inactive" };
-    let parts: [&str; 5] = [&u.account_id, &u.account_type, &u.email, &u.display_name, status];
-    for (mark, part) in marks.iter_mut().zip(parts) {
-        escape(&mut o, part);
-        *mark = o.len() as u32;
-    }
-    Fragment::new(&o, marks)
-}
-
-/// Indexes of a user's pieces.
-const ID: usize = 0;
-const KIND: usize = 1;
-const EMAIL: usize = 2;
-const NAME: usize = 3;
-const STATUS: usize = 4;
-
-/// A user's cached pieces.
-struct Pieces<'a> {
-    bytes: &'a [u8],
-    ends: [usize; 5],
-}
+/// A user's pieces (see `roster_core::model::Fragment::user_pieces`):
+/// account id, account type, e-mail, display name and status, escaped.
+/// About a hundred bytes, kept inside the user's entry, where the finished
+/// object takes five hundred and fifty: a page of 200 users scattered over
+/// the model then reads two cache lines per user instead of nine, and
+/// memory latency is what a page waits on.
+struct Pieces<'a>(&'a Fragment);
 
 impl<'a> Pieces<'a> {
     fn of(e: &'a UserEntry) -> Self {
-        let f = e.rendered.get_or_init(|| build_user(e));
-        Pieces { bytes: f.bytes(), ends: f.marks.map(|x| x as usize) }
+        Pieces(&e.pieces)
     }
 
-    #[inline]
-    fn range(&self, piece: usize) -> std::ops::Range<usize> {
-        let start = if piece == 0 { 0 } else { self.ends[piece - 1] };
-        start..self.ends[piece]
-    }
-
-    fn get(&self, piece: usize) -> &'a [u8] {
-        &self.bytes[self.range(piece)]
+    fn len(&self, piece: usize) -> usize {
+        self.0.piece(piece).len()
     }
 
     /// Appends a piece.
     fn put(&self, out: &mut Vec<u8>, piece: usize) {
-        out.extend_from_slice(self.get(piece));
+        out.extend_from_slice(self.0.piece(piece));
     }
 }
 
@@ -188,8 +157,8 @@ impl<'a> UserWriter<'a> {
 /// exact lookup.
 pub fn users_by_account<'m>(m: &'m Model, account_ids: &[&str]) -> Vec<&'m UserEntry> {
     let candidates = m.account_candidates(account_ids);
-    // One pass over the entries (their cached pieces, built if missing),
-    // then one over the pieces' bytes: each pass is independent loads.
+    // One pass over the entries' id pieces, then one over their bytes:
+    // each pass is independent loads.
     let pieces: Vec<Option<(&'m UserEntry, &'m [u8])>> =
         candidates.iter().map(|c| c.map(|e| (e, id_piece(e)))).collect();
     // Comparing branches on the bytes; read them first in a pass that
@@ -229,7 +198,7 @@ fn has_backslash(b: &[u8]) -> bool {
 }
 
 fn id_piece(e: &UserEntry) -> &[u8] {
-    Pieces::of(e).get(ID)
+    e.pieces.piece(ID)
 }
 
 /// Bytes the plain objects of `users` take, so that a page is written
@@ -245,8 +214,9 @@ pub fn users_capacity(users: &[&UserEntry], base_json: &str) -> usize {
     for e in users {
         let p = Pieces::of(e);
         // The first and the last byte: the lines the pieces span.
-        seen ^= p.bytes.first().copied().unwrap_or(0) ^ p.bytes.last().copied().unwrap_or(0);
-        let len = |piece| p.range(piece).len();
+        let bytes = e.pieces.bytes();
+        seen ^= bytes.first().copied().unwrap_or(0) ^ bytes.last().copied().unwrap_or(0);
+        let len = |piece| p.len(piece);
         total += FIXED + base_json.len() + 1 + 3 * len(ID) + len(KIND) + len(EMAIL) + 2 * len(NAME) + len(STATUS);
     }
     std::hint::black_box(seen);
@@ -304,7 +274,7 @@ pub fn user_for(out: &mut Vec<u8>, m: &Model, e: &UserEntry, base_json: &str, vi
     out.extend_from_slice(Value::Object(obj).to_string().as_bytes());
 }
 
-fn build_group(g: &GroupEntry, base: &str) -> Fragment {
+fn build_group(g: &GroupEntry, base: &str) -> Fragment<0> {
     let mut o = Vec::with_capacity(160);
     o.extend_from_slice(br#"{"type":"group","name":"#);
     string(&mut o, &g.group.name);
