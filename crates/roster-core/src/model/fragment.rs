@@ -80,6 +80,14 @@ impl<const INLINE: usize> Fragment<INLINE> {
         }
     }
 
+    /// A byte from each end of the inline space (both cache lines of a
+    /// user's fragment), read to start their misses early; its value means
+    /// nothing.
+    #[inline]
+    pub fn touch(&self) -> u8 {
+        self.inline.first().copied().unwrap_or(0) ^ self.inline.last().copied().unwrap_or(0)
+    }
+
     /// Where piece `k` ends.
     #[inline]
     fn mark(&self, k: usize) -> usize {

@@ -27,7 +27,8 @@ fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here
     let total = g.members.len();
     let expand = Expand::parse(&p.all("expand"));
     // Resolve the page first: independent lookups overlap their cache misses.
-    let found: Vec<_> = g.members.iter_from(page.start).take(page.limit).filter_map(|id| m.member(id)).collect();
+    let ids: Vec<u32> = g.members.iter_from(page.start).take(page.limit).collect();
+    let found = m.members(&ids);
     let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
     let users = UserWriter::new(m, actor, &s.cloud_base_json, expand);
     for e in found {
