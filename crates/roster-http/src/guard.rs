@@ -24,7 +24,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, MatchedPath, Request};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::future::CatchUnwind;
 use futures::FutureExt;
@@ -42,11 +42,11 @@ use crate::{hygiene, xsrf};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-const REQUEST_ID: &str = "x-request-id";
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The caller's own id when it is sane (visible ASCII, at most 128 bytes).
 fn incoming_id(req: &Request) -> Option<HeaderValue> {
-    let v = req.headers().get(REQUEST_ID)?;
+    let v = req.headers().get(&REQUEST_ID)?;
     let b = v.as_bytes();
     (!b.is_empty() && b.len() <= 128 && b.iter().all(u8::is_ascii_graphic)).then(|| v.clone())
 }

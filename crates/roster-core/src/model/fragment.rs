@@ -29,12 +29,9 @@ enum Storage {
     Heap,
 }
 
-/// A rendering too long to keep inline, with its marks.
-#[derive(Debug)]
-struct Spilled {
-    marks: [u32; 5],
-    bytes: Box<[u8]>,
-}
+/// Bytes of a spilled fragment's marks, kept before its bytes in the same
+/// allocation (one pointer to follow, not two).
+const SPILLED_MARKS: usize = 20;
 
 /// A rendering, kept inside the fragment up to `INLINE` bytes (a group's
 /// finished JSON, about two hundred bytes, has `INLINE` 0: always on the
@@ -49,7 +46,8 @@ pub struct Fragment<const INLINE: usize = USER_INLINE> {
     /// Where the pieces of an inline rendering end.
     marks: [u8; 5],
     inline: [u8; INLINE],
-    spilled: Option<Box<Spilled>>,
+    /// The marks (little-endian `u32`s), then the bytes.
+    spilled: Option<Box<[u8]>>,
 }
 
 impl<const INLINE: usize> Fragment<INLINE> {
@@ -64,7 +62,10 @@ impl<const INLINE: usize> Fragment<INLINE> {
                 Fragment { storage: Storage::Inline, len: bytes.len() as u8, marks, inline, spilled: None }
             }
             None => {
-                let spilled = Some(Box::new(Spilled { marks, bytes: bytes.into() }));
+                let mut heap = Vec::with_capacity(SPILLED_MARKS + bytes.len());
+                marks.iter().for_each(|m| heap.extend_from_slice(&m.to_le_bytes()));
+                heap.extend_from_slice(bytes);
+                let spilled = Some(heap.into_boxed_slice());
                 Fragment { storage: Storage::Heap, len: 0, marks: [0; 5], inline, spilled }
             }
         }
@@ -75,7 +76,7 @@ impl<const INLINE: usize> Fragment<INLINE> {
     #[inline]
     pub fn bytes(&self) -> &[u8] {
         match (self.storage, &self.spilled) {
-            (Storage::Heap, Some(s)) => &s.bytes,
+            (Storage::Heap, Some(s)) => s.get(SPILLED_MARKS..).unwrap_or_default(),
             _ => &self.inline[..usize::from(self.len).min(INLINE)],
         }
     }
@@ -92,7 +93,10 @@ impl<const INLINE: usize> Fragment<INLINE> {
     #[inline]
     fn mark(&self, k: usize) -> usize {
         match (self.storage, &self.spilled) {
-            (Storage::Heap, Some(s)) => s.marks[k] as usize,
+            (Storage::Heap, Some(s)) => {
+                let at = 4 * k;
+                s.get(at..at + 4).and_then(|b| b.try_into().ok()).map_or(0, |b| u32::from_le_bytes(b) as usize)
+            }
             _ => usize::from(self.marks[k]),
         }
     }
@@ -149,6 +153,6 @@ mod tests {
     #[test]
     fn the_tag_length_marks_and_inline_bytes_fill_two_cache_lines() {
         assert_eq!(std::mem::offset_of!(Fragment, spilled), 128);
-        assert_eq!(std::mem::size_of::<Fragment<0>>(), 24);
+        assert_eq!(std::mem::size_of::<Fragment<0>>(), 32);
     }
 }

@@ -111,7 +111,7 @@ fn a_user_entry_holds_its_pieces_and_then_its_groups_on_its_first_cache_lines() 
     use std::mem::{align_of, offset_of, size_of};
     assert_eq!(align_of::<UserEntry>(), 64);
     assert_eq!(size_of::<Option<UserEntry>>(), size_of::<UserEntry>(), "an empty slot costs no tag");
-    assert_eq!((offset_of!(UserEntry, pieces), size_of::<Fragment>()), (0, 136));
+    assert_eq!((offset_of!(UserEntry, pieces), size_of::<Fragment>()), (0, 144));
     let groups = offset_of!(UserEntry, groups);
     assert!(groups + size_of::<Vec<GroupId>>() <= 192, "the groups end at byte {}", groups + 24);
     assert_eq!(size_of::<Option<GroupEntry>>(), size_of::<GroupEntry>(), "an empty group slot costs no tag");
