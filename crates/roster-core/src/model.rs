@@ -11,6 +11,8 @@ pub mod member_set;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+use thin_vec::ThinVec;
+
 use crate::actor::Policy;
 use crate::error::{Error, Result};
 use crate::store::{Change, Snapshot};
@@ -23,16 +25,17 @@ pub use member_set::MemberSet;
 
 /// A user with its memberships.
 ///
-/// Laid out for the hot reads: an entry starts on a cache line, the first
-/// two hold its pieces (what a page of users reads, with the account id a
-/// lookup confirms), the third the user's groups (what `memberof` reads).
+/// Laid out for the hot reads: an entry starts on a cache line, and its
+/// first two hold the user's groups (a one-word pointer, what `memberof`
+/// reads) and its pieces (what a page of users reads, with the account id
+/// a lookup confirms), so either costs one round of cache misses.
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub struct UserEntry {
+    /// Groups the user belongs to, in name order.
+    pub groups: ThinVec<GroupId>,
     /// The JSON-escaped pieces pages are written from (see `fragment.rs`).
     pub pieces: Fragment,
-    /// Groups the user belongs to, in name order.
-    pub groups: Vec<GroupId>,
     pub user: User,
     /// The display name case-folded once, for name searches.
     pub folded_name: Box<str>,
@@ -147,7 +150,7 @@ impl Model {
             }
             None => {
                 self.user_count += 1;
-                Vec::new()
+                ThinVec::new()
             }
         };
         self.by_account.insert(&user.account_id, mid(id));
