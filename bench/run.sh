@@ -204,6 +204,7 @@ if [ "$STORE" = postgres ]; then
   runuser -u postgres -- "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres roster
   DB="postgres://postgres@127.0.0.1:$PG_PORT/roster"
 fi
+info commit "\"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)\""
 info store "$STORE"; info scale "$SCALE"; info reps "$REPS"; info duration "$DURATION"; info conns "\"$CONNS_LIST\""
 info started "\"$(date -u +%FT%TZ)\""; info load_before "\"$(cut -d' ' -f1-3 /proc/loadavg)\""
 

@@ -78,8 +78,9 @@ def main():
                         w, c, r["non2xx"], r["sock_err"], r["timeouts"]))
     print("\n".join(out))
     print()
-    print("- store: %s, dataset scale: %s, %s reps × %s s per workload" % (
-        info.get("store"), info.get("scale"), info.get("reps"), info.get("duration")))
+    print("- commit %s, store: %s, dataset scale: %s, %s reps × %s s per workload, each run on roster then on"
+          " limit-server" % (info.get("commit", "?"), info.get("store"), info.get("scale"), info.get("reps"),
+                             info.get("duration")))
     print("- `roster import`: %s s (peak RSS %s MiB)" % (info.get("import_s", "–"), info.get("import_rss_mib", "–")))
     print("- `roster serve` start to first answer: %s s" % info.get("start_s", "–"))
     print("- roster peak RSS (VmHWM) after all workloads: %s MiB (limit-server: %s MiB)" % (
