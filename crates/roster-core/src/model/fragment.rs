@@ -124,6 +124,20 @@ impl Fragment {
         Fragment::new(&o, marks)
     }
 
+    /// All five pieces, in order ([`ID`], [`KIND`], [`EMAIL`], [`NAME`],
+    /// [`STATUS`]), found in one go.
+    #[inline]
+    pub fn pieces(&self) -> [&[u8]; 5] {
+        let bytes = self.bytes();
+        let mut start = 0;
+        [ID, KIND, EMAIL, NAME, STATUS].map(|k| {
+            let end = self.mark(k).max(start);
+            let piece = bytes.get(start..end).unwrap_or_default();
+            start = end;
+            piece
+        })
+    }
+
     /// Piece `k` of a user's pieces ([`ID`], [`KIND`], ...).
     #[inline]
     pub fn piece(&self, k: usize) -> &[u8] {
@@ -145,6 +159,7 @@ mod tests {
             assert_eq!(f.bytes(), &bytes[..], "{n} bytes");
             assert_eq!(f.spilled.is_some(), n > USER_INLINE, "{n} bytes");
             assert_eq!((f.piece(ID), f.piece(STATUS)), (&bytes[..1], &bytes[4..]), "{n} bytes");
+            assert_eq!(f.pieces(), [&bytes[..1], &bytes[1..2], &bytes[2..3], &bytes[3..4], &bytes[4..]], "{n} bytes");
             let g = Fragment::<0>::new(&bytes, [0; 5]);
             assert_eq!(g.bytes(), &bytes[..], "{n} bytes");
             assert!(g.spilled.is_some(), "{n} bytes");

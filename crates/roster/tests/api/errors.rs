@@ -72,20 +72,25 @@ async fn bad_credentials_are_401_with_www_authenticate_and_no_details() {
     assert_eq!(a.text, b.text, "unknown account and wrong secret answer alike");
 }
 
+/// A site user `username` (e-mail `username@example.com`) with a password.
+async fn user_with_password(app: &TestApp, username: &str, name: &str, password: &str) -> roster_core::User {
+    let input = roster_core::directory::UserInput {
+        username: Some(username.into()),
+        display_name: name.into(),
+        email: format!("{username}@example.com"),
+        password: Some(password.into()),
+        active: true,
+        ..Default::default()
+    };
+    app.dir.create_user(&roster_core::Actor::System, &input, &["confluence-users".into()]).await.unwrap()
+}
+
 #[tokio::test]
 async fn bearer_tokens_and_username_password_logins_work() {
     let app = TestApp::spawn().await;
     let r = app.with_auth(&format!("Bearer {}", crate::helpers::ADMIN_TOKEN)).get(&format!("{API}/group")).await;
     assert_eq!(r.status, 200);
-    let input = roster_core::directory::UserInput {
-        username: Some("pat".into()),
-        display_name: "Pat".into(),
-        email: "pat@example.com".into(),
-        password: Some("correct horse".into()),
-        active: true,
-        ..Default::default()
-    };
-    app.dir.create_user(&roster_core::Actor::System, &input, &["confluence-users".into()]).await.unwrap();
+    user_with_password(&app, "pat", "Pat", "correct horse").await;
     let ok = app.with_auth(&crate::helpers::basic("pat", "correct horse"));
     assert_eq!(ok.get(&format!("{API}/user/current")).await.body["displayName"], "Pat");
     assert_eq!(ok.get(&format!("{API}/user/current")).await.status, 200, "cached verification still answers");
@@ -96,15 +101,7 @@ async fn bearer_tokens_and_username_password_logins_work() {
 #[tokio::test]
 async fn a_remembered_sign_in_ends_when_the_password_changes_and_when_the_user_is_deleted() {
     let app = TestApp::spawn().await;
-    let input = roster_core::directory::UserInput {
-        username: Some("sam".into()),
-        display_name: "Sam".into(),
-        email: "sam@example.com".into(),
-        password: Some("first secret".into()),
-        active: true,
-        ..Default::default()
-    };
-    let sam = app.dir.create_user(&roster_core::Actor::System, &input, &["confluence-users".into()]).await.unwrap();
+    let sam = user_with_password(&app, "sam", "Sam", "first secret").await;
     let old = app.with_auth(&crate::helpers::basic("sam", "first secret"));
     for _ in 0..3 {
         assert_eq!(old.get(&format!("{API}/user/current")).await.status, 200);
