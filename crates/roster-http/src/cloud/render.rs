@@ -129,19 +129,13 @@ impl<'a> UserWriter<'a> {
 /// those bytes, it equals the stored id. Anything else takes the model's
 /// exact lookup.
 pub fn users_by_account<'m>(m: &'m Model, account_ids: &[&str]) -> Vec<&'m UserEntry> {
+    // The candidates' entries are already in cache: the model's lookup
+    // touched them all in one pass.
     let candidates = m.account_candidates(account_ids);
-    // One pass over the entries' id pieces, then one over their bytes:
-    // each pass is independent loads.
-    let pieces: Vec<Option<(&'m UserEntry, &'m [u8])>> =
-        candidates.iter().map(|c| c.map(|e| (e, id_piece(e)))).collect();
-    // Comparing branches on the bytes; read them first in a pass that
-    // does not, so their misses overlap.
-    let seen = pieces.iter().flatten().fold(0u8, |a, (_, id)| a ^ id.first().copied().unwrap_or(0));
-    std::hint::black_box(seen);
     let mut found = Vec::with_capacity(account_ids.len());
-    for (key, candidate) in account_ids.iter().zip(pieces) {
+    for (key, candidate) in account_ids.iter().zip(candidates) {
         match candidate {
-            Some((e, id)) if holds(id, key) => found.push(e),
+            Some(e) if holds(e.pieces.piece(ID), key) => found.push(e),
             Some(_) => found.extend(m.user_by_account(key).ok()),
             None => {}
         }
@@ -154,7 +148,7 @@ pub fn users_by_account<'m>(m: &'m Model, account_ids: &[&str]) -> Vec<&'m UserE
 /// the stored id from elsewhere in memory.
 pub fn user_by_account<'m>(m: &'m Model, account_id: &str) -> roster_core::Result<&'m UserEntry> {
     match m.account_candidate(account_id) {
-        Some(e) if holds(id_piece(e), account_id) => Ok(e),
+        Some(e) if holds(e.pieces.piece(ID), account_id) => Ok(e),
         _ => m.user_by_account(account_id),
     }
 }
@@ -170,29 +164,17 @@ fn has_backslash(b: &[u8]) -> bool {
     b.iter().fold(false, |seen, &c| seen | (c == b'\\'))
 }
 
-fn id_piece(e: &UserEntry) -> &[u8] {
-    e.pieces.piece(ID)
-}
-
 /// Bytes the plain objects of `users` take, so that a page is written
-/// without growing its buffer.
-///
-/// It also reads every user's cached pieces once. A page's users are
-/// scattered over the whole model; these reads are independent of each
-/// other, so their cache misses overlap here, where writing the objects
-/// one by one would wait for each miss in turn.
+/// without growing its buffer. (The model's lookups that found `users`
+/// already brought their pieces into cache, in one pass.)
 pub fn users_capacity(users: &[&UserEntry], base_json: &str) -> usize {
-    let mut total = 0;
-    let mut seen = 0u8;
-    for e in users {
-        // The first and the last byte: the lines the pieces span.
-        let bytes = e.pieces.bytes();
-        seen ^= bytes.first().copied().unwrap_or(0) ^ bytes.last().copied().unwrap_or(0);
-        let [id, kind, email, name, status] = e.pieces.pieces().map(<[u8]>::len);
-        total += FIXED + base_json.len() + 1 + 3 * id + kind + email + 2 * name + status;
-    }
-    std::hint::black_box(seen);
-    total
+    users
+        .iter()
+        .map(|e| {
+            let [id, kind, email, name, status] = e.pieces.pieces().map(<[u8]>::len);
+            FIXED + base_json.len() + 1 + 3 * id + kind + email + 2 * name + status
+        })
+        .sum()
 }
 
 /// Appends the user object for `viewer`, with the requested expansions
