@@ -46,14 +46,17 @@ static ASSETS: &[Asset] = &[
 ];
 
 /// The console's routes, at their full paths (merged into the root router).
+/// The console's route templates (they are not in the OpenAPI description).
+pub const PATHS: [&str; 3] = ["/console", "/console/", "/console/{file}"];
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         // Relative asset URLs in index.html resolve against `/console/`, so
         // the bare path redirects there rather than serving the page
         // (relative, so it also works behind a proxy that adds a prefix).
-        .route("/console", get(|| async { Redirect::temporary("console/") }))
-        .route("/console/", get(|| async { serve("index.html") }))
-        .route("/console/{file}", get(|Path(file): Path<String>| async move { serve(&file) }))
+        .route(PATHS[0], get(|| async { Redirect::temporary("console/") }))
+        .route(PATHS[1], get(|| async { serve("index.html") }))
+        .route(PATHS[2], get(|Path(file): Path<String>| async move { serve(&file) }))
 }
 
 fn serve(name: &str) -> Response {

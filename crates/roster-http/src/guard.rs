@@ -8,10 +8,14 @@
 //! logged 500 in the JSON error shape instead of a dropped connection;
 //! counts the answer in the metrics (see `telemetry.rs`) and echoes the id.
 //!
-//! It is one layer, not five, and a hand-written tower service rather than
-//! `from_fn`: the checks run before the handler's future exists, and that
-//! future is wrapped in place instead of boxed again (on the `memberof`
-//! benchmark, five `from_fn` layers cost more than the handler itself).
+//! It wraps the whole router, once per connection (it is also the
+//! make-service `axum::serve` takes), rather than each route: a layer on a
+//! router boxes every route again, a clone of a boxed service and a boxed
+//! future per request. The route a request is for comes from the route
+//! table (`routes.rs`), the peer address from the connection, so nothing is
+//! added to a request's extensions except, for the nested DC and Extender
+//! routers, the URI as it was sent ([`SentUri`]). The checks run before the
+//! router's future exists, and that future is wrapped in place.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -23,21 +27,25 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use axum::extract::{ConnectInfo, MatchedPath, Request};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::routing::future::RouteFuture;
+use axum::serve::IncomingStream;
+use axum::Router;
 use futures::future::CatchUnwind;
 use futures::FutureExt;
 use roster_core::context::{self, RequestContext};
+use tokio::net::TcpListener;
 use tokio::task::futures::TaskLocalFuture;
-use tower::{Layer, Service};
+use tower::Service;
 use tracing::instrument::Instrumented;
 use tracing::Instrument;
 
 use crate::error::{error_body, ApiError};
-use crate::ratelimit::{Decision, Limiter};
+use crate::ratelimit::Decision;
+use crate::routes::Routes;
 use crate::state::AppState;
-use crate::telemetry::Telemetry;
 use crate::{hygiene, xsrf};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -74,47 +82,81 @@ fn refusal(s: &AppState, req: &Request) -> Option<Response> {
     None
 }
 
-/// Puts [`Guard`] around every route (see the module header).
+/// The URI of a request as the client sent it. Nested routers (DC,
+/// Extender) see the path below their prefix; their handlers read this.
+#[derive(Clone, Debug)]
+pub struct SentUri(pub Uri);
+
+/// What every connection's guard shares.
+struct Shared {
+    router: Router,
+    state: AppState,
+    routes: Routes,
+}
+
+/// The router with the guard around it: the service `axum::serve` makes a
+/// [`Guard`] per connection from.
 #[derive(Clone)]
-pub struct GuardLayer(pub AppState);
+pub struct Guarded(Arc<Shared>);
 
-impl<S> Layer<S> for GuardLayer {
-    type Service = Guard<S>;
+impl Guarded {
+    /// Guards `router`; `templates` are its route templates, as the router
+    /// was given them (see `routes.rs`).
+    pub fn new<'a>(router: Router, state: AppState, templates: impl IntoIterator<Item = &'a str>) -> Self {
+        let routes = Routes::new(templates, &state.telemetry);
+        Guarded(Arc::new(Shared { router, state, routes }))
+    }
 
-    fn layer(&self, inner: S) -> Guard<S> {
-        Guard { inner, state: self.0.clone() }
+    /// The guard for a connection from `peer`.
+    pub fn connection(&self, peer: Option<IpAddr>) -> Guard {
+        Guard { shared: self.0.clone(), peer }
     }
 }
 
-/// A route with the guard around it.
-#[derive(Clone)]
-pub struct Guard<S> {
-    inner: S,
-    state: AppState,
+impl Service<IncomingStream<'_, TcpListener>> for Guarded {
+    type Response = Guard;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Guard, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, stream: IncomingStream<'_, TcpListener>) -> Self::Future {
+        let peer: SocketAddr = *stream.remote_addr();
+        std::future::ready(Ok(self.connection(Some(peer.ip()))))
+    }
 }
 
-type Handled<F> = TaskLocalFuture<Arc<RequestContext>, CatchUnwind<AssertUnwindSafe<Instrumented<F>>>>;
+/// The guard of one connection.
+#[derive(Clone)]
+pub struct Guard {
+    shared: Arc<Shared>,
+    peer: Option<IpAddr>,
+}
 
-impl<S> Service<Request> for Guard<S>
-where
-    S: Service<Request, Response = Response, Error = Infallible>,
-{
+type Handled =
+    TaskLocalFuture<Arc<RequestContext>, CatchUnwind<AssertUnwindSafe<Instrumented<RouteFuture<Infallible>>>>>;
+
+impl Service<Request> for Guard {
     type Response = Response;
     type Error = Infallible;
-    type Future = Guarded<S::Future>;
+    type Future = GuardFuture;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, req: Request) -> Self::Future {
+    fn call(&mut self, mut req: Request) -> Self::Future {
         let started = Instant::now();
-        let s = &self.state;
-        let source: Option<IpAddr> = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let shared = self.shared.clone();
+        let s = &shared.state;
+        let source = self.peer;
         let id = incoming_id(&req).unwrap_or_else(|| serial_id(NEXT_ID.fetch_add(1, Ordering::Relaxed)));
         let id_text = id.to_str().unwrap_or_default();
-        let route = req.extensions().get::<MatchedPath>().cloned();
         let method = req.method().clone();
+        let route = shared.routes.find(req.uri().path());
+        let route_name = shared.routes.get(route).name();
         let decision = s.limiter.as_deref().map(|l| l.take(l.key(req.headers(), source)));
         let refused = match (&decision, s.limiter.as_deref()) {
             (Some(d), Some(l)) if !d.allowed => Some(l.refusal(d)),
@@ -123,29 +165,20 @@ where
         let handled = match refused {
             Some(_) => None,
             None => {
-                let span = tracing::debug_span!(
-                    "request",
-                    request_id = %id_text,
-                    %method,
-                    route = route.as_ref().map_or("unmatched", MatchedPath::as_str)
-                );
+                let span = tracing::debug_span!("request", request_id = %id_text, %method, route = route_name);
                 let ctx = RequestContext::new(source, id_text.to_string());
-                let handler = AssertUnwindSafe(self.inner.call(req).instrument(span)).catch_unwind();
+                if !req.uri().path().starts_with("/wiki/") {
+                    let sent = SentUri(req.uri().clone());
+                    req.extensions_mut().insert(sent);
+                }
+                let handler = AssertUnwindSafe(shared.router.clone().call(req).instrument(span)).catch_unwind();
                 Some(context::scoped(ctx, handler))
             }
         };
-        Guarded {
+        GuardFuture {
             handled,
             refused,
-            done: Some(Done {
-                started,
-                id,
-                route,
-                method,
-                decision,
-                limiter: s.limiter.clone(),
-                telemetry: s.telemetry.clone(),
-            }),
+            done: Some(Done { started, id, method, route, decision, shared: shared.clone() }),
         }
     }
 }
@@ -154,23 +187,24 @@ where
 struct Done {
     started: Instant,
     id: HeaderValue,
-    route: Option<MatchedPath>,
     method: Method,
+    /// Position in the route table.
+    route: usize,
     decision: Option<Decision>,
-    limiter: Option<Arc<Limiter>>,
-    telemetry: Arc<Telemetry>,
+    shared: Arc<Shared>,
 }
 
 impl Done {
     fn finish(self, mut resp: Response) -> Response {
-        if let (Some(l), Some(d)) = (&self.limiter, &self.decision) {
+        let s = &self.shared;
+        if let (Some(l), Some(d)) = (&s.state.limiter, &self.decision) {
             l.annotate(resp.headers_mut(), d);
         }
         let status = resp.status().as_u16();
         let took = self.started.elapsed();
         let id_text = self.id.to_str().unwrap_or_default();
         tracing::debug!(request_id = %id_text, status, micros = took.as_micros() as u64, "request done");
-        self.telemetry.record(self.route, self.method, status, took);
+        s.state.telemetry.record(s.routes.get(self.route), &self.method, status, took);
         resp.headers_mut().insert(REQUEST_ID, self.id);
         resp
     }
@@ -178,15 +212,15 @@ impl Done {
 
 pin_project_lite::pin_project! {
     /// The guarded handler's future.
-    pub struct Guarded<F> {
+    pub struct GuardFuture {
         #[pin]
-        handled: Option<Handled<F>>,
+        handled: Option<Handled>,
         refused: Option<Response>,
         done: Option<Done>,
     }
 }
 
-impl<F: Future<Output = Result<Response, Infallible>>> Future for Guarded<F> {
+impl Future for GuardFuture {
     type Output = Result<Response, Infallible>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

@@ -20,45 +20,45 @@ pub mod openapi;
 pub mod ops;
 pub mod params;
 pub mod ratelimit;
+pub mod routes;
 pub mod snapshots;
 pub mod state;
 pub mod telemetry;
 pub mod xsrf;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use tokio::net::TcpListener;
 
 pub use error::ApiError;
+pub use guard::Guarded;
 pub use state::AppState;
 
-/// Every route roster serves, all dialects, with the JSON 404 fallback.
-/// The API routes come from [`openapi::api`], the same value the OpenAPI
-/// description is generated from; only the console's static files are
-/// left out of the description.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(Router::from(openapi::api()))
+/// Every route roster serves, all dialects, with the JSON 404 fallback,
+/// inside the guard (request id and context, rate limit, hygiene, XSRF,
+/// panic guard and metrics; see guard.rs). The API routes come from
+/// [`openapi::api`], the same value the OpenAPI description is generated
+/// from; only the console's static files are left out of the description.
+pub fn app(state: AppState) -> Guarded {
+    let api = openapi::api();
+    let templates: Vec<String> = api.get_openapi().paths.paths.keys().cloned().collect();
+    let router = Router::new()
+        .merge(Router::from(api))
         .merge(console::routes())
         .fallback(error::unknown_route)
         .method_not_allowed_fallback(error::method_not_allowed)
-        // Request id and context, rate limit, hygiene, XSRF, panic guard
-        // and metrics, as one layer (see guard.rs).
-        .layer(guard::GuardLayer(state.clone()))
-        .with_state(state)
+        .with_state(state.clone());
+    Guarded::new(router, state, templates.iter().map(String::as_str).chain(console::PATHS))
 }
 
-/// Serves `router` on an already bound listener until `shutdown` resolves.
-/// Each connection's peer address reaches handlers as
-/// `ConnectInfo<SocketAddr>` (the audit log and throttles key on it).
+/// Serves `app` on an already bound listener until `shutdown` resolves.
+/// Each connection gets its own guard, which knows the peer address (the
+/// audit log and throttles key on it).
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    app: Guarded,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -1,16 +1,16 @@
 //! Prometheus metrics: requests by route, method and status, latency
 //! histograms by route, and the directory's and store's gauges. The guard
-//! layer (see `guard.rs`) records each answer. Counting is a hash lookup
-//! under a read lock and a few atomic increments; the labels borrow the
-//! route's shared name (`MatchedPath` is an `Arc<str>`) and the method, so
-//! recording allocates nothing.
+//! (see `guard.rs`) records each answer through the [`RouteMetrics`] of the
+//! route it matched: the route's histogram and counters are found there by
+//! position, so recording hashes no labels and allocates nothing after a
+//! route's first answer with a given method and status.
 
 use std::fmt::Write;
-use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use axum::extract::MatchedPath;
 use axum::http::Method;
+use parking_lot::RwLock;
 use prometheus_client::encoding::{text::encode, EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -19,39 +19,13 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use roster_core::Directory;
 
-/// The route template a request matched (`unmatched` for the fallback).
-#[derive(Clone, Debug)]
-struct Route(Option<MatchedPath>);
-
-impl Route {
-    fn as_str(&self) -> &str {
-        self.0.as_ref().map_or("unmatched", MatchedPath::as_str)
-    }
-}
-
-impl PartialEq for Route {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Route {}
-
-impl Hash for Route {
-    /// The length and the first and last eight bytes: equal routes hash
-    /// alike, the few routes there are rarely collide, and the label maps'
-    /// SipHash gets one word per request instead of the whole template.
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let b = self.as_str().as_bytes();
-        let word = |s: &[u8]| s.iter().fold(0u64, |w, &c| w << 8 | u64::from(c));
-        let (head, tail) = (&b[..b.len().min(8)], &b[b.len().saturating_sub(8)..]);
-        state.write_u64(word(head) ^ word(tail).rotate_left(29) ^ b.len() as u64);
-    }
-}
+/// The route template a request matched (`unmatched` when none did).
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct Route(Arc<str>);
 
 impl EncodeLabelValue for Route {
     fn encode(&self, encoder: &mut LabelValueEncoder) -> std::fmt::Result {
-        encoder.write_str(self.as_str())
+        encoder.write_str(&self.0)
     }
 }
 
@@ -110,11 +84,31 @@ impl Telemetry {
         Telemetry { registry, requests, latency, users, groups }
     }
 
-    /// Counts one answer to a request for `route` (`None`: no route matched).
-    pub fn record(&self, route: Option<MatchedPath>, method: Method, status: u16, took: Duration) {
-        let route = Route(route);
-        self.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(took.as_secs_f64());
-        self.requests.get_or_create(&RequestLabels { route, method: MethodLabel(method), status }).inc();
+    /// The handle through which answers to `template` are counted. Its
+    /// series appear in the output once it has counted something.
+    pub fn route(&self, template: &str) -> RouteMetrics {
+        RouteMetrics { route: Route(template.into()), latency: OnceLock::new(), answers: RwLock::new(Vec::new()) }
+    }
+
+    /// Counts one answer to a request for `route`.
+    pub fn record(&self, route: &RouteMetrics, method: &Method, status: u16, took: Duration) {
+        route
+            .latency
+            .get_or_init(|| self.latency.get_or_create(&RouteLabels { route: route.route.clone() }).clone())
+            .observe(took.as_secs_f64());
+        let known = |answers: &[(Method, u16, Counter)]| {
+            answers.iter().find(|(m, s, _)| *s == status && m == method).map(|(_, _, c)| c.inc()).is_some()
+        };
+        if known(&route.answers.read()) {
+            return;
+        }
+        let mut answers = route.answers.write();
+        if !known(&answers) {
+            let labels = RequestLabels { route: route.route.clone(), method: MethodLabel(method.clone()), status };
+            let counter = self.requests.get_or_create(&labels).clone();
+            counter.inc();
+            answers.push((method.clone(), status, counter));
+        }
     }
 
     /// The registry as Prometheus text, with directory and store gauges.
@@ -140,4 +134,20 @@ impl Telemetry {
 /// store reports them.
 fn store_metrics(dir: &Directory) -> Option<String> {
     dir.store().metrics_text()
+}
+
+/// One route's series, kept by the route table (see `routes.rs`).
+pub struct RouteMetrics {
+    route: Route,
+    latency: OnceLock<Histogram>,
+    /// The request counters of this route by method and status; a route
+    /// answers with a handful of them.
+    answers: RwLock<Vec<(Method, u16, Counter)>>,
+}
+
+impl RouteMetrics {
+    /// The route's template.
+    pub fn name(&self) -> &str {
+        &self.route.0
+    }
 }

@@ -64,7 +64,7 @@ pub async fn start(
     let listener = TcpListener::bind(&opts.listen).await.with_context(|| format!("binding {}", opts.listen))?;
     let addr = listener.local_addr()?;
     let url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let router = roster_http::router(roster_http::AppState::new(dir.clone(), &url, opts.rate_limit));
-    let task = tokio::spawn(roster_http::serve(listener, router, shutdown));
+    let app = roster_http::app(roster_http::AppState::new(dir.clone(), &url, opts.rate_limit));
+    let task = tokio::spawn(roster_http::serve(listener, app, shutdown));
     Ok(Running { addr, url, dir, new_admin_token, task })
 }

@@ -2,11 +2,12 @@
 //! came in under (`""` or `/confluence`), the path below it (for `_links`),
 //! the base URL for links, and the parsed query; plus path segments.
 
-use axum::extract::{FromRequestParts, OriginalUri, Path};
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use roster_core::Error;
 
 use crate::error::ApiError;
+use crate::guard::SentUri;
 use crate::params::Params;
 use crate::state::AppState;
 
@@ -29,10 +30,9 @@ impl FromRequestParts<AppState> for Here {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let uri = match OriginalUri::from_request_parts(parts, state).await {
-            Ok(OriginalUri(u)) => u,
-            Err(never) => match never {},
-        };
+        // DC routers are nested: the URI the router left is the path below
+        // the prefix, the guard keeps the one that was sent.
+        let uri = parts.extensions.get::<SentUri>().map_or(&parts.uri, |s| &s.0);
         let full = uri.path();
         let (context, path) = match full.strip_prefix(CONTEXT) {
             Some(rest) if rest.starts_with('/') => (CONTEXT, rest),

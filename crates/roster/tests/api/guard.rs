@@ -2,8 +2,7 @@
 //! handler that panics.
 
 use axum::routing::get;
-use roster_http::guard::GuardLayer;
-use roster_http::AppState;
+use roster_http::{AppState, Guarded};
 
 use crate::helpers::TestApp;
 
@@ -15,13 +14,11 @@ async fn boom() -> &'static str {
 async fn a_handler_that_panics_gets_a_json_500_with_its_request_id_and_the_server_keeps_answering() {
     let app = TestApp::spawn().await;
     let state = AppState::new(app.dir.clone(), "http://127.0.0.1", None);
-    let router = axum::Router::new()
-        .route("/boom", get(boom))
-        .route("/fine", get(|| async { "fine" }))
-        .layer(GuardLayer(state.clone()));
+    let router = axum::Router::new().route("/boom", get(boom)).route("/fine", get(|| async { "fine" }));
+    let guarded = Guarded::new(router, state.clone(), ["/boom", "/fine"]);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(roster_http::serve(listener, router, std::future::pending()));
+    let server = tokio::spawn(roster_http::serve(listener, guarded, std::future::pending()));
     let http = reqwest::Client::new();
     for _ in 0..2 {
         let r = http.get(format!("{url}/boom")).header("X-Request-Id", "trace-7").send().await.unwrap();

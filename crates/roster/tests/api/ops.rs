@@ -22,6 +22,10 @@ async fn metrics_count_requests_by_route_and_status_and_show_group_commits() {
     app.admin().get("/wiki/rest/api/group").await;
     app.admin().get("/wiki/rest/api/group/by-name?name=nope").await;
     app.admin().post("/wiki/rest/api/group", serde_json::json!({"name": "metered"})).await;
+    let dc = app.admin().get("/confluence/rest/api/group/metered").await;
+    assert_eq!(dc.status, 200, "{}", dc.text);
+    assert!(dc.text.contains("/confluence/rest/api/group/metered"), "links keep the context path: {}", dc.text);
+    app.anon().get("/nowhere").await;
     let r = app.anon().get("/metrics").await;
     assert_eq!(r.status, 200);
     let t = &r.text;
@@ -30,6 +34,8 @@ async fn metrics_count_requests_by_route_and_status_and_show_group_commits() {
         "{t}"
     );
     assert!(t.contains(r#"route="/wiki/rest/api/group/by-name",method="GET",status="404"} 1"#), "{t}");
+    assert!(t.contains(r#"route="/confluence/rest/api/group/{group}",method="GET",status="200"} 1"#), "{t}");
+    assert!(t.contains(r#"route="unmatched",method="GET",status="404"} 1"#), "{t}");
     assert!(t.contains("roster_http_request_duration_seconds_bucket"), "{t}");
     assert!(t.contains("roster_store_commit_batch_jobs_count"), "{t}");
     assert!(t.contains("roster_store_commit_seconds_bucket"), "{t}");
