@@ -5,13 +5,12 @@
 mod access;
 mod account_index;
 mod fragment;
+mod group_list;
 mod hash;
 pub mod member_set;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
-
-use thin_vec::ThinVec;
 
 use crate::actor::Policy;
 use crate::error::{Error, Result};
@@ -19,21 +18,23 @@ use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
 pub use access::EmailSight;
 use account_index::AccountIndex;
-pub use fragment::{Fragment, EMAIL, ID, KIND, NAME, STATUS};
+pub use fragment::{Fragment, EMAIL, GROUP_INLINE, ID, KIND, NAME, STATUS};
+pub use group_list::{GroupList, GROUPS_INLINE};
 pub(crate) use hash::FastMap;
 pub use member_set::MemberSet;
 
 /// A user with its memberships.
 ///
-/// Laid out for the hot reads: an entry starts on a cache line, and its
-/// first two hold the user's groups (a one-word pointer, what `memberof`
-/// reads) and its pieces (what a page of users reads, with the account id
-/// a lookup confirms), so either costs one round of cache misses.
+/// Laid out for the hot reads: an entry starts on a cache line; the first
+/// holds the user's groups (what `memberof` reads), the next two its pieces
+/// (what a page of users reads, with the account id a lookup confirms and
+/// the tag that tells a slot is occupied). A lookup reads lines that do not
+/// depend on each other, so it costs one round of cache misses.
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub struct UserEntry {
     /// Groups the user belongs to, in name order.
-    pub groups: ThinVec<GroupId>,
+    pub groups: GroupList,
     /// The JSON-escaped pieces pages are written from (see `fragment.rs`).
     pub pieces: Fragment,
     pub user: User,
@@ -41,14 +42,26 @@ pub struct UserEntry {
     pub folded_name: Box<str>,
 }
 
-/// A group with its members; its cached rendering first, as `memberof`
-/// reads ten or so groups and only that.
+/// A group with its members; its cached rendering first and inside the
+/// entry, as `memberof` reads ten or so groups and only that: the slot's
+/// tag, the rendering's state and its bytes are adjacent lines that do not
+/// wait on each other.
 #[derive(Debug)]
-#[repr(C)]
+#[repr(C, align(64))]
 pub struct GroupEntry {
-    pub rendered: OnceLock<Fragment<0>>,
+    present: Present,
+    pub rendered: OnceLock<Fragment<GROUP_INLINE>>,
     pub group: Group,
     pub members: MemberSet,
+}
+
+/// A one-value field whose other values are the largest niche in a group
+/// entry: `Option<GroupEntry>` keeps its tag here, on the entry's first
+/// line (otherwise a field further on would hold it, a miss on another line).
+#[derive(Debug, Clone, Copy)]
+#[repr(u64)]
+enum Present {
+    Yes,
 }
 
 /// The whole directory, indexed.
@@ -121,7 +134,7 @@ impl Model {
         self.resolve_policy();
         let rank = &self.name_rank;
         for e in self.users.iter_mut().flatten() {
-            e.groups.sort_unstable_by_key(|g| rank_of(rank, *g));
+            e.groups.sort_by_rank(|g| rank_of(rank, g));
         }
     }
 
@@ -150,7 +163,7 @@ impl Model {
             }
             None => {
                 self.user_count += 1;
-                ThinVec::new()
+                GroupList::default()
             }
         };
         self.by_account.insert(&user.account_id, mid(id));
@@ -181,7 +194,8 @@ impl Model {
         self.by_group_name.insert(fold(&group.name), group.id);
         self.by_group_uuid.insert(group.uuid.clone(), group.id);
         let id = group.id.0;
-        *slot(&mut self.groups, id) = Some(GroupEntry { group, members, rendered: Default::default() });
+        *slot(&mut self.groups, id) =
+            Some(GroupEntry { present: Present::Yes, rendered: OnceLock::new(), group, members });
     }
 
     /// Applies committed changes, in order.
@@ -213,7 +227,7 @@ impl Model {
         };
         self.user_count -= 1;
         self.unindex_user(&entry.user);
-        for g in &entry.groups {
+        for g in entry.groups.iter() {
             if let Some(Some(ge)) = self.groups.get_mut(g.0 as usize) {
                 ge.members.remove(mid(uid));
             }
@@ -227,7 +241,7 @@ impl Model {
         self.by_group_uuid.remove(&entry.group.uuid);
         for u in entry.members.iter_from(0) {
             if let Some(Some(ue)) = self.users.get_mut(u as usize) {
-                ue.groups.retain(|g| *g != gid);
+                ue.groups.forget(gid);
             }
         }
         self.resolve_policy();
@@ -239,7 +253,7 @@ impl Model {
         // A user's groups stay in name order: rank order among existing
         // groups never changes as other groups come and go.
         let rank = &self.name_rank;
-        let found = ue.groups.binary_search_by_key(&rank_of(rank, gid), |g| rank_of(rank, *g));
+        let found = ue.groups.find(rank_of(rank, gid), |g| rank_of(rank, g));
         if add {
             ge.members.insert(mid(uid));
             if let Err(pos) = found {
@@ -409,7 +423,7 @@ impl Model {
     /// The groups of `user`, ordered by name (kept in that order, so this
     /// is a walk, not a sort).
     pub fn groups_of(&self, user: &UserEntry) -> Vec<&GroupEntry> {
-        user.groups.iter().filter_map(|g| self.group(*g)).collect()
+        user.groups.iter().filter_map(|g| self.group(g)).collect()
     }
 }
 

@@ -74,7 +74,7 @@ fn account(m: &Model, id: UserId) -> String {
 }
 
 fn is_member(m: &Model, group: GroupId, user: UserId) -> bool {
-    m.user(user).is_some_and(|u| u.groups.contains(&group))
+    m.user(user).is_some_and(|u| u.groups.contains(group))
 }
 
 /// Names the fields an update changes (never their values: one may be a

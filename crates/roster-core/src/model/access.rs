@@ -14,12 +14,13 @@ impl Model {
 
     /// Whether `user` is an active site admin.
     pub fn is_admin(&self, user: &UserEntry) -> bool {
-        user.user.active && user.groups.iter().any(|g| self.admin_groups.contains(g))
+        user.user.active && user.groups.iter().any(|g| self.admin_groups.contains(&g))
     }
 
     /// Whether `user` is active and has product access ('Can use').
     pub fn can_use(&self, user: &UserEntry) -> bool {
-        user.user.active && user.groups.iter().any(|g| self.access_groups.contains(g) || self.admin_groups.contains(g))
+        user.user.active
+            && user.groups.iter().any(|g| self.access_groups.contains(&g) || self.admin_groups.contains(&g))
     }
 
     fn caller(&self, id: UserId) -> Result<&UserEntry> {

@@ -5,18 +5,23 @@
 //! `cloud/render.rs`). A group's slot holds its finished Cloud JSON, filled
 //! on first use (it holds the base URL, which only the HTTP layer knows).
 //!
-//! Short renderings (a user's pieces are about a hundred bytes) are kept
-//! inside the fragment, and so inside the record's entry: a page of users
-//! scattered over memory then waits for one round of cache misses per user
-//! (the entry) instead of two (the entry, then the bytes it points to).
+//! Short renderings (a user's pieces are about a hundred bytes, a group's
+//! JSON about two hundred) are kept inside the fragment, and so inside the
+//! record's entry: a page of users scattered over memory then waits for one
+//! round of cache misses per user (the entry) instead of two (the entry,
+//! then the bytes it points to).
 
 use crate::json_text::escape;
 use crate::types::User;
 
 /// Bytes a user's fragment keeps inside it: with the storage tag, the
-/// length and the marks, and the user's groups pointer before it, two
-/// cache lines.
+/// length, the marks and the spill pointer's address, two cache lines (the
+/// pointer's length word, read only for spilled pieces, is on a third).
 pub const USER_INLINE: usize = 106;
+
+/// Bytes a group's fragment keeps inside it (its finished Cloud JSON is
+/// about two hundred bytes with a short base URL): four cache lines.
+pub const GROUP_INLINE: usize = 226;
 
 /// Where a fragment's bytes are. Eight bytes wide on purpose: its unused
 /// values are the largest niche in a user entry, so the compiler tells a
@@ -34,10 +39,9 @@ enum Storage {
 /// allocation (one pointer to follow, not two).
 const SPILLED_MARKS: usize = 20;
 
-/// A rendering, kept inside the fragment up to `INLINE` bytes (a group's
-/// finished JSON, about two hundred bytes, has `INLINE` 0: always on the
-/// heap, the fragment small). `marks` say where pieces end, for renderings
-/// made of pieces.
+/// A rendering, kept inside the fragment up to `INLINE` bytes (at most
+/// 255), on the heap when longer. `marks` say where pieces end, for
+/// renderings made of pieces.
 #[derive(Debug)]
 #[repr(C)]
 pub struct Fragment<const INLINE: usize = USER_INLINE> {
@@ -82,9 +86,9 @@ impl<const INLINE: usize> Fragment<INLINE> {
         }
     }
 
-    /// A byte from each end of the inline space (both cache lines of a
-    /// user's fragment), read to start their misses early; its value means
-    /// nothing.
+    /// A byte from each end of the inline space (the first and last cache
+    /// lines of the fragment), read to start their misses early; its value
+    /// means nothing.
     #[inline]
     pub fn touch(&self) -> u8 {
         self.inline.first().copied().unwrap_or(0) ^ self.inline.last().copied().unwrap_or(0)
@@ -160,15 +164,16 @@ mod tests {
             assert_eq!(f.spilled.is_some(), n > USER_INLINE, "{n} bytes");
             assert_eq!((f.piece(ID), f.piece(STATUS)), (&bytes[..1], &bytes[4..]), "{n} bytes");
             assert_eq!(f.pieces(), [&bytes[..1], &bytes[1..2], &bytes[2..3], &bytes[3..4], &bytes[4..]], "{n} bytes");
-            let g = Fragment::<0>::new(&bytes, [0; 5]);
+            let g = Fragment::<GROUP_INLINE>::new(&bytes, [0; 5]);
             assert_eq!(g.bytes(), &bytes[..], "{n} bytes");
-            assert!(g.spilled.is_some(), "{n} bytes");
+            assert_eq!(g.spilled.is_some(), n > GROUP_INLINE, "{n} bytes");
         }
     }
 
     #[test]
-    fn the_tag_length_marks_and_inline_bytes_fill_two_cache_lines_after_a_pointer() {
+    fn a_users_fragment_fills_two_cache_lines_and_a_groups_four() {
         assert_eq!(std::mem::offset_of!(Fragment, spilled), 120);
-        assert_eq!(std::mem::size_of::<Fragment<0>>(), 32);
+        assert_eq!(std::mem::size_of::<Fragment>(), 136);
+        assert_eq!(std::mem::size_of::<Fragment<GROUP_INLINE>>(), 256);
     }
 }

@@ -64,7 +64,7 @@ fn deleting_a_group_removes_it_from_its_members() {
     let mut m = sample();
     m.apply(&[Change::GroupDeleted(GroupId(2))]);
     assert!(m.group_by_name("site-admins").is_err());
-    assert_eq!(m.user(UserId(1)).unwrap().groups[..], [GroupId(1)]);
+    assert_eq!(m.user(UserId(1)).unwrap().groups.iter().collect::<Vec<_>>(), [GroupId(1)]);
     assert!(m.require_admin(&Actor::User(UserId(1))).is_err());
 }
 
@@ -73,7 +73,7 @@ fn membership_changes_update_both_directions() {
     let mut m = sample();
     m.apply(&[Change::MemberAdded { group: GroupId(3), user: UserId(3) }]);
     assert!(m.group(GroupId(3)).unwrap().members.contains(3));
-    assert_eq!(m.user(UserId(3)).unwrap().groups[..], [GroupId(3)]);
+    assert_eq!(m.user(UserId(3)).unwrap().groups.iter().collect::<Vec<_>>(), [GroupId(3)]);
     m.apply(&[Change::MemberRemoved { group: GroupId(3), user: UserId(3) }]);
     assert!(!m.group(GroupId(3)).unwrap().members.contains(3));
     assert!(m.user(UserId(3)).unwrap().groups.is_empty());
@@ -107,11 +107,13 @@ fn groups_of_a_user_follow_name_order_as_groups_come_and_go() {
 }
 
 #[test]
-fn a_user_entry_holds_its_groups_pointer_and_pieces_on_its_first_two_cache_lines() {
+fn a_user_entry_holds_its_groups_then_its_pieces_on_its_first_three_cache_lines() {
     use std::mem::{align_of, offset_of, size_of};
     assert_eq!(align_of::<UserEntry>(), 64);
     assert_eq!(size_of::<Option<UserEntry>>(), size_of::<UserEntry>(), "an empty slot costs no tag");
-    assert_eq!((offset_of!(UserEntry, groups), size_of::<thin_vec::ThinVec<GroupId>>()), (0, 8));
-    assert_eq!(offset_of!(UserEntry, pieces), 8);
+    assert_eq!((offset_of!(UserEntry, groups), size_of::<GroupList>()), (0, 64));
+    assert_eq!(offset_of!(UserEntry, pieces), 64);
+    assert_eq!(align_of::<GroupEntry>(), 64);
     assert_eq!(size_of::<Option<GroupEntry>>(), size_of::<GroupEntry>(), "an empty group slot costs no tag");
+    assert_eq!(offset_of!(GroupEntry, rendered), 8);
 }

@@ -56,7 +56,7 @@ async fn remove_groups_deletes_existing_groups_and_skips_unknown_ones() {
     assert!(!app.dir.read().group_name_taken("group2"));
     {
         let m = app.dir.read();
-        assert!(m.user_by_account(&acc).unwrap().groups.iter().all(|g| m.group(*g).is_some()));
+        assert!(m.user_by_account(&acc).unwrap().groups.iter().all(|g| m.group(g).is_some()));
     }
     let r = app.admin().post(&format!("{EXT}/group/removeGroups"), json!({"groups": ["group2"]})).await;
     assert_eq!(r.body["message"], "no groups removed, all groups skipped");
