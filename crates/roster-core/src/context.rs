@@ -1,17 +1,36 @@
 //! What the directory knows about the request it is serving without
 //! being told through its signatures: the caller's source address, a
 //! request id and the authenticated account. The HTTP layer sets it for
-//! each request with [`scope`] (a tokio task-local); the command line never
+//! each request with [`scoped`] (a tokio task-local); the command line never
 //! does, so its writes are recorded as the `system` actor from `local`.
 //! The audit log and the login throttle read it.
 
+use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use parking_lot::Mutex;
 
 use crate::types::UserId;
+
+/// A request's id: the serial number roster gave it (shown as `r` and hex)
+/// or the caller's own. Serial ones are numbers until something shows
+/// them (a response header, an audit row), so a request allocates no text
+/// for its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestId {
+    Serial(u64),
+    Given(Box<str>),
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestId::Serial(n) => write!(f, "r{n:x}"),
+            RequestId::Given(s) => f.write_str(s),
+        }
+    }
+}
 
 /// Facts about the request being served.
 #[derive(Debug)]
@@ -19,15 +38,15 @@ pub struct RequestContext {
     /// The peer address of the connection, when known.
     pub source: Option<IpAddr>,
     /// An id for the request, echoed as `X-Request-Id` and stored in audit rows.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The account the request authenticated as, once it has.
     user: Mutex<Option<UserId>>,
 }
 
 impl RequestContext {
     /// A context for a request from `source`.
-    pub fn new(source: Option<IpAddr>, request_id: String) -> Arc<Self> {
-        Arc::new(RequestContext { source, request_id, user: Mutex::new(None) })
+    pub fn new(source: Option<IpAddr>, request_id: RequestId) -> Self {
+        RequestContext { source, request_id, user: Mutex::new(None) }
     }
 
     /// Records the account the request authenticated as.
@@ -47,24 +66,16 @@ impl RequestContext {
 }
 
 tokio::task_local! {
-    static CONTEXT: Arc<RequestContext>;
+    static CONTEXT: RequestContext;
 }
 
-/// Runs `f` with `ctx` as the current request context.
-pub async fn scope<F: Future>(ctx: Arc<RequestContext>, f: F) -> F::Output {
-    CONTEXT.scope(ctx, f).await
-}
-
-/// [`scope`] as a future that can be named, for code that keeps it in a
-/// struct (the HTTP guard does).
-pub fn scoped<F: Future>(
-    ctx: Arc<RequestContext>,
-    f: F,
-) -> tokio::task::futures::TaskLocalFuture<Arc<RequestContext>, F> {
+/// Runs `f` with `ctx` as the current request context, as a future that
+/// can be named (the HTTP guard keeps it in a struct).
+pub fn scoped<F: Future>(ctx: RequestContext, f: F) -> tokio::task::futures::TaskLocalFuture<RequestContext, F> {
     CONTEXT.scope(ctx, f)
 }
 
-/// The context of the request being served, if any.
-pub fn current() -> Option<Arc<RequestContext>> {
-    CONTEXT.try_with(Arc::clone).ok()
+/// `f` of the context of the request being served, if any.
+pub fn with_current<R>(f: impl FnOnce(&RequestContext) -> R) -> Option<R> {
+    CONTEXT.try_with(f).ok()
 }

@@ -12,6 +12,8 @@ pub mod member_set;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+use smallvec::SmallVec;
+
 use crate::actor::Policy;
 use crate::error::{Error, Result};
 use crate::store::{Change, Snapshot};
@@ -421,8 +423,9 @@ impl Model {
     }
 
     /// The groups of `user`, ordered by name (kept in that order, so this
-    /// is a walk, not a sort).
-    pub fn groups_of(&self, user: &UserEntry) -> Vec<&GroupEntry> {
+    /// is a walk, not a sort); as many as a user entry holds inline need no
+    /// allocation.
+    pub fn groups_of(&self, user: &UserEntry) -> SmallVec<[&GroupEntry; GROUPS_INLINE]> {
         user.groups.iter().filter_map(|g| self.group(g)).collect()
     }
 }

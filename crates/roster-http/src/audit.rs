@@ -105,6 +105,6 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     for r in &found.records {
         w.item(|o| o.extend_from_slice(render(r).to_string().as_bytes()));
     }
-    let links = Links { base_json: &s.cloud_base_json, path: &here.path, params: p };
+    let links = Links { base_json: &s.cloud_base_json, path: here.path(), params: p };
     Ok(json_response(w.finish(&links, Page { start: page.start, limit: page.limit }, None, found.has_more, b"")))
 }

@@ -35,7 +35,7 @@ use axum::serve::IncomingStream;
 use axum::Router;
 use futures::future::CatchUnwind;
 use futures::FutureExt;
-use roster_core::context::{self, RequestContext};
+use roster_core::context::{self, RequestContext, RequestId};
 use tokio::net::TcpListener;
 use tokio::task::futures::TaskLocalFuture;
 use tower::Service;
@@ -53,10 +53,12 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The caller's own id when it is sane (visible ASCII, at most 128 bytes).
-fn incoming_id(req: &Request) -> Option<HeaderValue> {
+fn incoming_id(req: &Request) -> Option<(HeaderValue, RequestId)> {
     let v = req.headers().get(&REQUEST_ID)?;
     let b = v.as_bytes();
-    (!b.is_empty() && b.len() <= 128 && b.iter().all(u8::is_ascii_graphic)).then(|| v.clone())
+    let sane = !b.is_empty() && b.len() <= 128 && b.iter().all(u8::is_ascii_graphic);
+    let text = v.to_str().ok().filter(|_| sane)?;
+    Some((v.clone(), RequestId::Given(text.into())))
 }
 
 /// `r` and `n` in hex: the id of a request that came without one.
@@ -135,8 +137,7 @@ pub struct Guard {
     peer: Option<IpAddr>,
 }
 
-type Handled =
-    TaskLocalFuture<Arc<RequestContext>, CatchUnwind<AssertUnwindSafe<Instrumented<RouteFuture<Infallible>>>>>;
+type Handled = TaskLocalFuture<RequestContext, CatchUnwind<AssertUnwindSafe<Instrumented<RouteFuture<Infallible>>>>>;
 
 impl Service<Request> for Guard {
     type Response = Response;
@@ -152,7 +153,10 @@ impl Service<Request> for Guard {
         let shared = self.shared.clone();
         let s = &shared.state;
         let source = self.peer;
-        let id = incoming_id(&req).unwrap_or_else(|| serial_id(NEXT_ID.fetch_add(1, Ordering::Relaxed)));
+        let (id, request_id) = incoming_id(&req).unwrap_or_else(|| {
+            let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+            (serial_id(n), RequestId::Serial(n))
+        });
         let id_text = id.to_str().unwrap_or_default();
         let method = req.method().clone();
         let route = shared.routes.find(req.uri().path());
@@ -166,7 +170,7 @@ impl Service<Request> for Guard {
             Some(_) => None,
             None => {
                 let span = tracing::debug_span!("request", request_id = %id_text, %method, route = route_name);
-                let ctx = RequestContext::new(source, id_text.to_string());
+                let ctx = RequestContext::new(source, request_id);
                 if !req.uri().path().starts_with("/wiki/") {
                     let sent = SentUri(req.uri().clone());
                     req.extensions_mut().insert(sent);

@@ -34,20 +34,21 @@ impl Audited {
 
 /// The record fields that say who did it and from where.
 pub(super) fn who(m: &Model) -> AuditRecord {
-    let ctx = context::current();
-    let (actor, actor_name) = match ctx.as_ref() {
-        None => ("system".to_string(), "roster".to_string()),
-        Some(c) => match c.user().and_then(|u| m.user(u)) {
+    let from_request = context::with_current(|c| {
+        let (actor, actor_name) = match c.user().and_then(|u| m.user(u)) {
             Some(e) => (e.user.account_id.to_string(), e.user.display_name.to_string()),
             None => ("anonymous".to_string(), "Anonymous".to_string()),
-        },
-    };
+        };
+        (actor, actor_name, c.source_text(), c.request_id.to_string())
+    });
+    let (actor, actor_name, source, request_id) = from_request
+        .unwrap_or_else(|| ("system".to_string(), "roster".to_string(), "local".to_string(), String::new()));
     AuditRecord {
         at_ms: now_ms(),
         actor,
         actor_name,
-        source: ctx.as_ref().map_or_else(|| "local".to_string(), |c| c.source_text()),
-        request_id: ctx.map(|c| c.request_id.clone()).unwrap_or_default(),
+        source,
+        request_id,
         outcome: "success".into(),
         ..AuditRecord::default()
     }

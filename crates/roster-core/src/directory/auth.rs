@@ -120,7 +120,7 @@ fn throttle_key(creds: &Credentials) -> Key {
         Credentials::Basic { login, .. } => crate::types::fold(login),
         Credentials::Bearer(_) => "bearer".to_string(),
     };
-    (login, context::current().and_then(|c| c.source))
+    (login, context::with_current(|c| c.source).flatten())
 }
 
 fn password_key(user: UserId, phc: &str, password: &str) -> [u8; 32] {
@@ -179,9 +179,7 @@ impl Directory {
     /// context.
     fn signed_in(&self, user: UserId) {
         self.auth.logins.lock().note(user, true, now_ms());
-        if let Some(c) = context::current() {
-            c.set_user(user);
-        }
+        context::with_current(|c| c.set_user(user));
     }
 
     /// Resolves credentials to a user. Every failure is the same

@@ -41,7 +41,7 @@ pub(super) fn page_of<'m>(
         w.item(|o| render::group(o, g, &s.cloud_base));
     }
     let more = page.limit > 0 && page.start + w.size() < total;
-    let links = Links { base_json: &s.cloud_base_json, path: &here.path, params: p };
+    let links = Links { base_json: &s.cloud_base_json, path: here.path(), params: p };
     let shown = p.flag("shouldReturnTotalSize")?.then_some(total);
     Ok(json_response(w.finish(&links, page, shown, more, b"")))
 }

@@ -35,7 +35,7 @@ fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here
         w.item(|o| users.write(o, e));
     }
     let more = page.limit > 0 && page.start + w.size() < total;
-    let links = Links { base_json: &s.cloud_base_json, path: &here.path, params: p };
+    let links = Links { base_json: &s.cloud_base_json, path: here.path(), params: p };
     let shown = p.flag("shouldReturnTotalSize")?.then_some(total);
     Ok(json_response(w.finish(&links, page, shown, more, b"")))
 }

@@ -3,6 +3,7 @@
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use axum::http::Uri;
 use roster_core::Error;
 
 use crate::error::ApiError;
@@ -10,8 +11,17 @@ use crate::params::Params;
 
 /// The request's path below `/wiki` and its query parameters.
 pub struct Here {
-    pub path: String,
+    /// The URI as sent (a clone shares its bytes).
+    uri: Uri,
     pub params: Params,
+}
+
+impl Here {
+    /// The path below `/wiki`, e.g. `/rest/api/group/member`.
+    pub fn path(&self) -> &str {
+        let path = self.uri.path();
+        path.strip_prefix("/wiki").unwrap_or(path)
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Here {
@@ -19,10 +29,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Here {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         // Cloud routes are not nested, so the URI is the one the client sent.
-        let uri = &parts.uri;
-        let path = uri.path();
-        let path = path.strip_prefix("/wiki").unwrap_or(path).to_string();
-        Ok(Here { path, params: Params::parse(uri.query().unwrap_or(""))? })
+        let params = Params::parse(parts.uri.query().unwrap_or(""))?;
+        Ok(Here { uri: parts.uri.clone(), params })
     }
 }
 

@@ -73,7 +73,7 @@ pub async fn users(State(s): State<AppState>, Caller(actor): Caller, here: Here)
     string(&mut tail, cql_text);
     tail.extend_from_slice(br#","searchDuration":"#);
     int(&mut tail, started.elapsed().as_millis() as u64);
-    let links = Links { base_json: &s.cloud_base_json, path: &here.path, params: p };
+    let links = Links { base_json: &s.cloud_base_json, path: here.path(), params: p };
     Ok(json_response(w.finish(&links, page, Some(hits.len()), more, &tail)))
 }
 

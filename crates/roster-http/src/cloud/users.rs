@@ -139,7 +139,7 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     // The self link leaves out the id list: repeating 200 ids costs more
     // than rendering the users, and a bulk lookup is not a pageable resource.
     let no_query = crate::params::Params::default();
-    let links = Links { base_json: &s.cloud_base_json, path: &here.path, params: &no_query };
+    let links = Links { base_json: &s.cloud_base_json, path: here.path(), params: &no_query };
     Ok(json_response(w.finish(&links, Page { start: 0, limit }, None, false, b"")))
 }
 
@@ -220,6 +220,6 @@ pub async fn migration(State(s): State<AppState>, Caller(actor): Caller, here: H
         w.item(|o| o.extend_from_slice(rec.to_string().as_bytes()));
     }
     let more = page.limit > 0 && page.start + w.size() < found.len();
-    let links = Links { base_json: &s.cloud_base_json, path: &here.path, params: p };
+    let links = Links { base_json: &s.cloud_base_json, path: here.path(), params: p };
     Ok(json_response(w.finish(&links, page, None, more, b"")))
 }
