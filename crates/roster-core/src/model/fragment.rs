@@ -129,14 +129,18 @@ impl Fragment {
     }
 
     /// All five pieces, in order ([`ID`], [`KIND`], [`EMAIL`], [`NAME`],
-    /// [`STATUS`]), found in one go.
+    /// [`STATUS`]), found in one go: the storage is looked at once, and an
+    /// inline fragment's marks are cut from its bytes directly.
     #[inline]
     pub fn pieces(&self) -> [&[u8]; 5] {
-        let bytes = self.bytes();
+        let (bytes, ends) = match (self.storage, &self.spilled) {
+            (Storage::Heap, Some(_)) => (self.bytes(), [ID, KIND, EMAIL, NAME, STATUS].map(|k| self.mark(k))),
+            _ => (&self.inline[..usize::from(self.len).min(USER_INLINE)], self.marks.map(usize::from)),
+        };
         let mut start = 0;
-        [ID, KIND, EMAIL, NAME, STATUS].map(|k| {
-            let end = self.mark(k).max(start);
-            let piece = bytes.get(start..end).unwrap_or_default();
+        ends.map(|end| {
+            let end = end.clamp(start, bytes.len());
+            let piece = &bytes[start..end];
             start = end;
             piece
         })

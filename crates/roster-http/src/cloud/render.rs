@@ -78,17 +78,38 @@ fn link_tail(out: &mut Vec<u8>, base_json: &str) {
 /// takes five hundred and fifty: a page of 200 users scattered over the
 /// model reads two cache lines per user instead of nine, and memory latency
 /// is what a page waits on. This puts the fixed text around them.
+///
+/// The copies are written out one by one rather than looped over: the
+/// fixed parts then have lengths the compiler knows, and it copies them
+/// inline instead of calling `memcpy` sixteen times a user.
 fn write_user(out: &mut Vec<u8>, e: &UserEntry, link_tail: &[u8], show_email: bool) {
     let [id, kind, email, name, status] = e.pieces.pieces();
-    for part in [U0, id, U1, kind, U2] {
-        out.extend_from_slice(part);
-    }
-    if show_email {
-        out.extend_from_slice(email);
-    }
-    for part in [U3, name, U4, id, U5, name, U6, status, link_tail, id, U9] {
-        out.extend_from_slice(part);
-    }
+    let email = if show_email { email } else { b"" };
+    out.reserve(
+        FIXED + link_tail.len() - U7.len() - U8.len()
+            + 3 * id.len()
+            + kind.len()
+            + email.len()
+            + 2 * name.len()
+            + status.len(),
+    );
+    out.extend_from_slice(U0);
+    out.extend_from_slice(id);
+    out.extend_from_slice(U1);
+    out.extend_from_slice(kind);
+    out.extend_from_slice(U2);
+    out.extend_from_slice(email);
+    out.extend_from_slice(U3);
+    out.extend_from_slice(name);
+    out.extend_from_slice(U4);
+    out.extend_from_slice(id);
+    out.extend_from_slice(U5);
+    out.extend_from_slice(name);
+    out.extend_from_slice(U6);
+    out.extend_from_slice(status);
+    out.extend_from_slice(link_tail);
+    out.extend_from_slice(id);
+    out.extend_from_slice(U9);
 }
 
 /// Writes the user objects of one page for one viewer. What is the same
