@@ -359,6 +359,26 @@ mod tests {
     }
 
     #[test]
+    fn queries_split_and_decode_like_form_urlencoded() {
+        let long_id = "712020%3A".to_string() + &"ab-cd".repeat(9);
+        let queries = [
+            String::new(),
+            "a".into(),
+            "&&a=1&&b=&=c&".into(),
+            "name=a+b%2Fc%C3%A9&x=%&y=%4&z=1%2".into(),
+            "k==v=w&a%3Db=c%26d&e+f=g+h".into(),
+            (0..200).map(|i| format!("accountId={long_id}{i}")).collect::<Vec<_>>().join("&"),
+            (0..50).map(|i| format!("accountId=5b10ac8d82e05b22cc7d4e{i:02}&limit={i}")).collect::<Vec<_>>().join("&"),
+        ];
+        for q in &queries {
+            let p = Params::parse(q).unwrap();
+            let want: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+            let got: Vec<(String, String)> = p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            assert_eq!(got, want, "{q}");
+        }
+    }
+
+    #[test]
     fn every_character_is_form_encoded_like_form_urlencoded() {
         let text: String = (0u8..128).map(char::from).chain("é日本\u{1F600}".chars()).collect();
         let mut out = Vec::new();
