@@ -108,11 +108,6 @@ impl Guarded {
         let routes = Routes::new(templates, &state.telemetry);
         Guarded(Arc::new(Shared { router, state, routes }))
     }
-
-    /// The guard for a connection from `peer`.
-    pub fn connection(&self, peer: Option<IpAddr>) -> Guard {
-        Guard { shared: self.0.clone(), peer }
-    }
 }
 
 impl Service<IncomingStream<'_, TcpListener>> for Guarded {
@@ -126,7 +121,7 @@ impl Service<IncomingStream<'_, TcpListener>> for Guarded {
 
     fn call(&mut self, stream: IncomingStream<'_, TcpListener>) -> Self::Future {
         let peer: SocketAddr = *stream.remote_addr();
-        std::future::ready(Ok(self.connection(Some(peer.ip()))))
+        std::future::ready(Ok(Guard { shared: self.0.clone(), peer: Some(peer.ip()) }))
     }
 }
 

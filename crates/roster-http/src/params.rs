@@ -123,13 +123,10 @@ impl Part {
 
     /// Decodes the escape at `at` into `tail`; returns where the rest starts.
     fn escape(&mut self, tail: &mut Vec<u8>, raw: &[u8], at: usize) -> usize {
-        let (_, run) = *self.decoded.get_or_insert((tail.len(), self.start));
-        tail.extend_from_slice(&raw[run..at]);
-        let next = decode_one(tail, raw, at);
-        if let Some((_, run)) = &mut self.decoded {
-            *run = next;
-        }
-        next
+        let (_, run) = self.decoded.get_or_insert((tail.len(), self.start));
+        tail.extend_from_slice(&raw[*run..at]);
+        *run = decode_one(tail, raw, at);
+        *run
     }
 
     /// The part ending at `end`: a range of the query as it came, or (after

@@ -35,7 +35,7 @@ impl Routes {
 
     /// The route at `position` (as [`Routes::find`] gave it).
     pub fn get(&self, position: usize) -> &RouteMetrics {
-        &self.metrics[position.min(self.metrics.len() - 1)]
+        &self.metrics[position]
     }
 }
 

@@ -85,14 +85,6 @@ fn link_tail(out: &mut Vec<u8>, base_json: &str) {
 fn write_user(out: &mut Vec<u8>, e: &UserEntry, link_tail: &[u8], show_email: bool) {
     let [id, kind, email, name, status] = e.pieces.pieces();
     let email = if show_email { email } else { b"" };
-    out.reserve(
-        FIXED + link_tail.len() - U7.len() - U8.len()
-            + 3 * id.len()
-            + kind.len()
-            + email.len()
-            + 2 * name.len()
-            + status.len(),
-    );
     out.extend_from_slice(U0);
     out.extend_from_slice(id);
     out.extend_from_slice(U1);
