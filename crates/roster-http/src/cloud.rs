@@ -15,9 +15,34 @@ use roster_core::{Error, Result};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::direct::{direct, Direct};
 use crate::params::Params;
 use crate::state::AppState;
 pub use request::Here;
+
+/// The Cloud GET routes without path parameters, with their handlers,
+/// for the guard to call without the router (see `direct.rs`): every read a
+/// sync job makes in bulk. Each is also in [`routes`], which serves its HEAD
+/// and other methods, and the API description lists it as a GET (checked
+/// when the app is built).
+pub fn direct_gets() -> Vec<(&'static str, Direct)> {
+    vec![
+        ("/wiki/rest/api/user", direct(users::get_user)),
+        ("/wiki/rest/api/user/anonymous", direct(users::anonymous)),
+        ("/wiki/rest/api/user/current", direct(users::current)),
+        ("/wiki/rest/api/user/memberof", direct(users::memberof)),
+        ("/wiki/rest/api/user/bulk", direct(users::bulk)),
+        ("/wiki/rest/api/user/email", direct(users::email)),
+        ("/wiki/rest/api/user/email/bulk", direct(users::email_bulk)),
+        ("/wiki/rest/api/user/bulk/migration", direct(users::migration)),
+        ("/wiki/rest/api/group", direct(groups::list)),
+        ("/wiki/rest/api/group/picker", direct(groups::picker)),
+        ("/wiki/rest/api/group/by-name", direct(groups::by_name)),
+        ("/wiki/rest/api/group/by-id", direct(groups::by_id)),
+        ("/wiki/rest/api/group/member", direct(members::list_by_query)),
+        ("/wiki/rest/api/search/user", direct(search::users)),
+    ]
+}
 
 /// The Cloud v1 routes; each handler's path and method come from its
 /// `#[utoipa::path]` (see crate::openapi). The paths are written out in

@@ -15,7 +15,9 @@
 //! table (`routes.rs`), the peer address from the connection, so nothing is
 //! added to a request's extensions except, for the nested DC and Extender
 //! routers, the URI as it was sent ([`SentUri`]). The checks run before the
-//! router's future exists, and that future is wrapped in place.
+//! router's future exists, and that future is wrapped in place. A GET of a
+//! route without path parameters skips the router: the guard calls its
+//! handler itself (see `direct.rs`).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -42,6 +44,7 @@ use tower::Service;
 use tracing::instrument::Instrumented;
 use tracing::Instrument;
 
+use crate::direct::{Answer, Direct};
 use crate::error::{error_body, ApiError};
 use crate::ratelimit::Decision;
 use crate::routes::Routes;
@@ -108,6 +111,22 @@ impl Guarded {
         let routes = Routes::new(templates, &state.telemetry);
         Guarded(Arc::new(Shared { router, state, routes }))
     }
+
+    /// Answers GETs of these templates (routes without path parameters)
+    /// by calling their handlers without the router (see `direct.rs`).
+    ///
+    /// # Panics
+    /// On a template that is not one of the router's or has parameters: a
+    /// wiring mistake, which every test that starts a server would show.
+    pub fn with_direct_gets<'a>(mut self, handlers: impl IntoIterator<Item = (&'a str, Direct)>) -> Self {
+        let shared = Arc::get_mut(&mut self.0).expect("direct handlers are set before the guard is shared");
+        for (template, handler) in handlers {
+            if let Err(why) = shared.routes.set_direct_get(template, handler) {
+                panic!("direct GET handler: {why}");
+            }
+        }
+        self
+    }
 }
 
 impl Service<IncomingStream<'_, TcpListener>> for Guarded {
@@ -132,7 +151,27 @@ pub struct Guard {
     peer: Option<IpAddr>,
 }
 
-type Handled = TaskLocalFuture<RequestContext, CatchUnwind<AssertUnwindSafe<Instrumented<RouteFuture<Infallible>>>>>;
+type Handled = TaskLocalFuture<RequestContext, CatchUnwind<AssertUnwindSafe<Instrumented<Dispatched>>>>;
+
+pin_project_lite::pin_project! {
+    /// The answer from the router, or from a handler called directly.
+    #[project = DispatchedProj]
+    enum Dispatched {
+        Routed { #[pin] answer: RouteFuture<Infallible> },
+        Direct { #[pin] answer: Answer },
+    }
+}
+
+impl Future for Dispatched {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            DispatchedProj::Routed { answer } => answer.poll(cx),
+            DispatchedProj::Direct { answer } => answer.poll(cx).map(Ok),
+        }
+    }
+}
 
 impl Service<Request> for Guard {
     type Response = Response;
@@ -170,7 +209,12 @@ impl Service<Request> for Guard {
                     let sent = SentUri(req.uri().clone());
                     req.extensions_mut().insert(sent);
                 }
-                let handler = AssertUnwindSafe(shared.router.clone().call(req).instrument(span)).catch_unwind();
+                let direct = shared.routes.direct_get(route).filter(|_| method == Method::GET);
+                let dispatched = match direct {
+                    Some(handler) => Dispatched::Direct { answer: handler(req, s.clone()) },
+                    None => Dispatched::Routed { answer: shared.router.clone().call(req) },
+                };
+                let handler = AssertUnwindSafe(dispatched.instrument(span)).catch_unwind();
                 Some(context::scoped(ctx, handler))
             }
         };

@@ -11,6 +11,7 @@ pub mod body;
 pub mod cloud;
 pub mod console;
 pub mod dc;
+pub mod direct;
 pub mod error;
 pub mod extender;
 pub mod guard;
@@ -40,16 +41,24 @@ pub use state::AppState;
 /// panic guard and metrics; see guard.rs). The API routes come from
 /// [`openapi::api`], the same value the OpenAPI description is generated
 /// from; only the console's static files are left out of the description.
+/// The Cloud reads without path parameters are answered by their handlers
+/// without the router (see direct.rs).
 pub fn app(state: AppState) -> Guarded {
     let api = openapi::api();
-    let templates: Vec<String> = api.get_openapi().paths.paths.keys().cloned().collect();
+    let paths = &api.get_openapi().paths.paths;
+    let templates: Vec<String> = paths.keys().cloned().collect();
+    let gets: Vec<String> = paths.iter().filter(|(_, item)| item.get.is_some()).map(|(t, _)| t.clone()).collect();
     let router = Router::new()
         .merge(Router::from(api))
         .merge(console::routes())
         .fallback(error::unknown_route)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state.clone());
-    Guarded::new(router, state, templates.iter().map(String::as_str).chain(console::PATHS))
+    let direct = cloud::direct_gets();
+    if let Some((t, _)) = direct.iter().find(|(t, _)| !gets.iter().any(|g| g == t)) {
+        panic!("direct GET handler for {t}, which the API does not describe as a GET");
+    }
+    Guarded::new(router, state, templates.iter().map(String::as_str).chain(console::PATHS)).with_direct_gets(direct)
 }
 
 /// Serves `app` on an already bound listener until `shutdown` resolves.

@@ -1,10 +1,12 @@
 //! The route table the guard looks a request's path up in before the
 //! router sees it: which route template the request is for, for the
-//! metrics and the logs. The guard wraps the whole router rather than each
+//! metrics and the logs, and whether the guard calls its GET handler
+//! itself (see `direct.rs`). The guard wraps the whole router rather than each
 //! route (see `guard.rs`), so axum's per-route `MatchedPath` is not there to
 //! read; matching here with matchit, the matcher axum itself routes with,
 //! costs less than the boxed layer per route it replaces.
 
+use crate::direct::Direct;
 use crate::telemetry::{RouteMetrics, Telemetry};
 
 /// Route templates (axum syntax: `/group/{name}`, `/{*rest}`) and their metrics.
@@ -12,6 +14,8 @@ pub struct Routes {
     matcher: matchit::Router<usize>,
     /// One per template, in insertion order; the last is `unmatched`.
     metrics: Vec<RouteMetrics>,
+    /// By position, like `metrics`: the GET handler to call without the router.
+    direct_gets: Vec<Option<Direct>>,
 }
 
 impl Routes {
@@ -25,7 +29,29 @@ impl Routes {
             }
         }
         metrics.push(telemetry.route("unmatched"));
-        Routes { matcher, metrics }
+        let direct_gets = metrics.iter().map(|_| None).collect();
+        Routes { matcher, metrics, direct_gets }
+    }
+
+    /// Has GETs of `template`, one of the table's templates without
+    /// parameters, answered by `handler` without the router. Anything else
+    /// is a mistake in the wiring, refused with the reason.
+    pub fn set_direct_get(&mut self, template: &str, handler: Direct) -> Result<(), String> {
+        if template.contains('{') {
+            return Err(format!("{template}: a direct handler would miss its path parameters"));
+        }
+        match self.matcher.at(template) {
+            Ok(m) if self.metrics[*m.value].name() == template => {
+                self.direct_gets[*m.value] = Some(handler);
+                Ok(())
+            }
+            _ => Err(format!("{template} is not a route template")),
+        }
+    }
+
+    /// The GET handler of the route at `position` that the guard calls itself, if any.
+    pub fn direct_get(&self, position: usize) -> Option<&Direct> {
+        self.direct_gets[position].as_ref()
     }
 
     /// The position of the route `path` is for (of `unmatched` when none is).
@@ -52,5 +78,18 @@ mod tests {
         assert_eq!(routes.get(routes.find("/files/a/b/c")).name(), "/files/{*rest}");
         assert_eq!(routes.get(routes.find("/wiki/rest/api/group/")).name(), "unmatched");
         assert_eq!(routes.get(routes.find("/nothing")).name(), "unmatched");
+    }
+
+    #[test]
+    fn only_templates_without_parameters_take_direct_handlers() {
+        let t = Telemetry::new();
+        let mut routes = Routes::new(["/wiki/rest/api/group", "/rest/api/group/{name}"], &t);
+        let handler = || crate::direct::direct(|| async { "direct" });
+        assert!(routes.set_direct_get("/rest/api/group/{name}", handler()).is_err());
+        assert!(routes.set_direct_get("/wiki/rest/api/user", handler()).is_err());
+        assert!(routes.set_direct_get("/wiki/rest/api/group", handler()).is_ok());
+        assert!(routes.direct_get(routes.find("/wiki/rest/api/group")).is_some());
+        assert!(routes.direct_get(routes.find("/rest/api/group/x")).is_none());
+        assert!(routes.direct_get(routes.find("/nothing")).is_none());
     }
 }

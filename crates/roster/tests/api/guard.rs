@@ -1,5 +1,5 @@
-//! The guard around every route, on a route that exists only here: a
-//! handler that panics.
+//! The guard around every route, on routes that exist only here: a
+//! handler that panics, and a GET the guard answers without the router.
 
 use axum::routing::get;
 use roster_http::{AppState, Guarded};
@@ -34,5 +34,30 @@ async fn a_handler_that_panics_gets_a_json_500_with_its_request_id_and_the_serve
     assert_eq!(r.text().await.unwrap(), "fine");
     let metrics = state.telemetry.encode(&app.dir).unwrap();
     assert!(metrics.contains(r#"roster_http_requests_total{route="/boom",method="GET",status="500"} 2"#), "{metrics}");
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_direct_get_handler_answers_gets_and_the_router_answers_every_other_method() {
+    let app = TestApp::spawn().await;
+    let state = AppState::new(app.dir.clone(), "http://127.0.0.1", None);
+    let router = axum::Router::new().route("/page", get(|| async { "routed" }).post(|| async { "posted" }));
+    let guarded = Guarded::new(router, state.clone(), ["/page"])
+        .with_direct_gets([("/page", roster_http::direct::direct(|| async { "direct" }))]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/page", listener.local_addr().unwrap());
+    let server = tokio::spawn(roster_http::serve(listener, guarded, std::future::pending()));
+    let http = reqwest::Client::new();
+    let r = http.get(&url).header("X-Request-Id", "trace-8").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-request-id"], "trace-8");
+    assert_eq!(r.headers()["content-length"], "6");
+    assert_eq!(r.text().await.unwrap(), "direct");
+    let r = http.head(&url).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["content-length"].to_str().unwrap()), (200, "6"));
+    assert_eq!(http.post(&url).send().await.unwrap().text().await.unwrap(), "posted");
+    assert_eq!(http.put(&url).send().await.unwrap().status(), 405);
+    let metrics = state.telemetry.encode(&app.dir).unwrap();
+    assert!(metrics.contains(r#"roster_http_requests_total{route="/page",method="GET",status="200"} 1"#), "{metrics}");
     server.abort();
 }
