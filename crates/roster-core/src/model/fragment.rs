@@ -146,6 +146,22 @@ impl Fragment {
         })
     }
 
+    /// The lengths of the five pieces, from the marks alone (a page sizes
+    /// its buffer from them before it writes any user).
+    #[inline]
+    pub fn piece_lens(&self) -> [usize; 5] {
+        let ends = match (self.storage, &self.spilled) {
+            (Storage::Heap, Some(_)) => [ID, KIND, EMAIL, NAME, STATUS].map(|k| self.mark(k)),
+            _ => self.marks.map(usize::from),
+        };
+        let mut start = 0;
+        ends.map(|end| {
+            let len = end.saturating_sub(start);
+            start = start.max(end);
+            len
+        })
+    }
+
     /// Piece `k` of a user's pieces ([`ID`], [`KIND`], ...).
     #[inline]
     pub fn piece(&self, k: usize) -> &[u8] {
@@ -168,6 +184,7 @@ mod tests {
             assert_eq!(f.spilled.is_some(), n > USER_INLINE, "{n} bytes");
             assert_eq!((f.piece(ID), f.piece(STATUS)), (&bytes[..1], &bytes[4..]), "{n} bytes");
             assert_eq!(f.pieces(), [&bytes[..1], &bytes[1..2], &bytes[2..3], &bytes[3..4], &bytes[4..]], "{n} bytes");
+            assert_eq!(f.piece_lens(), f.pieces().map(<[u8]>::len), "{n} bytes");
             let g = Fragment::<GROUP_INLINE>::new(&bytes, [0; 5]);
             assert_eq!(g.bytes(), &bytes[..], "{n} bytes");
             assert_eq!(g.spilled.is_some(), n > GROUP_INLINE, "{n} bytes");

@@ -184,7 +184,7 @@ pub fn users_capacity(users: &[&UserEntry], base_json: &str) -> usize {
     users
         .iter()
         .map(|e| {
-            let [id, kind, email, name, status] = e.pieces.pieces().map(<[u8]>::len);
+            let [id, kind, email, name, status] = e.pieces.piece_lens();
             FIXED + base_json.len() + 1 + 3 * id + kind + email + 2 * name + status
         })
         .sum()
