@@ -125,7 +125,10 @@ impl AccountIndex {
     /// Probing branches on each slot, and a branch on a load still in
     /// flight, mispredicted, throws away the loads started after it; this
     /// pass has no such branch, so the misses of a batch overlap, and the
-    /// probes that follow find their slots in cache.
+    /// probes that follow find their slots in cache. It is a pass of its
+    /// own, after all the keys are hashed: folded into the hashing loop
+    /// (some forty instructions an iteration) far fewer loads fit in the
+    /// processor's window at once, and user_bulk ran 13 % slower.
     pub fn warm(&self, hashes: &[u64]) {
         let seen = hashes.iter().fold(0u32, |a, h| a ^ self.slots[self.home(*h)].id);
         std::hint::black_box(seen);
