@@ -129,16 +129,13 @@ impl Fragment {
     }
 
     /// All five pieces, in order ([`ID`], [`KIND`], [`EMAIL`], [`NAME`],
-    /// [`STATUS`]), found in one go: the storage is looked at once, and an
-    /// inline fragment's marks are cut from its bytes directly.
+    /// [`STATUS`]), found in one go: all five are cut from the bytes at
+    /// their ends, not looked up one by one.
     #[inline]
     pub fn pieces(&self) -> [&[u8]; 5] {
-        let (bytes, ends) = match (self.storage, &self.spilled) {
-            (Storage::Heap, Some(_)) => (self.bytes(), [ID, KIND, EMAIL, NAME, STATUS].map(|k| self.mark(k))),
-            _ => (&self.inline[..usize::from(self.len).min(USER_INLINE)], self.marks.map(usize::from)),
-        };
+        let bytes = self.bytes();
         let mut start = 0;
-        ends.map(|end| {
+        self.ends().map(|end| {
             let end = end.clamp(start, bytes.len());
             let piece = &bytes[start..end];
             start = end;
@@ -146,16 +143,22 @@ impl Fragment {
         })
     }
 
+    /// Where each of the five pieces ends: an inline fragment's marks are
+    /// read directly, a spilled one's from its allocation.
+    #[inline]
+    fn ends(&self) -> [usize; 5] {
+        match (self.storage, &self.spilled) {
+            (Storage::Heap, Some(_)) => [ID, KIND, EMAIL, NAME, STATUS].map(|k| self.mark(k)),
+            _ => self.marks.map(usize::from),
+        }
+    }
+
     /// The lengths of the five pieces, from the marks alone (a page sizes
     /// its buffer from them before it writes any user).
     #[inline]
     pub fn piece_lens(&self) -> [usize; 5] {
-        let ends = match (self.storage, &self.spilled) {
-            (Storage::Heap, Some(_)) => [ID, KIND, EMAIL, NAME, STATUS].map(|k| self.mark(k)),
-            _ => self.marks.map(usize::from),
-        };
         let mut start = 0;
-        ends.map(|end| {
+        self.ends().map(|end| {
             let len = end.saturating_sub(start);
             start = start.max(end);
             len
