@@ -16,6 +16,10 @@ use roster_core::{Error, Result};
 
 use crate::error::ApiError;
 
+mod stops;
+
+use stops::{Stop, Stops};
+
 /// Parsed query parameters, in order.
 #[derive(Debug, Default, Clone)]
 pub struct Params {
@@ -47,33 +51,6 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// The position of the first byte of `set` in `raw` from `i` on
-/// (`raw.len()` when none), eight bytes at a time: a bulk lookup's query is
-/// ten kilobytes of 200 short pieces, where a `memchr` call per piece costs
-/// more in setup than in scanning.
-fn next_of<const N: usize>(raw: &[u8], mut i: usize, set: [u8; N]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // High bit set in each byte equal to `c`; the lowest one is exact
-    // (false hits can only sit above a true one).
-    let equal = |w: u64, c: u8| {
-        let x = w ^ (ONES * u64::from(c));
-        x.wrapping_sub(ONES) & !x & HIGHS
-    };
-    while let Some(chunk) = raw.get(i..i + 8) {
-        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
-        let hits = set.iter().fold(0, |hits, &c| hits | equal(w, c));
-        if hits != 0 {
-            return i + (hits.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < raw.len() && !set.contains(&raw[i]) {
-        i += 1;
-    }
-    i
-}
-
 /// Appends the escape at `raw[at]` decoded (`+` is a space; a `%` without
 /// two hex digits after it stays as it is); returns where the rest starts.
 fn decode_one(buf: &mut Vec<u8>, raw: &[u8], at: usize) -> usize {
@@ -93,58 +70,29 @@ fn decode_one(buf: &mut Vec<u8>, raw: &[u8], at: usize) -> usize {
     }
 }
 
-/// Appends `raw` decoded (see [`decode_one`]); returns where it landed.
-#[cfg(test)]
-fn decode_into(buf: &mut Vec<u8>, raw: &[u8]) -> Range<usize> {
-    let start = buf.len();
-    let mut run = 0;
-    loop {
-        let at = next_of(raw, run, [b'%', b'+']);
-        buf.extend_from_slice(&raw[run..at]);
-        if at == raw.len() {
-            return start..buf.len();
-        }
-        run = decode_one(buf, raw, at);
+/// Decodes `raw[start..end]` onto `tail` if it holds an escape (see
+/// [`decode_one`]) and says where in `tail` it landed; `None` when it has
+/// none and can be used as it came.
+fn decode_part(tail: &mut Vec<u8>, raw: &[u8], stops: &Stops, start: usize, end: usize) -> Option<Range<usize>> {
+    let mut at = stops.next(Stop::Escape, start, end);
+    if at == end {
+        return None;
     }
-}
-
-/// One name or value being read by [`Params::parse`]: where it starts in
-/// the query and, once an escape turned up in it, where its decoded form
-/// starts in the tail and the first query byte not yet copied there.
-struct Part {
-    start: usize,
-    decoded: Option<(usize, usize)>,
-}
-
-impl Part {
-    fn new(start: usize) -> Self {
-        Part { start, decoded: None }
+    if tail.capacity() == 0 {
+        // Decoding never lengthens: room for the rest of the query spares
+        // a bulk lookup's escaped ids a dozen regrowths.
+        tail.reserve(raw.len() - start);
     }
-
-    /// Decodes the escape at `at` into `tail`; returns where the rest starts.
-    fn escape(&mut self, tail: &mut Vec<u8>, raw: &[u8], at: usize) -> usize {
-        if tail.capacity() == 0 {
-            // Decoding never lengthens: room for the rest of the query
-            // spares a bulk lookup's escaped ids a dozen regrowths.
-            tail.reserve(raw.len() - self.start);
-        }
-        let (_, run) = self.decoded.get_or_insert((tail.len(), self.start));
-        tail.extend_from_slice(&raw[*run..at]);
-        *run = decode_one(tail, raw, at);
-        *run
+    let from = tail.len();
+    let mut run = start;
+    // An escape never reaches past `end`: `&` and `=` are not hex digits.
+    while at < end {
+        tail.extend_from_slice(&raw[run..at]);
+        run = decode_one(tail, raw, at);
+        at = stops.next(Stop::Escape, run, end);
     }
-
-    /// The part ending at `end`: a range of the query as it came, or (after
-    /// an escape) of the tail, counted from the query's end.
-    fn finish(self, tail: &mut Vec<u8>, raw: &[u8], end: usize) -> Range<usize> {
-        match self.decoded {
-            None => self.start..end,
-            Some((from, run)) => {
-                tail.extend_from_slice(&raw[run..end]);
-                raw.len() + from..raw.len() + tail.len()
-            }
-        }
-    }
+    tail.extend_from_slice(&raw[run..end]);
+    Some(from..tail.len())
 }
 
 /// Which bytes `application/x-www-form-urlencoded` leaves as they are, as
@@ -197,32 +145,26 @@ impl Params {
     /// UTF-8 is a 400 naming it.
     pub fn parse(query: &str) -> Result<Self> {
         let raw = query.as_bytes();
-        // One pass over the query. Names and values without escapes (most
-        // of them) are ranges of the query as it came, copied once; the
-        // others are decoded into `tail`, which goes after it.
+        // Names and values without escapes (most of them) are ranges of
+        // the query as it came, copied once; the others are decoded into
+        // `tail`, which goes after it.
+        let stops = Stops::new(raw);
         let mut pairs = Vec::with_capacity(raw.len() / 32 + 2);
         let mut tail = Vec::new();
+        let mut part = |start: usize, end: usize| match decode_part(&mut tail, raw, &stops, start, end) {
+            None => start..end,
+            Some(decoded) => raw.len() + decoded.start..raw.len() + decoded.end,
+        };
         let mut i = 0;
         while i < raw.len() {
-            let first = i;
-            let (mut name, mut part) = (None, Part::new(i));
-            let end = loop {
-                let at = next_of(raw, i, [b'&', b'=', b'%', b'+']);
-                match raw.get(at) {
-                    None | Some(b'&') => break at,
-                    Some(b'=') if name.is_none() => {
-                        name = Some(std::mem::replace(&mut part, Part::new(at + 1)).finish(&mut tail, raw, at));
-                        i = at + 1;
-                    }
-                    Some(b'=') => i = at + 1,
-                    Some(_) => i = part.escape(&mut tail, raw, at),
-                }
-            };
-            if end > first {
-                let last = part.finish(&mut tail, raw, end);
-                pairs.push(match name {
-                    Some(name) => (name, last),
-                    None => (last, end..end),
+            let end = stops.next(Stop::Amp, i, raw.len());
+            if end > i {
+                let eq = stops.next(Stop::Eq, i, end);
+                let value = (eq + 1).min(end)..end;
+                // One look for an escape anywhere in the pair: most have none.
+                pairs.push(match stops.next(Stop::Escape, i, end) == end {
+                    true => (i..eq, value),
+                    false => (part(i, eq), part(value.start, value.end)),
                 });
             }
             i = end + 1;
@@ -393,15 +335,22 @@ mod tests {
         assert_eq!(Params::parse("limit=500").unwrap().page(200, 200).unwrap().limit, 200);
     }
 
+    /// `raw` decoded as a name or value is.
+    fn decoded(raw: &str) -> Vec<u8> {
+        let mut tail = Vec::new();
+        match decode_part(&mut tail, raw.as_bytes(), &Stops::new(raw.as_bytes()), 0, raw.len()) {
+            Some(landed) => tail[landed].to_vec(),
+            None => raw.as_bytes().to_vec(),
+        }
+    }
+
     #[test]
     fn decoding_matches_the_percent_encoding_crate() {
         let raw = ["a%", "%4", "%zz1", "%41%42+c", "%E6%97%A5", "x%2", "100%25", "%%41", "+%2B+", "plain"];
         for r in raw {
-            let mut buf = Vec::new();
-            let got = decode_into(&mut buf, r.as_bytes());
             let plus = r.replace('+', " ");
             let want = percent_encoding::percent_decode(plus.as_bytes()).decode_utf8().unwrap();
-            assert_eq!(std::str::from_utf8(&buf[got]).unwrap(), want, "{r}");
+            assert_eq!(std::str::from_utf8(&decoded(r)).unwrap(), want, "{r}");
         }
         let e = Params::parse("ok=1&na%FFme=x").unwrap_err().to_string();
         assert!(e.contains("parameter name"), "{e}");
@@ -437,6 +386,34 @@ mod tests {
             let want: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes()).into_owned().collect();
             let got: Vec<(String, String)> = p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
             assert_eq!(got, want, "{q}");
+        }
+    }
+
+    #[test]
+    fn thousands_of_made_up_queries_split_and_decode_like_form_urlencoded() {
+        // Pieces that stop or start decoding, valid and broken escapes, and
+        // halves of a two-byte character, strung together at random (a
+        // fixed xorshift, so a failure repeats) into queries from empty to
+        // a few hundred bytes, across the 64-byte words of the stop bits.
+        let pieces = ["a", "bc", "=", "&", "+", "%", "%41", "%3D", "%26", "%2", "%C3%A9", "%C3", "%A9", "é", "4F", ","];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..5000 {
+            let len = next() % 120;
+            let q: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            let want: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+            match Params::parse(&q) {
+                Ok(p) => {
+                    let got: Vec<(String, String)> = p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                    assert_eq!(got, want, "{q}");
+                }
+                Err(_) => assert!(want.iter().any(|(k, v)| (k.clone() + v).contains('\u{FFFD}')), "{q}"),
+            }
         }
     }
 
