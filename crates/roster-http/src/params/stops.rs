@@ -7,6 +7,7 @@
 //! from each one cost more than everything else the parser does; with the
 //! bits at hand, the next stop of a kind is a mask and a `trailing_zeros`.
 
+use smallvec::SmallVec;
 use wide::u8x16;
 
 /// The kinds of bytes a query is cut or decoded at.
@@ -20,15 +21,16 @@ pub enum Stop {
     Escape = 2,
 }
 
-/// The stop bits of a query, 64 bytes a word (one word per kind).
+/// The stop bits of a query, 64 bytes a word (one word per kind); those
+/// of the usual short query are kept without an allocation.
 #[derive(Debug)]
 pub struct Stops {
-    words: Vec<[u64; 3]>,
+    words: SmallVec<[[u64; 3]; 4]>,
 }
 
 impl Stops {
     pub fn new(raw: &[u8]) -> Self {
-        let mut words = Vec::with_capacity(raw.len() / 64 + 1);
+        let mut words = SmallVec::with_capacity(raw.len() / 64 + 1);
         let mut blocks = raw.chunks_exact(64);
         words.extend(blocks.by_ref().map(|b| block(b.try_into().unwrap_or(&[0; 64]))));
         let rest = blocks.remainder();
