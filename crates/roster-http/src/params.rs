@@ -162,9 +162,10 @@ impl Params {
                 let eq = stops.next(Stop::Eq, i, end);
                 let value = (eq + 1).min(end)..end;
                 // One look for an escape anywhere in the pair: most have none.
-                pairs.push(match stops.next(Stop::Escape, i, end) == end {
-                    true => (i..eq, value),
-                    false => (part(i, eq), part(value.start, value.end)),
+                pairs.push(if stops.next(Stop::Escape, i, end) == end {
+                    (i..eq, value)
+                } else {
+                    (part(i, eq), part(value.start, value.end))
                 });
             }
             i = end + 1;

@@ -69,19 +69,24 @@ const ATLASSIAN: &[u8] = b"atlassian";
 const ACTIVE: &[u8] = b"active";
 
 /// The fixed text from the status to the account id in the self link, the
-/// same for every user of a page: after the status's opening quote
-/// (`link`), and from before it with the status nearly every user has
-/// (`active`), so that such a user costs one copy fewer.
+/// same for every user of a page, held once with the status nearly every
+/// user has in front: from before the status ([`Tails::active`], one copy
+/// for such a user) or from after its opening quote ([`Tails::link`]).
 struct Tails {
-    link: Vec<u8>,
     active: Vec<u8>,
 }
 
 impl Tails {
     fn new(base_json: &str) -> Self {
-        let link = [U7, base_json.as_bytes(), U8].concat();
-        let active = [U6, ACTIVE, &link].concat();
-        Tails { link, active }
+        Tails { active: [U6, ACTIVE, U7, base_json.as_bytes(), U8].concat() }
+    }
+
+    fn active(&self) -> &[u8] {
+        &self.active
+    }
+
+    fn link(&self) -> &[u8] {
+        &self.active[U6.len() + ACTIVE.len()..]
     }
 }
 
@@ -116,11 +121,11 @@ fn write_user(out: &mut Vec<u8>, e: &UserEntry, tails: &Tails, show_email: bool)
     out.extend_from_slice(U5);
     out.extend_from_slice(name);
     if status == ACTIVE {
-        out.extend_from_slice(&tails.active);
+        out.extend_from_slice(tails.active());
     } else {
         out.extend_from_slice(U6);
         out.extend_from_slice(status);
-        out.extend_from_slice(&tails.link);
+        out.extend_from_slice(tails.link());
     }
     out.extend_from_slice(id);
     out.extend_from_slice(U9);
@@ -391,8 +396,8 @@ mod tests {
     fn the_usual_account_type_and_status_are_the_fixed_text_around_them() {
         assert_eq!(U1_ATLASSIAN_U2, [U1, ATLASSIAN, U2].concat());
         let tails = Tails::new("https://x.test/wiki");
-        assert_eq!(tails.active, [U6, ACTIVE, &tails.link].concat());
-        assert_eq!(tails.link, [U7, b"https://x.test/wiki", U8].concat());
+        assert_eq!(tails.active(), [U6, ACTIVE, tails.link()].concat());
+        assert_eq!(tails.link(), [U7, b"https://x.test/wiki", U8].concat());
     }
 
     #[test]
