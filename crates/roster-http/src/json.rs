@@ -3,16 +3,10 @@
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Response};
-use bytes::Bytes;
 
 /// A 200 response carrying `body` as `application/json`.
 pub fn json_response(body: Vec<u8>) -> Response<Body> {
-    // `Bytes` takes a boxed slice as it is, but a vector with spare room
-    // costs it a shared header (one more allocation per response). Pages
-    // reserve a close upper bound, and the allocator shrinks a block that
-    // stays at least half used in place, so the slice is usually free.
-    let body = if body.len() >= body.capacity() / 2 { Bytes::from(body.into_boxed_slice()) } else { Bytes::from(body) };
-    let mut r = Response::new(Body::from(body));
+    let mut r = Response::new(Body::from(crate::buffers::into_body(body)));
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json;charset=UTF-8"));
     r
 }

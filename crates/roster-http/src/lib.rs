@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod buffers;
 pub mod cloud;
 pub mod console;
 pub mod dc;

@@ -166,7 +166,10 @@ impl Directory {
                 return Ok(user);
             }
         }
-        let user = self.authenticate(&Credentials::from_header(value)?).await?;
+        // Boxed: the full check (argon2, throttle, audit) is a large future
+        // that would otherwise sit inside every request's handler future,
+        // which the fast path above answers without it.
+        let user = Box::pin(self.authenticate(&Credentials::from_header(value)?)).await?;
         let mut recent = self.auth.recent.lock();
         if recent.len() >= VERIFIED_CAP {
             recent.clear();

@@ -321,7 +321,7 @@ pub struct PageWriter {
 impl PageWriter {
     /// Starts a page expected to be about `capacity` bytes.
     pub fn new(capacity: usize) -> Self {
-        let mut out = Vec::with_capacity(capacity + 256);
+        let mut out = crate::buffers::take(capacity + 256);
         out.extend_from_slice(br#"{"results":["#);
         PageWriter { out, size: 0 }
     }

@@ -135,7 +135,7 @@ pub struct Collection {
 impl Collection {
     /// Starts a collection expected to be about `capacity` bytes.
     pub fn new(capacity: usize) -> Self {
-        let mut out = Vec::with_capacity(capacity + 384);
+        let mut out = crate::buffers::take(capacity + 384);
         out.extend_from_slice(br#"{"results":["#);
         Collection { out, size: 0 }
     }
