@@ -6,11 +6,17 @@
 //! read; matching here with matchit, the matcher axum itself routes with,
 //! costs less than the boxed layer per route it replaces.
 
+use roster_core::model::FastMap;
+
 use crate::direct::Direct;
 use crate::telemetry::{RouteMetrics, Telemetry};
 
 /// Route templates (axum syntax: `/group/{name}`, `/{*rest}`) and their metrics.
 pub struct Routes {
+    /// Templates without parameters, found by one hash lookup (the
+    /// matcher walks its tree a byte run at a time; it still decides every
+    /// other path, and a template it holds always wins there too).
+    fixed: FastMap<Box<str>, usize>,
     matcher: matchit::Router<usize>,
     /// One per template, in insertion order; the last is `unmatched`.
     metrics: Vec<RouteMetrics>,
@@ -22,15 +28,19 @@ impl Routes {
     /// A table of `templates`; a template given twice counts once.
     pub fn new<'a>(templates: impl IntoIterator<Item = &'a str>, telemetry: &Telemetry) -> Self {
         let mut matcher = matchit::Router::new();
+        let mut fixed = FastMap::default();
         let mut metrics = Vec::new();
         for t in templates {
             if matcher.insert(t, metrics.len()).is_ok() {
+                if !t.contains('{') {
+                    fixed.insert(t.into(), metrics.len());
+                }
                 metrics.push(telemetry.route(t));
             }
         }
         metrics.push(telemetry.route("unmatched"));
         let direct_gets = metrics.iter().map(|_| None).collect();
-        Routes { matcher, metrics, direct_gets }
+        Routes { fixed, matcher, metrics, direct_gets }
     }
 
     /// Has GETs of `template`, one of the table's templates without
@@ -56,6 +66,9 @@ impl Routes {
 
     /// The position of the route `path` is for (of `unmatched` when none is).
     pub fn find(&self, path: &str) -> usize {
+        if let Some(&position) = self.fixed.get(path) {
+            return position;
+        }
         self.matcher.at(path).map_or(self.metrics.len() - 1, |m| *m.value)
     }
 
