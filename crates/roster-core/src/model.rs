@@ -22,7 +22,7 @@ pub use access::EmailSight;
 use account_index::AccountIndex;
 pub use fragment::{Fragment, EMAIL, GROUP_INLINE, ID, KIND, NAME, STATUS};
 pub use group_list::{GroupList, GROUPS_INLINE};
-pub(crate) use hash::FastMap;
+pub use hash::FastMap;
 pub use member_set::MemberSet;
 
 /// A user with its memberships.
@@ -320,6 +320,12 @@ impl Model {
     /// confirmed* to hold it: [`Model::account_candidates`] for one id.
     pub fn account_candidate(&self, account_id: &str) -> Option<&UserEntry> {
         self.by_account.first(self.by_account.hash(account_id)).and_then(|id| self.member(id))
+    }
+
+    /// Starts loading the index slot of `account_id` into the cache (see
+    /// `AccountIndex::prefetch`); the lookup that follows finds it there.
+    pub fn prefetch_account(&self, account_id: &str) {
+        self.by_account.prefetch(self.by_account.hash(account_id));
     }
 
     /// For each account id, the user filed first under its hash, *not yet

@@ -5,6 +5,7 @@
 mod cql;
 mod groups;
 mod members;
+mod prefetch;
 pub mod render;
 mod request;
 mod search;

@@ -8,6 +8,7 @@ use roster_core::page::{Page, MAX_LIMIT};
 use roster_core::{Actor, Error};
 use serde_json::json;
 
+use super::prefetch::Prefetched;
 use super::render::{self, Expand, Links, PageWriter, UserWriter};
 use super::{user_from, Here};
 use crate::auth::Caller;
@@ -26,7 +27,7 @@ type Reply = Result<Response, ApiError>;
     params(("accountId" = Option<String>, Query, description = "The user's account id", example = "5b10ac8d82e05b22cc7d4ef5"), ("username" = Option<String>, Query, description = "Or the username", example = "ada"), ("key" = Option<String>, Query, description = "Or the user key", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), crate::openapi::common::ExpandParam),
     responses((status = 200, description = "The user", body = crate::openapi::cloud::User))
 )]
-pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+pub async fn get_user(State(s): State<AppState>, _: Prefetched, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
     let e = user_from(&m, &here.params)?;
@@ -98,7 +99,7 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Her
     params(("accountId" = Option<String>, Query, description = "The user's account id", example = "5b10ac8d82e05b22cc7d4ef5"), ("username" = Option<String>, Query, description = "Or the username", example = "ada"), ("key" = Option<String>, Query, description = "Or the user key", example = "8a7f808a7c1a2b3c017c1a2b3c4d0001"), crate::openapi::common::CloudPaging),
     responses((status = 200, description = "The user's groups, by name", body = crate::openapi::cloud::GroupPage))
 )]
-pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+pub async fn memberof(State(s): State<AppState>, _: Prefetched, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
     let p = &here.params;
@@ -152,7 +153,7 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     params(("accountId" = String, Query, description = "The account id", example = "5b10ac8d82e05b22cc7d4ef5")),
     responses((status = 200, description = "The user's address (site admins, or the user themself)", body = crate::openapi::cloud::AccountEmail))
 )]
-pub async fn email(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
+pub async fn email(State(s): State<AppState>, _: Prefetched, Caller(actor): Caller, here: Here) -> Reply {
     let m = s.dir.read();
     m.require_read(&actor)?;
     let e = m.user_by_account(here.params.required("accountId")?)?;
