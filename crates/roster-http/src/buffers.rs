@@ -34,11 +34,8 @@ pub fn take(capacity: usize) -> Vec<u8> {
     buf
 }
 
-/// Keeps `buf` for a later [`take`], when it is worth keeping.
+/// Keeps `buf` (one [`into_body`] found worth keeping) for a later [`take`].
 fn give(mut buf: Vec<u8>) {
-    if !(SMALLEST..=LARGEST).contains(&buf.capacity()) {
-        return;
-    }
     buf.clear();
     // During thread teardown the pool may be gone; the buffer is freed then.
     let _ = POOL.try_with(|pool| {

@@ -50,12 +50,12 @@ impl Routes {
         if template.contains('{') {
             return Err(format!("{template}: a direct handler would miss its path parameters"));
         }
-        match self.matcher.at(template) {
-            Ok(m) if self.metrics[*m.value].name() == template => {
-                self.direct_gets[*m.value] = Some(handler);
+        match self.fixed.get(template) {
+            Some(&position) => {
+                self.direct_gets[position] = Some(handler);
                 Ok(())
             }
-            _ => Err(format!("{template} is not a route template")),
+            None => Err(format!("{template} is not a route template")),
         }
     }
 
