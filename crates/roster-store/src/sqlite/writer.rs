@@ -8,6 +8,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use roster_core::audit::AuditRecord;
 use roster_core::import::ImportSet;
 use roster_core::store::{CommitListener, ImportReport};
 use roster_core::{Change, Command, Error, Result, Snapshot, UserId};
@@ -22,10 +23,24 @@ const MAX_BATCH: usize = 4096;
 
 /// Work for the writer thread.
 pub enum Job {
-    Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
-    Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
-    Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
-    Replace { snapshot: Box<Snapshot>, reply: oneshot::Sender<Result<()>> },
+    Apply {
+        commands: Vec<Command>,
+        reply: oneshot::Sender<Result<Vec<Change>>>,
+    },
+    Import {
+        set: ImportSet,
+        reply: oneshot::Sender<Result<ImportReport>>,
+    },
+    Logins {
+        logins: Vec<(UserId, bool, i64)>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    /// `audit`: records committed in the same transaction (a restore's).
+    Replace {
+        snapshot: Box<Snapshot>,
+        audit: Vec<AuditRecord>,
+        reply: oneshot::Sender<Result<()>>,
+    },
 }
 
 /// The listener slot shared by the store and its writer thread.
@@ -138,9 +153,9 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterS
                 Job::Logins { logins, reply } => {
                     let _ = reply.send(record_logins(&conn, &logins));
                 }
-                Job::Replace { snapshot, reply } => {
+                Job::Replace { snapshot, audit, reply } => {
                     commit_batch(&conn, &mut pending, listener, stats);
-                    let result = super::replace::run(&conn, &snapshot);
+                    let result = super::replace::run(&conn, &snapshot, &audit);
                     if let (Ok(()), Some(l)) = (&result, listener.get()) {
                         l.committed(&[Change::Reloaded(snapshot)]);
                     }
