@@ -34,26 +34,12 @@ const MAX_BATCH: usize = 4096;
 /// lagging instance then reloads from a snapshot).
 const LOG_RETAIN: i64 = 50_000;
 
-/// Work for the writer task.
+/// Work for the writer task (a `Replace`'s `audit` records commit in its transaction).
 pub enum Job {
-    Apply {
-        commands: Vec<Command>,
-        reply: oneshot::Sender<Result<Vec<Change>>>,
-    },
-    Import {
-        set: ImportSet,
-        reply: oneshot::Sender<Result<ImportReport>>,
-    },
-    Logins {
-        logins: Vec<(UserId, bool, i64)>,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    /// `audit`: records committed in the same transaction (a restore's).
-    Replace {
-        snapshot: Box<Snapshot>,
-        audit: Vec<AuditRecord>,
-        reply: oneshot::Sender<Result<()>>,
-    },
+    Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
+    Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
+    Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
+    Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
 }
 
 /// The writer's connection, re-opened when it breaks.

@@ -21,26 +21,12 @@ use crate::stats::WriterStats;
 /// Most jobs committed together.
 const MAX_BATCH: usize = 4096;
 
-/// Work for the writer thread.
+/// Work for the writer thread (a `Replace`'s `audit` records commit in its transaction).
 pub enum Job {
-    Apply {
-        commands: Vec<Command>,
-        reply: oneshot::Sender<Result<Vec<Change>>>,
-    },
-    Import {
-        set: ImportSet,
-        reply: oneshot::Sender<Result<ImportReport>>,
-    },
-    Logins {
-        logins: Vec<(UserId, bool, i64)>,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    /// `audit`: records committed in the same transaction (a restore's).
-    Replace {
-        snapshot: Box<Snapshot>,
-        audit: Vec<AuditRecord>,
-        reply: oneshot::Sender<Result<()>>,
-    },
+    Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
+    Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
+    Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
+    Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
 }
 
 /// The listener slot shared by the store and its writer thread.
