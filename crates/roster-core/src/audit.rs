@@ -61,6 +61,7 @@ impl AuditRecord {
             "token.revoke" => "API tokens revoked",
             "auth.refused" => "Authentication refused",
             "auth.throttled" => "Authentication throttled",
+            "snapshot.restore" => "Snapshot restored",
             other => other,
         };
         what.to_string()

@@ -66,7 +66,13 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
     let db = db.as_str();
     if !a.seed.is_empty() {
         let mut out = Vec::new();
-        super::import::run(db, super::import::ImportArgs { files: a.seed.clone() }, &mut out, err).await?;
+        super::import::run(
+            db,
+            super::import::ImportArgs { files: a.seed.clone(), policy: a.policy.clone() },
+            &mut out,
+            err,
+        )
+        .await?;
         err.write_all(&out)?;
     }
     let opts = ServeOptions {
