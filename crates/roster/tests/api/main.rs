@@ -29,6 +29,8 @@ mod guard;
 mod hardening_concurrency;
 mod hardening_input;
 mod hardening_ratelimit;
+mod hardening_ratelimit_payer;
+mod hardening_request_id;
 mod hardening_secrets;
 mod hardening_storm;
 mod hardening_throttle;
