@@ -36,7 +36,7 @@ impl FromRequestParts<AppState> for Caller {
         };
         let signed_in = state.dir.authenticate_header(value.as_bytes()).await;
         if let Some(limiter) = state.limiter.as_deref() {
-            limiter.charge_sign_in(signed_in.as_ref().ok().copied())?;
+            limiter.charge_sign_in(signed_in.as_ref().ok().copied()).map_err(|c| limiter.refusal(&c))?;
         }
         match signed_in {
             Ok(user) => Ok(Caller(Actor::User(user))),

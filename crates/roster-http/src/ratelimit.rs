@@ -176,13 +176,14 @@ impl Limiter {
     }
 
     /// Charges the request being served, once: to `user` when its sign-in
-    /// succeeded, to its source when it failed (`None`). The 429 answer
-    /// when the budget is spent. Outside a request, charges nothing.
-    pub fn charge_sign_in(&self, user: Option<UserId>) -> Result<(), Response> {
+    /// succeeded, to its source when it failed (`None`). The refused charge
+    /// when the budget is spent (see [`Limiter::refusal`]). Outside a
+    /// request, charges nothing.
+    pub fn charge_sign_in(&self, user: Option<UserId>) -> Result<(), Charge> {
         let charge =
             context::with_current(|c| c.charge_once(|| self.charge(user.map_or(Payer::Source(c.source), Payer::User))));
         match charge {
-            Some(c) if !c.allowed => Err(self.refusal(&c)),
+            Some(c) if !c.allowed => Err(c),
             _ => Ok(()),
         }
     }
