@@ -58,7 +58,7 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// Keys per table unless configured: 100,000 sources take about 10 MB.
+    /// Keys per table unless configured: 100,000 sources take a few MB.
     pub const DEFAULT_MAX_KEYS: u32 = 100_000;
 
     /// `limit` requests per `interval_secs`, with the default key cap.
