@@ -49,7 +49,7 @@ use tracing::Instrument;
 
 use crate::direct::{Answer, Direct};
 use crate::error::{error_body, ApiError};
-use crate::ratelimit::{Charge, Payer};
+use crate::ratelimit::{self, Charge, Payer};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::{hygiene, xsrf};
@@ -200,7 +200,9 @@ impl Service<Request> for Guard {
         // A request with credentials is charged once its sign-in is decided
         // (auth.rs), so a claimed login never pays; the others pay here.
         let limiter = s.limiter.as_deref();
-        let deferred = limiter.is_some() && req.headers().contains_key(header::AUTHORIZATION);
+        let deferred = limiter.is_some()
+            && req.headers().contains_key(header::AUTHORIZATION)
+            && !ratelimit::never_signs_in(route_name);
         let mut charge = limiter.filter(|_| !deferred).map(|l| l.charge(Payer::Source(source)));
         let mut refused = match (&charge, limiter) {
             (Some(c), Some(l)) if !c.allowed => Some(l.refusal(c)),
@@ -270,9 +272,9 @@ impl Done {
         let s = &self.shared;
         if let Some(l) = &s.state.limiter {
             if self.charge.is_none() {
-                // Credentials no handler looked at (an operations route, an
-                // unknown one, an extractor that refused first): the source
-                // pays, after the fact, for an answer that costs little.
+                // Credentials no handler looked at (a route `never_signs_in`
+                // does not list, a 405, an extractor that refused first): the
+                // source pays, after the fact.
                 let c = l.charge(Payer::Source(self.source));
                 if !c.allowed {
                     resp = l.refusal(&c);

@@ -92,6 +92,16 @@ pub enum Payer {
     Source(Option<IpAddr>),
 }
 
+/// Whether the handlers of route `template` never read credentials
+/// (operations, the OpenAPI description, the console, paths no route
+/// matches): a request for one pays by source before it is answered,
+/// credentials or not. A route missing here still pays by source when its
+/// handler never signs in, only after it is answered (see `guard.rs`).
+pub fn never_signs_in(template: &str) -> bool {
+    matches!(template, "unmatched" | "/healthz" | "/readyz" | "/metrics" | crate::openapi::PATH)
+        || template.starts_with("/console")
+}
+
 type Keyed<K> = RateLimiter<K, Capped<K>, MonotonicClock, StateInformationMiddleware>;
 
 /// The budgets of all callers.
