@@ -286,6 +286,16 @@ mod tests {
     }
 
     #[test]
+    fn only_routes_that_never_sign_in_are_charged_up_front_despite_credentials() {
+        for t in ["unmatched", "/healthz", "/readyz", "/metrics", crate::openapi::PATH, "/console/{file}"] {
+            assert!(never_signs_in(t), "{t}");
+        }
+        for t in ["/wiki/rest/api/group", "/wiki/rest/api/user/memberof", "/rest/api/user"] {
+            assert!(!never_signs_in(t), "{t}");
+        }
+    }
+
+    #[test]
     fn ipv6_sources_share_their_slash_64_and_mapped_ipv4_is_ipv4() {
         let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
         let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
