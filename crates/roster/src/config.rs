@@ -184,4 +184,17 @@ mod tests {
         assert!(parse("lisen = 1").unwrap_err().to_string().contains("lisen"));
         assert!(parse("listen = ").is_err());
     }
+
+    #[test]
+    fn the_rate_limit_and_its_key_cap_are_settings_of_serve() {
+        let settings = parse("rate-limit = \"600/60\"\nrate-limit-keys = 5000").unwrap();
+        let mut args = argv("roster serve");
+        overlay(&mut args, &settings, |_| false);
+        assert_eq!(args, argv("roster serve --rate-limit=600/60 --rate-limit-keys=5000"));
+        let cli = <Cli as clap::Parser>::try_parse_from(&args).unwrap();
+        let crate::cli::Command::Serve(serve) = cli.command else { panic!("not serve") };
+        assert_eq!(serve.rate_limit_keys, 5000);
+        let zero = <Cli as clap::Parser>::try_parse_from(argv("roster serve --rate-limit-keys=0"));
+        assert!(zero.is_err(), "a cap of 0 keys was accepted");
+    }
 }

@@ -30,6 +30,8 @@ mod hardening_concurrency;
 mod hardening_input;
 mod hardening_names;
 mod hardening_ratelimit;
+mod hardening_ratelimit_payer;
+mod hardening_request_id;
 mod hardening_secrets;
 mod hardening_snapshots;
 mod hardening_storm;
