@@ -73,6 +73,8 @@ pub(super) struct Hasher {
     admitted: AtomicUsize,
     capacity: usize,
     samples: Mutex<Vec<Duration>>,
+    /// Whether the first `pretend` has measured a verification.
+    calibrated: tokio::sync::Mutex<bool>,
     /// argon2 verifications run.
     verifications: AtomicU64,
 }
@@ -99,6 +101,7 @@ impl Hasher {
             admitted: AtomicUsize::new(0),
             capacity: workers + limits.queue,
             samples: Mutex::new(Vec::with_capacity(SAMPLES)),
+            calibrated: tokio::sync::Mutex::new(false),
             verifications: AtomicU64::new(0),
         }
     }
@@ -144,20 +147,23 @@ impl Hasher {
     pub async fn pretend(&self) -> Result<()> {
         let _ticket = self.admit()?;
         let permit = self.permits.acquire().await.map_err(internal)?;
-        let sample = {
-            let samples = self.samples.lock();
-            (!samples.is_empty()).then(|| samples[rand::thread_rng().gen_range(0..samples.len())])
-        };
-        match sample {
-            Some(d) => {
-                drop(permit);
-                tokio::time::sleep(d).await;
-            }
-            None => {
+        if self.samples.lock().is_empty() {
+            // One caller calibrates; any others arriving meanwhile wait for
+            // its sample rather than running argon2 too.
+            let mut calibrated = self.calibrated.lock().await;
+            if !*calibrated {
                 let phc = tokio::task::spawn_blocking(dummy_hash).await.map_err(internal)?;
                 self.timed_verify("not the dummy password", phc).await;
+                *calibrated = true;
+                return Ok(());
             }
         }
+        drop(permit);
+        let sample = {
+            let samples = self.samples.lock();
+            samples[rand::thread_rng().gen_range(0..samples.len())]
+        };
+        tokio::time::sleep(sample).await;
         Ok(())
     }
 

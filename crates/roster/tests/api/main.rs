@@ -30,6 +30,7 @@ mod hardening_concurrency;
 mod hardening_input;
 mod hardening_ratelimit;
 mod hardening_secrets;
+mod hardening_signin;
 mod hardening_storm;
 mod hardening_throttle;
 mod hardening_xsrf;
