@@ -61,7 +61,8 @@ async fn no_password_or_token_is_stored_or_logged_in_the_clear() {
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     server.kill().await;
 
-    let mut needles: Vec<String> = vec![PASSWORD.into(), WRONG.into(), TYPED_AS_LOGIN.into(), ADMIN_SECRET.into(), token1.clone(), token2];
+    let mut needles: Vec<String> =
+        vec![PASSWORD.into(), WRONG.into(), TYPED_AS_LOGIN.into(), ADMIN_SECRET.into(), token1.clone(), token2];
     for (l, s) in [("sec", PASSWORD), ("sec@example.com", PASSWORD), ("sec@example.com", token1.as_str())] {
         needles.push(b64(&format!("{l}:{s}")));
     }

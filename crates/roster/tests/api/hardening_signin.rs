@@ -10,9 +10,11 @@
 #[path = "../support/process.rs"]
 mod process;
 
+use std::future::Future;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Waker};
 use std::time::{Duration, Instant};
 
 use roster_core::directory::{UserInput, SOURCE_THROTTLE_AFTER, THROTTLE_AFTER};
@@ -245,10 +247,7 @@ async fn a_wrong_current_password_is_throttled_like_a_sign_in() {
     let token = password_user(&app, "chpw", "first-password").await;
     let url = format!("{}/rest/api/user/current/password", app.url);
     let change = |http: &reqwest::Client, old: &str| {
-        http.post(&url)
-            .bearer_auth(&token)
-            .json(&json!({"oldPassword": old, "newPassword": "second-password"}))
-            .send()
+        http.post(&url).bearer_auth(&token).json(&json!({"oldPassword": old, "newPassword": "second-password"})).send()
     };
     let attacker = client_from("127.0.0.6");
     for i in 0..THROTTLE_AFTER {
@@ -317,4 +316,30 @@ async fn an_unknown_login_and_a_wrong_password_answer_alike_in_bytes_and_time() 
     eprintln!("median wrong password {k:?}, unknown login {u:?}");
     let ratio = u.as_secs_f64() / k.as_secs_f64();
     assert!((0.5..2.0).contains(&ratio), "median wrong password {k:?}, unknown login {u:?}");
+}
+
+#[tokio::test]
+async fn creating_a_user_with_a_password_does_not_hash_on_the_calling_task() {
+    let app = TestApp::spawn().await;
+    let start = Instant::now();
+    roster_core::credentials::hash_password("how long is one hash").unwrap();
+    let one_hash = start.elapsed();
+    let input = UserInput {
+        display_name: "Hashed Off".into(),
+        email: "hashed@example.com".into(),
+        password: Some("a new password".into()),
+        active: true,
+        ..UserInput::default()
+    };
+    let dir = app.dir.clone();
+    let mut create = Box::pin(async move { dir.create_user(&Actor::System, &input, &[]).await });
+    // The first poll must hand the hash to a password worker and return:
+    // the old code hashed right there, holding the runtime thread.
+    let start = Instant::now();
+    let first = create.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    let first_poll = start.elapsed();
+    assert!(first.is_pending());
+    assert!(first_poll < one_hash / 2, "the first poll took {first_poll:?}, one hash {one_hash:?}");
+    let user = create.await.unwrap();
+    assert!(user.password_hash.unwrap().starts_with("$argon2id$"));
 }
