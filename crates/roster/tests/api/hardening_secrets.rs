@@ -5,8 +5,9 @@
 //! typed into the login field. Uses the real binary, killed
 //! with SIGKILL so the WAL is left as a crash would leave it.
 
+// Shared with hardening_signin.rs (a file may be a module only once).
 #[path = "../support/process.rs"]
-mod process;
+pub(crate) mod process;
 
 use base64::Engine;
 

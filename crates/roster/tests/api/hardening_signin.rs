@@ -7,9 +7,6 @@
 //! login and a wrong password answer alike, in bytes and in time, and the
 //! unknown one runs no argon2.
 
-#[path = "../support/process.rs"]
-mod process;
-
 use std::future::Future;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,6 +18,7 @@ use roster_core::directory::{UserInput, SOURCE_THROTTLE_AFTER, THROTTLE_AFTER};
 use roster_core::Actor;
 use serde_json::json;
 
+use crate::hardening_secrets::process;
 use crate::helpers::{basic, TestApp};
 
 fn client_from(ip: &str) -> reqwest::Client {
@@ -115,7 +113,7 @@ async fn a_flood_of_random_logins_keeps_threads_memory_and_other_callers_latency
                 n += 1;
                 // Mostly unknown logins; every fifth a wrong password for a
                 // real account (argon2 for real).
-                let login = if n % 5 == 0 { "victim@example.com".to_string() } else { random_login() };
+                let login = if n.is_multiple_of(5) { "victim@example.com".to_string() } else { random_login() };
                 let secret = format!("guess-{n}");
                 let Ok(r) = http.get(&url).header("Authorization", basic(&login, &secret)).send().await else {
                     counts[3].fetch_add(1, Ordering::Relaxed);

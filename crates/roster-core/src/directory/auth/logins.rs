@@ -60,7 +60,7 @@ impl Directory {
                     tracing::warn!(error = %e, "could not record sign-in times");
                 }
                 tick = tick.wrapping_add(1);
-                if tick % SWEEP_EVERY == 0 {
+                if tick.is_multiple_of(SWEEP_EVERY) {
                     dir.auth.throttle.sweep();
                 }
             }

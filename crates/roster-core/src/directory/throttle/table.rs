@@ -121,10 +121,9 @@ impl<K: Hash + Eq + Clone> Table<K> {
     /// recorded and the key is told to wait for the first of them.
     pub fn failed(&self, key: &K, now: u64) -> Option<u64> {
         let mut inner = self.inner.lock();
-        if !inner.map.contains_key(key) && inner.map.len() >= self.rules.cap {
-            if inner.saturated_until > now || !self.make_room(&mut inner, now) {
-                return Some(secs_until(inner.saturated_until, now));
-            }
+        let full = !inner.map.contains_key(key) && inner.map.len() >= self.rules.cap;
+        if full && (inner.saturated_until > now || !self.make_room(&mut inner, now)) {
+            return Some(secs_until(inner.saturated_until, now));
         }
         let rules = self.rules;
         let e = inner.map.entry(key.clone()).or_insert(Entry { failures: 0, until: 0, last: now });
