@@ -228,6 +228,21 @@ mod tests {
         assert!(each >= real.mul_f64(0.9), "pretending took {each:?}, a verification {real:?}");
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_first_pretenders_calibrate_once() {
+        let h = Arc::new(Hasher::with_limits(HashLimits { workers: 4, queue: 16 }));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let h = h.clone();
+                tokio::spawn(async move { h.pretend().await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        assert_eq!(h.verifications(), 1);
+    }
+
     #[tokio::test]
     async fn a_bad_password_is_refused_before_queueing() {
         let h = Hasher::with_limits(HashLimits { workers: 1, queue: 0 });

@@ -125,6 +125,12 @@ async fn a_flood_of_random_logins_keeps_threads_memory_and_other_callers_latency
                     503 => 2,
                     other => panic!("flood answer {other}"),
                 };
+                if slot == 2 && counts[2].load(Ordering::Relaxed) == 0 {
+                    // Full password workers: told to come back, in the error shape.
+                    assert_eq!(r.headers()["retry-after"], "1");
+                    let body: serde_json::Value = r.json().await.unwrap();
+                    assert_eq!(body["statusCode"], 503, "{body}");
+                }
                 counts[slot].fetch_add(1, Ordering::Relaxed);
                 if slot == 1 {
                     break; // this source is throttled: its job is done
