@@ -13,7 +13,7 @@
 //!
 //! The login is kept only as a 16-byte keyed digest of its case-folded form
 //! (see `auth.rs`), and an IPv6 source as its /64, so an entry has a fixed
-//! size whatever a caller sends, and both tables are capped (about 12 MiB
+//! size whatever a caller sends, and both tables are capped (about 11 MiB
 //! together when full). Entries leave on a periodic [`Throttle::sweep`].
 //! Time comes from an injected [`Clock`].
 
