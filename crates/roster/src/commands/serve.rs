@@ -42,6 +42,13 @@ pub struct ServeArgs {
     pub seed: Vec<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// Password hashes and checks (argon2) run at once; 0: one per core.
+    #[arg(long, env = "ROSTER_PASSWORD_WORKERS", default_value_t = 0)]
+    pub password_workers: usize,
+    /// Password hashes and checks that may wait for a worker; beyond it
+    /// sign-ins with a password get 503 with Retry-After at once.
+    #[arg(long, env = "ROSTER_PASSWORD_QUEUE", default_value_t = 64)]
+    pub password_queue: usize,
 }
 
 async fn shutdown_signal() {
@@ -82,6 +89,10 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
         .await?;
         err.write_all(&out)?;
     }
+    roster_core::directory::set_hash_limits(roster_core::directory::HashLimits {
+        workers: a.password_workers,
+        queue: a.password_queue,
+    });
     let opts = ServeOptions {
         db: db.to_string(),
         listen: a.listen,

@@ -34,6 +34,7 @@ mod hardening_ratelimit_payer;
 mod hardening_request_id;
 mod hardening_secrets;
 mod hardening_snapshots;
+mod hardening_signin;
 mod hardening_storm;
 mod hardening_throttle;
 mod hardening_xsrf;
