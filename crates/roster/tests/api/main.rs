@@ -29,6 +29,7 @@ mod guard;
 mod hardening_concurrency;
 mod hardening_input;
 mod hardening_ratelimit;
+mod hardening_search;
 mod hardening_secrets;
 mod hardening_storm;
 mod hardening_throttle;
