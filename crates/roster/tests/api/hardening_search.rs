@@ -1,5 +1,6 @@
 //! Bounded work per search (issue 17): a user search over the CQL limits is
-//! a 400 naming the limit before any work is done for it, and while the
+//! a 400 naming the limit before any work is done for it (as is an Extender
+//! `dateFormat` over its limit), and while the
 //! broadest searches the limits allow run on several connections (with the
 //! refused giant among them), another caller's `/healthz` and `memberof`
 //! keep their latency. Before the fix, the 20,000-word query scanned every
@@ -137,4 +138,19 @@ async fn the_broadest_allowed_searches_do_not_stall_other_callers() {
     assert!(sorted.len() >= 20, "the victim got through only {} calls in 3 s", sorted.len());
     assert!(refused > 0 && answered > 0, "{refused} refused, {answered} answered");
     assert!(p99 < Duration::from_millis(200), "p99 {p99:?} (max {worst:?}) while searches ran");
+}
+
+#[tokio::test]
+async fn an_extender_date_format_over_its_limit_is_refused_naming_it() {
+    let app = TestApp::spawn().await;
+    app.plain_user("ada").await;
+    let base = "/rest/extender/1.0/user/getUserDetails/ada?dateFormat=";
+    // Each field pads to its letter count: 40,000 `y`s were 40 KB a date.
+    let r = app.admin().get(&format!("{base}{}", "y".repeat(40_000))).await;
+    assert_error(&r, 400);
+    let msg = r.body["message"].as_str().unwrap();
+    assert!(msg.contains("'dateFormat'") && msg.contains("the limit is 100 characters"), "{msg}");
+    let r = app.admin().get(&format!("{base}{}", "y".repeat(100))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["createdDateString"].as_str().map(str::len), Some(100), "{}", r.text);
 }
