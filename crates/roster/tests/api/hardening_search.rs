@@ -38,12 +38,12 @@ async fn queries_over_the_cql_limits_are_refused_naming_the_limit() {
     let msg = r.body["message"].as_str().unwrap();
     assert!(msg.contains("'cql'") && msg.contains("the limit is 1000 characters"), "{msg}");
 
-    let words = format!("user.fullname ~ \"{}\"", vec!["w"; 11].join(" "));
+    let words = format!("user.fullname ~ \"{}\"", ["w"; 11].join(" "));
     let r = reader.get(&format!("{API}/search/user?cql={}", enc(&words))).await;
     assert_error(&r, 400);
     assert!(r.body["message"].as_str().unwrap().contains("the limit is 10 words"), "{}", r.text);
 
-    let clauses = vec!["type = user"; 21].join(" and ");
+    let clauses = ["type = user"; 21].join(" and ");
     let r = reader.get(&format!("{API}/search/user?cql={}", enc(&clauses))).await;
     assert_error(&r, 400);
     assert!(r.body["message"].as_str().unwrap().contains("the limit is 20 clauses"), "{}", r.text);
