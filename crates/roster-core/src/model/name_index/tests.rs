@@ -132,6 +132,9 @@ fn rss_kib() -> Option<usize> {
 #[ignore = "a measurement, not a check"]
 fn the_index_of_100000_names_is_a_few_megabytes() {
     let mut rng = Rng(7);
+    // An entry is padded to its 64-byte alignment: what it holds, and its size.
+    let held = std::mem::offset_of!(crate::model::UserEntry, user) + std::mem::size_of::<crate::types::User>();
+    println!("a user entry: {held} bytes held, {} bytes in all", std::mem::size_of::<crate::model::UserEntry>());
     for unique in [false, true] {
         let before = rss_kib().unwrap_or(0);
         let mut index = NameIndex::default();
