@@ -9,6 +9,9 @@
 
 use std::time::{Duration, Instant};
 
+use roster_core::directory::{new_user, UserInput};
+use roster_core::import::ImportSet;
+
 use crate::helpers::{assert_error, enc, TestApp, ADMIN_TOKEN};
 
 const API: &str = "/wiki/rest/api";
@@ -87,10 +90,20 @@ async fn the_broadest_allowed_searches_do_not_stall_other_callers() {
     // Enough users that a scan of every user for every word would show:
     // names of two words (`Alma2 0417`), every one holding an `a`, so each
     // of the giant's words went through every name; single-character
-    // words start thousands of them.
-    for batch in 0..4 {
-        app.users(&format!("Alma{batch}"), 5_000).await;
-    }
+    // words start thousands of them. The import path loads them in one
+    // transaction (a COPY on PostgreSQL) and reloads the model.
+    let users = (0..20_000)
+        .map(|i| {
+            let input = UserInput {
+                display_name: format!("Alma{} {:04}", i / 5_000, i % 5_000),
+                email: format!("alma{i}@example.com"),
+                active: true,
+                ..UserInput::default()
+            };
+            (new_user(&input).unwrap(), format!("seed:{i}"))
+        })
+        .collect();
+    app.dir.store().import(ImportSet { users, ..ImportSet::default() }).await.unwrap();
     assert!(app.dir.read().user_count() > 20_000);
 
     let (url, acc) = (app.url.clone(), account.clone());
