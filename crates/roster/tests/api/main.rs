@@ -32,6 +32,7 @@ mod hardening_names;
 mod hardening_ratelimit;
 mod hardening_ratelimit_payer;
 mod hardening_request_id;
+mod hardening_search;
 mod hardening_secrets;
 mod hardening_snapshots;
 mod hardening_signin;
