@@ -161,7 +161,7 @@ fn record_for(m: &Model, base: &AuditRecord, cmd: &Command) -> Option<AuditRecor
             r.action = "token.revoke".into();
             user_target(m, *user, &mut r);
         }
-        Command::Audit(_) => return None,
+        Command::Audit(_) | Command::KeepAnAdminGroup { .. } => return None,
     }
     Some(r)
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use roster_core::store::last_admin_group;
 use roster_core::types::fold;
 use roster_core::usernames;
 use roster_core::{Change, Command, Error, Result, UserId};
@@ -25,6 +26,7 @@ pub struct Statements {
     remove_member: Statement,
     add_token: Statement,
     revoke_tokens: Statement,
+    admin_group_left: Statement,
     pub append_log: Statement,
     pub prune_log: Statement,
     pub login_ok: Statement,
@@ -68,6 +70,7 @@ impl Statements {
             add_token: p("insert into tokens (user_id, hash, label, created_ms) values ($1, $2, $3, $4)".into())
                 .await?,
             revoke_tokens: p("delete from tokens where user_id = $1".into()).await?,
+            admin_group_left: p("select exists(select 1 from groups where name_lower = any($1))".into()).await?,
             append_log: p("with entry as (insert into roster_changes (seq, at_ms, payload) values ($1, $2, $3)) \
                  select pg_notify('roster_changes', $1::text)"
                 .into())
@@ -203,6 +206,20 @@ pub async fn execute(client: &Client, st: &Statements, cmd: &Command) -> Result<
         Command::Audit(r) => {
             super::audit::insert(client, &st.audit, r).await.map_err(|e| map(e, "audit record", ""))?;
             Ok(Change::Unchanged)
+        }
+        Command::KeepAnAdminGroup { names, field } => {
+            // Safe across instances because every writing transaction first
+            // takes the change-log head's row lock (`writer::begin`): this
+            // statement (read committed, a fresh snapshot) sees every write
+            // that committed before, and none can commit until this one has.
+            let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
+            let left: bool =
+                client.query_one(&st.admin_group_left, &[&folded]).await.map_err(|e| map(e, "group", ""))?.get(0);
+            if left {
+                Ok(Change::Unchanged)
+            } else {
+                Err(last_admin_group(field))
+            }
         }
     }
 }
