@@ -22,8 +22,14 @@ fn old_store(path: &std::path::Path) {
             "insert into users (id, account_id, account_type, username, username_lower, user_key, display_name, \
              email, email_lower, active, position, created_ms, updated_ms) \
              values (?1, ?2, 'atlassian', ?3, ?3, ?4, ?5, ?6, ?6, 1, 'pos', 10, 20)",
-            params![i, format!("acc-{i}"), format!("user{i}"), format!("key-{i}"), format!("User {i}"),
-                format!("u{i}@example.com")],
+            params![
+                i,
+                format!("acc-{i}"),
+                format!("user{i}"),
+                format!("key-{i}"),
+                format!("User {i}"),
+                format!("u{i}@example.com")
+            ],
         )
         .unwrap();
     }
@@ -37,11 +43,8 @@ fn old_store(path: &std::path::Path) {
     for (g, u) in [(1i64, 1i64), (2, 1), (2, 2), (3, 3), (2, 4)] {
         conn.execute("insert into memberships (group_id, user_id) values (?1, ?2)", [g, u]).unwrap();
     }
-    conn.execute(
-        "insert into tokens (user_id, hash, label, created_ms) values (2, ?1, 'ci', 7)",
-        [&[9u8; 32][..]],
-    )
-    .unwrap();
+    conn.execute("insert into tokens (user_id, hash, label, created_ms) values (2, ?1, 'ci', 7)", [&[9u8; 32][..]])
+        .unwrap();
     conn.execute("delete from users where id = 4", []).unwrap();
     conn.execute("delete from groups where id = 3", []).unwrap();
 }

@@ -44,9 +44,7 @@ pub async fn the_admin_group_precondition_fails_the_whole_call_after_its_deletio
     assert_eq!(group_names(s).await, ["confluence-administrators", "devs"]);
     // Checked where it stands: an admin group created in the same call,
     // before the check, keeps the rule.
-    s.apply(vec![Command::DeleteGroup(b), Command::CreateGroup(new_group("site-admins")), keep("name")])
-        .await
-        .unwrap();
+    s.apply(vec![Command::DeleteGroup(b), Command::CreateGroup(new_group("site-admins")), keep("name")]).await.unwrap();
     assert_eq!(group_names(s).await, ["devs", "site-admins"]);
 }
 

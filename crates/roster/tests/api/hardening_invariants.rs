@@ -135,7 +135,9 @@ async fn two_instances_deleting_the_two_admin_groups_at_once_leave_one() {
             until(app, within, "both admin groups with the admin in each", |app| {
                 let m = app.dir.read();
                 let Some(admin) = m.user_by_username("admin").ok() else { return false };
-                ADMIN_GROUPS.iter().all(|n| m.group_by_name(n).is_ok_and(|g| g.members.contains(admin.user.id.0 as u32)))
+                ADMIN_GROUPS
+                    .iter()
+                    .all(|n| m.group_by_name(n).is_ok_and(|g| g.members.contains(admin.user.id.0 as u32)))
             })
             .await;
         }
@@ -191,7 +193,8 @@ async fn concurrent_extender_add_users_report_each_user_added_by_exactly_one_cal
     let clients: Vec<Api> = (0..4).map(|_| app.admin()).collect();
     for round in 0..10 {
         for (path, key, want) in [("addUsers", "usersAdded", 30), ("removeUsers", "usersRemoved", 0)] {
-            let counts = concurrent_bulk(&clients, &format!("/rest/extender/1.0/group/{path}/crowd"), &names, key).await;
+            let counts =
+                concurrent_bulk(&clients, &format!("/rest/extender/1.0/group/{path}/crowd"), &names, key).await;
             let twice: Vec<_> = counts.iter().filter(|(_, &n)| n > 1).collect();
             assert!(twice.is_empty(), "round {round}: {path} reported these more than once: {twice:?}");
             // Every user's membership changed once, so someone reported it.
