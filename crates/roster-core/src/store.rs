@@ -54,6 +54,15 @@ pub enum Command {
         names: Vec<String>,
         field: &'static str,
     },
+    /// `command` with its audit record, which the store appends only when
+    /// the command changed something (in the same statement where it can):
+    /// of two concurrent calls adding the same member, only the one that
+    /// added it leaves a record. The directory wraps membership commands
+    /// this way. Reports `command`'s change.
+    WithAudit {
+        command: Box<Command>,
+        record: Box<AuditRecord>,
+    },
 }
 
 /// The refusal of a change that would remove every site-admin group (and so

@@ -83,6 +83,7 @@ conformance!(
     the_admin_group_precondition_fails_the_whole_call_after_its_deletions,
     concurrent_deletions_from_two_instances_leave_an_admin_group,
     a_deleted_id_is_never_handed_out_again,
+    a_membership_record_is_written_only_when_the_membership_changed,
 );
 
 pub fn new_user(name: &str) -> NewUser {

@@ -185,6 +185,13 @@ pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
             }
             Err(last_admin_group(field))
         }
+        Command::WithAudit { command, record } => {
+            let change = execute(conn, command)?;
+            if !matches!(change, Change::Unchanged) {
+                super::audit::insert(conn, record).map_err(|e| map(e, "audit record", ""))?;
+            }
+            Ok(change)
+        }
     }
 }
 

@@ -1,8 +1,11 @@
 //! Conformance cases for the rules a store keeps itself, whatever the
 //! callers saw when they decided to write: the admin-group precondition
 //! (`Command::KeepAnAdminGroup`), checked inside the committing transaction
-//! even when two instances race, and ids that are never handed out again.
+//! even when two instances race; ids that are never handed out again; and
+//! a membership command's audit record, written only when the command
+//! changed something (`Command::WithAudit`).
 
+use roster_core::audit::{AuditQuery, AuditRecord};
 use roster_core::{Change, Command, Error, GroupId, Store};
 
 use super::{group, new_group, reopen, user, Opened};
@@ -102,4 +105,57 @@ pub async fn a_deleted_id_is_never_handed_out_again(o: Opened) {
     let again = reopen(&o.target).await;
     let (u2, h2) = (user(&*again, "after").await, group(&*again, "after-group").await);
     assert!(u2.0 > u.0 && h2.0 > h.0, "ids {}/{} reused after a reopen ({}/{} were deleted)", u2.0, h2.0, u.0, h.0);
+}
+
+/// Audit records of `action` in the store, by object.
+async fn audited(s: &dyn Store, action: &str) -> Vec<String> {
+    let q = AuditQuery { limit: 1000, ..AuditQuery::default() };
+    let mut objects: Vec<String> =
+        s.audit(q).await.unwrap().records.into_iter().filter(|r| r.action == action).map(|r| r.object).collect();
+    objects.sort();
+    objects
+}
+
+pub async fn a_membership_record_is_written_only_when_the_membership_changed(o: Opened) {
+    let s = o.store.clone();
+    let g = group(&*s, "watched").await;
+    let users = [user(&*s, "pat").await, user(&*s, "quinn").await];
+    let with = |add: bool, u: roster_core::UserId| {
+        let (command, action) = if add {
+            (Command::AddMember { group: g, user: u }, "member.add")
+        } else {
+            (Command::RemoveMember { group: g, user: u }, "member.remove")
+        };
+        let record = AuditRecord { action: action.into(), object: format!("user-{}", u.0), ..AuditRecord::default() };
+        Command::WithAudit { command: Box::new(command), record: Box::new(record) }
+    };
+    for add in [true, false] {
+        // Eight callers make the same two changes at once (so on PostgreSQL
+        // they share pipelined batches): each change is made, and recorded,
+        // once.
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (s, cmds) = (s.clone(), users.iter().map(|&u| with(add, u)).collect::<Vec<_>>());
+                tokio::spawn(async move { s.apply(cmds).await.unwrap() })
+            })
+            .collect();
+        let mut changed = 0;
+        for t in tasks {
+            for c in t.await.unwrap() {
+                match (add, c) {
+                    (true, Change::MemberAdded { .. }) | (false, Change::MemberRemoved { .. }) => changed += 1,
+                    (_, Change::Unchanged) => {}
+                    (_, other) => panic!("unexpected {other:?}"),
+                }
+            }
+        }
+        assert_eq!(changed, 2, "each membership changes once");
+        let action = if add { "member.add" } else { "member.remove" };
+        let want: Vec<String> = users.iter().map(|u| format!("user-{}", u.0)).collect();
+        assert_eq!(audited(&*s, action).await, want, "one {action} record per change");
+    }
+    // A no-op alone writes nothing at all.
+    let changes = s.apply(vec![with(false, users[0])]).await.unwrap();
+    assert!(matches!(changes[..], [Change::Unchanged]), "{changes:?}");
+    assert_eq!(audited(&*s, "member.remove").await.len(), 2);
 }

@@ -2,13 +2,15 @@
 //! admin groups at the same moment (through two dialects, or through two
 //! instances over one PostgreSQL database) never leave the site without an
 //! admin group; concurrent Extender `addUsers`/`removeUsers` calls report
-//! each user as added or removed by exactly one of them.
+//! each user as added or removed by exactly one of them, and the audit log
+//! holds one record per change.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
+use roster_core::audit::AuditQuery;
 use roster_core::{Actor, UserId};
 use serde_json::{json, Value};
 use tokio::sync::Barrier;
@@ -202,4 +204,16 @@ async fn concurrent_extender_add_users_report_each_user_added_by_exactly_one_cal
             assert_eq!(app.member_count("crowd"), want, "round {round}");
         }
     }
+    // The audit log agrees: one record per membership change, written by
+    // the call that made it (not one per call that meant to).
+    let query = AuditQuery { search: Some("crowd".into()), limit: 10_000, ..AuditQuery::default() };
+    let page = app.dir.audit_log(&Actor::System, query).await.unwrap();
+    let mut per_change: HashMap<(String, String), usize> = HashMap::new();
+    for r in page.records.iter().filter(|r| r.action.starts_with("member.") && r.target_name == "crowd") {
+        *per_change.entry((r.action.clone(), r.object.clone())).or_insert(0) += 1;
+    }
+    assert_eq!(per_change.len(), 60, "an add and a remove record for each of 30 users: {per_change:?}");
+    let wrong: Vec<_> = per_change.iter().filter(|(_, &n)| n != 10).collect();
+    let some: Vec<_> = wrong.iter().take(3).collect();
+    assert!(wrong.is_empty(), "10 rounds, so 10 records each; {} differ, e.g. {some:?}", wrong.len());
 }
