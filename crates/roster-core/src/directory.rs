@@ -77,12 +77,26 @@ impl Directory {
     }
 
     /// Applies raw commands atomically for an admin (bulk endpoints).
-    pub async fn apply_as(&self, actor: &Actor, commands: Vec<Command>) -> Result<Vec<Change>> {
-        self.read().require_admin(actor)?;
+    /// A call that deletes an admin group gets the store-side precondition
+    /// of [`Model::admin_group_guard`] (field `groups`) unless it carries
+    /// one; the changes returned are one per command passed, in order.
+    pub async fn apply_as(&self, actor: &Actor, mut commands: Vec<Command>) -> Result<Vec<Change>> {
+        let passed = commands.len();
+        {
+            let m = self.read();
+            m.require_admin(actor)?;
+            let removed: Vec<GroupId> =
+                commands.iter().filter_map(|c| if let Command::DeleteGroup(g) = c { Some(*g) } else { None }).collect();
+            if !removed.is_empty() && !commands.iter().any(|c| matches!(c, Command::KeepAnAdminGroup { .. })) {
+                commands.extend(m.admin_group_guard(&removed, "groups")?);
+            }
+        }
         if commands.is_empty() {
             return Ok(Vec::new());
         }
-        self.store.apply(commands).await
+        let mut changes = self.store.apply(commands).await?;
+        changes.truncate(passed);
+        Ok(changes)
     }
 
     /// Creates a group named `name` (site admins only).
@@ -106,12 +120,20 @@ impl Directory {
     /// Refuses to delete the last site-admin group: that would lock every
     /// admin out.
     pub async fn delete_group(&self, actor: &Actor, group: GroupId) -> Result<()> {
+        self.delete_group_for(actor, group, "name").await
+    }
+
+    /// As [`Self::delete_group`]; a refusal's 400 names `field`. The rule
+    /// is checked on the model first and again by the store, inside the
+    /// committing transaction (see [`Model::admin_group_guard`]).
+    pub async fn delete_group_for(&self, actor: &Actor, group: GroupId, field: &'static str) -> Result<()> {
+        let mut commands = vec![Command::DeleteGroup(group)];
         {
             let m = self.read();
             m.require_admin(actor)?;
-            m.keeps_an_admin_group(&[group], "name")?;
+            commands.extend(m.admin_group_guard(&[group], field)?);
         }
-        self.store.apply(vec![Command::DeleteGroup(group)]).await?;
+        self.store.apply(commands).await?;
         Ok(())
     }
 

@@ -43,6 +43,32 @@ pub enum Command {
     /// The directory adds one to every `apply` call that changes something,
     /// so the record commits with the change it describes.
     Audit(AuditRecord),
+    /// A precondition, checked where it stands in the call (after the
+    /// commands before it) inside the committing transaction: unless a group
+    /// named, case-insensitively, one of `names` (the admin groups) then
+    /// exists, the whole call fails with [`last_admin_group`]`(field)`.
+    /// The directory appends it to every call that deletes an admin group,
+    /// so concurrent deletions through any dialect or instance cannot
+    /// remove them all. Reports [`Change::Unchanged`].
+    KeepAnAdminGroup {
+        names: Vec<String>,
+        field: &'static str,
+    },
+    /// `command` with its audit record, which the store appends only when
+    /// the command changed something (in the same statement where it can):
+    /// of two concurrent calls adding the same member, only the one that
+    /// added it leaves a record. The directory wraps membership commands
+    /// this way. Reports `command`'s change.
+    WithAudit {
+        command: Box<Command>,
+        record: Box<AuditRecord>,
+    },
+}
+
+/// The refusal of a change that would remove every site-admin group (and so
+/// lock every admin out); `field` names the request field in the 400.
+pub fn last_admin_group(field: &'static str) -> Error {
+    Error::invalid(field, "cannot remove the last site-admin group")
 }
 
 /// What one command did, as applied to the read model.

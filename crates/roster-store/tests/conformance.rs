@@ -17,6 +17,11 @@ use roster_store::{PostgresStore, SqliteStore};
 mod bulk;
 use bulk::*;
 
+// Rules the store keeps itself: the admin-group precondition, ids.
+#[path = "conformance/invariants.rs"]
+mod invariants;
+use invariants::*;
+
 /// A store and whatever must outlive it (temp dir), plus how to reopen it.
 pub struct Opened {
     pub store: Arc<dyn Store>,
@@ -75,6 +80,10 @@ conformance!(
     replacing_everything_with_a_snapshot_restores_exactly_its_rows,
     an_audit_record_alone_is_committed_and_found_by_search,
     a_large_import_keeps_every_constraint,
+    the_admin_group_precondition_fails_the_whole_call_after_its_deletions,
+    concurrent_deletions_from_two_instances_leave_an_admin_group,
+    a_deleted_id_is_never_handed_out_again,
+    a_membership_record_is_written_only_when_the_membership_changed,
 );
 
 pub fn new_user(name: &str) -> NewUser {

@@ -3,9 +3,11 @@
 //! one [`AuditRecord`] per command appended to the *same* call, so the store
 //! commits a change and its record atomically (one savepoint); the wrapper
 //! returns only the changes of the caller's own commands. Who and where come
-//! from the request context (see [`crate::context`]). Writes that the read
-//! model already shows to be no-ops (adding a present member, removing an
-//! absent one) get no record.
+//! from the request context (see [`crate::context`]). A membership command
+//! carries its record with it (`Command::WithAudit`): the store writes it
+//! only if the command changed something, so a no-op (adding a present
+//! member, removing an absent one, or losing a race to a concurrent call
+//! making the same change) gets no record.
 
 use std::sync::Arc;
 
@@ -74,10 +76,6 @@ fn account(m: &Model, id: UserId) -> String {
     m.user(id).map(|u| u.user.account_id.to_string()).unwrap_or_default()
 }
 
-fn is_member(m: &Model, group: GroupId, user: UserId) -> bool {
-    m.user(user).is_some_and(|u| u.groups.contains(group))
-}
-
 /// Names the fields an update changes (never their values: one may be a
 /// password hash).
 fn changed_fields(old: &User, new: &User) -> String {
@@ -137,17 +135,11 @@ fn record_for(m: &Model, base: &AuditRecord, cmd: &Command) -> Option<AuditRecor
             group_target(m, *id, &mut r);
         }
         Command::AddMember { group, user } => {
-            if is_member(m, *group, *user) {
-                return None;
-            }
             r.action = "member.add".into();
             group_target(m, *group, &mut r);
             r.object = account(m, *user);
         }
         Command::RemoveMember { group, user } => {
-            if !is_member(m, *group, *user) {
-                return None;
-            }
             r.action = "member.remove".into();
             group_target(m, *group, &mut r);
             r.object = account(m, *user);
@@ -161,7 +153,7 @@ fn record_for(m: &Model, base: &AuditRecord, cmd: &Command) -> Option<AuditRecor
             r.action = "token.revoke".into();
             user_target(m, *user, &mut r);
         }
-        Command::Audit(_) => return None,
+        Command::Audit(_) | Command::KeepAnAdminGroup { .. } | Command::WithAudit { .. } => return None,
     }
     Some(r)
 }
@@ -173,10 +165,28 @@ impl Store for Audited {
     }
 
     async fn apply(&self, commands: Vec<Command>) -> Result<Vec<Change>> {
-        let records: Vec<AuditRecord> = {
+        let (commands, records) = {
             let m = self.model.read();
             let base = who(&m);
-            commands.iter().filter_map(|c| record_for(&m, &base, c)).collect()
+            let mut records = Vec::new();
+            let commands: Vec<Command> = commands
+                .into_iter()
+                .map(|c| match record_for(&m, &base, &c) {
+                    // Whether a membership command changes anything is
+                    // known only in the store's transaction (the model may
+                    // be a commit behind a concurrent call's): the store
+                    // writes its record only if it did.
+                    Some(r) if matches!(c, Command::AddMember { .. } | Command::RemoveMember { .. }) => {
+                        Command::WithAudit { command: Box::new(c), record: Box::new(r) }
+                    }
+                    Some(r) => {
+                        records.push(r);
+                        c
+                    }
+                    None => c,
+                })
+                .collect();
+            (commands, records)
         };
         if records.is_empty() {
             return self.inner.apply(commands).await;

@@ -4,6 +4,7 @@
 use super::{Model, UserEntry};
 use crate::actor::{Actor, Policy};
 use crate::error::{Error, Result};
+use crate::store::{last_admin_group, Command};
 use crate::types::{GroupId, UserId};
 
 impl Model {
@@ -85,13 +86,30 @@ impl Model {
 
     /// Refuses a change that would remove every site-admin group (and so
     /// lock every admin out); `field` names the request field in the 400.
+    /// This reads the model, so it is only the quick, friendly refusal: the
+    /// rule holds because of [`Model::admin_group_guard`]'s precondition.
     pub fn keeps_an_admin_group(&self, removed: &[GroupId], field: &'static str) -> Result<()> {
         let admin: Vec<GroupId> =
             self.policy.admin_groups.iter().filter_map(|n| self.group_by_name(n).ok()).map(|g| g.group.id).collect();
         if !admin.is_empty() && admin.iter().all(|g| removed.contains(g)) {
-            return Err(Error::invalid(field, "cannot remove the last site-admin group"));
+            return Err(last_admin_group(field));
         }
         Ok(())
+    }
+
+    /// For a call that deletes the groups `removed`: refuses it now when it
+    /// would remove every admin group (as [`Model::keeps_an_admin_group`]),
+    /// and otherwise, when it deletes any admin group, returns the
+    /// precondition to append to the same call, so the store checks the
+    /// rule again in the committing transaction, after the deletions and
+    /// after every write that committed before (two concurrent calls that
+    /// each delete one of two admin groups both pass the check here).
+    /// Group ids are never reused and groups are never renamed, so a group
+    /// that is not an admin group now never becomes one under this id.
+    pub fn admin_group_guard(&self, removed: &[GroupId], field: &'static str) -> Result<Option<Command>> {
+        self.keeps_an_admin_group(removed, field)?;
+        let touches_admin = removed.iter().any(|g| self.admin_groups.contains(g));
+        Ok(touches_admin.then(|| Command::KeepAnAdminGroup { names: self.policy.admin_groups.clone(), field }))
     }
 }
 

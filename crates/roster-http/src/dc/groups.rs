@@ -105,6 +105,6 @@ pub async fn delete(State(s): State<AppState>, Caller(actor): Caller, seg: Segme
         m.keeps_an_admin_group(&[gid], "groupName")?;
         gid
     };
-    s.dir.delete_group(&actor, gid).await?;
+    s.dir.delete_group_for(&actor, gid, "groupName").await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

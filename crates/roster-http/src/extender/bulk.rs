@@ -6,7 +6,10 @@
 //! already exists (addGroups) or does not exist (removeGroups); a user who
 //! does not exist or already is a member (addUsers); a user who does not
 //! exist or is not a member (removeUsers); and any name listed twice (its
-//! later occurrences). Names are echoed as the caller sent them.
+//! later occurrences). Names are echoed as the caller sent them. What is
+//! reported done is what the call's own transaction changed (its
+//! `Change`s), not what the model predicted: of two concurrent calls adding
+//! the same user, one reports it added and the other skipped.
 //!
 //! What fails the whole call (nothing applied): a missing, non-list or empty
 //! list, or an entry that is not a string (400); an invalid group name in
@@ -18,7 +21,7 @@ use std::collections::HashSet;
 use axum::extract::State;
 use axum::response::Response;
 use roster_core::types::{fold, now_ms, NewGroup};
-use roster_core::{names, Actor, Command, Error, Result};
+use roster_core::{names, Actor, Change, Command, Error, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -66,13 +69,28 @@ fn outcome(done_key: &str, done: Vec<String>, skipped: Vec<String>, msg: &Messag
     json!({done_key: done, skipped_key: skipped, "message": message, "status": "success"})
 }
 
-/// Splits `names` into the ones `keep` accepts (first occurrence, compared
-/// case-insensitively) and the skipped rest.
-fn split(names: Vec<String>, mut keep: impl FnMut(&str) -> bool) -> (Vec<String>, Vec<String>) {
+/// Marks the names `attempt` takes on (first occurrences, compared
+/// case-insensitively; `attempt` pushes one command for each it takes).
+fn attempts(names: Vec<String>, mut attempt: impl FnMut(&str) -> bool) -> Vec<(String, bool)> {
     let mut seen = HashSet::new();
+    names
+        .into_iter()
+        .map(|n| {
+            let tried = seen.insert(fold(&n)) && attempt(&n);
+            (n, tried)
+        })
+        .collect()
+}
+
+/// Splits the names into done and skipped, in the order sent, by what the
+/// call's own transaction changed (`changes`: one per attempted name, in
+/// order). The model only chose what to try: a concurrent call may have
+/// made the same change first, and then this one reports it skipped.
+fn settle(names: Vec<(String, bool)>, changes: Vec<Change>) -> (Vec<String>, Vec<String>) {
+    let mut changed = changes.into_iter().map(|c| !matches!(c, Change::Unchanged));
     let (mut done, mut skipped) = (Vec::new(), Vec::new());
-    for n in names {
-        if seen.insert(fold(&n)) && keep(&n) {
+    for (n, tried) in names {
+        if tried && changed.next().unwrap_or(false) {
             done.push(n);
         } else {
             skipped.push(n);
@@ -104,15 +122,17 @@ pub async fn add_groups(State(s): State<AppState>, Caller(actor): Caller, RawBod
             other => other,
         })?;
     }
-    let (added, skipped) = split(list, |n| !s.dir.read().group_name_taken(n));
     let now = now_ms();
-    let cmds = added
-        .iter()
-        .map(|n| {
-            Command::CreateGroup(NewGroup { uuid: uuid::Uuid::new_v4().to_string(), name: n.clone(), created_ms: now })
-        })
-        .collect();
-    s.dir.apply_as(&actor, cmds).await?;
+    let mut cmds = Vec::new();
+    let names = attempts(list, |n| {
+        let free = !s.dir.read().group_name_taken(n);
+        if free {
+            let uuid = uuid::Uuid::new_v4().to_string();
+            cmds.push(Command::CreateGroup(NewGroup { uuid, name: n.to_string(), created_ms: now }));
+        }
+        free
+    });
+    let (added, skipped) = settle(names, s.dir.apply_as(&actor, cmds).await?);
     let msg = Messages {
         all: "all groups added",
         some: "groups added, some groups skipped",
@@ -133,14 +153,15 @@ pub async fn add_groups(State(s): State<AppState>, Caller(actor): Caller, RawBod
 pub async fn remove_groups(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
     require_admin(&s, &actor)?;
     let list = listed(parse::<GroupsBody>(&body)?.groups, "groups")?;
-    let (removed, skipped, cmds) = {
+    let (names, cmds) = {
         let m = s.dir.read();
-        let (removed, skipped) = split(list, |n| m.group_name_taken(n));
-        let ids: Vec<_> = removed.iter().filter_map(|n| m.group_by_name(n).ok()).map(|g| g.group.id).collect();
+        let mut ids = Vec::new();
+        let names = attempts(list, |n| m.group_by_name(n).map(|g| ids.push(g.group.id)).is_ok());
+        // The quick refusal; apply_as adds the store's precondition.
         m.keeps_an_admin_group(&ids, "groups")?;
-        (removed, skipped, ids.into_iter().map(Command::DeleteGroup).collect())
+        (names, ids.into_iter().map(Command::DeleteGroup).collect())
     };
-    s.dir.apply_as(&actor, cmds).await?;
+    let (removed, skipped) = settle(names, s.dir.apply_as(&actor, cmds).await?);
     let msg = Messages {
         all: "all groups removed",
         some: "groups removed, some groups skipped",
@@ -152,12 +173,12 @@ pub async fn remove_groups(State(s): State<AppState>, Caller(actor): Caller, Raw
 async fn members(s: AppState, actor: Actor, group: String, body: &[u8], add: bool) -> Reply {
     require_admin(&s, &actor)?;
     let list = listed(parse::<UsersBody>(body)?.users, "users")?;
-    let (done, skipped, cmds) = {
+    let (names, cmds) = {
         let m = s.dir.read();
         let g = m.group_by_name(&group)?;
         let gid = g.group.id;
         let mut cmds = Vec::new();
-        let (done, skipped) = split(list, |n| match m.user_by_username(n) {
+        let names = attempts(list, |n| match m.user_by_username(n) {
             Ok(u) if g.members.contains(u.user.id.0 as u32) != add => {
                 let user = u.user.id;
                 cmds.push(if add {
@@ -169,9 +190,9 @@ async fn members(s: AppState, actor: Actor, group: String, body: &[u8], add: boo
             }
             _ => false,
         });
-        (done, skipped, cmds)
+        (names, cmds)
     };
-    s.dir.apply_as(&actor, cmds).await?;
+    let (done, skipped) = settle(names, s.dir.apply_as(&actor, cmds).await?);
     if add {
         let msg = Messages {
             all: "all users added to group",

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use roster_core::store::last_admin_group;
 use roster_core::types::fold;
 use roster_core::usernames;
 use roster_core::{Change, Command, Error, Result, UserId};
@@ -25,6 +26,9 @@ pub struct Statements {
     remove_member: Statement,
     add_token: Statement,
     revoke_tokens: Statement,
+    admin_group_left: Statement,
+    add_member_audited: Statement,
+    remove_member_audited: Statement,
     pub append_log: Statement,
     pub prune_log: Statement,
     pub login_ok: Statement,
@@ -68,6 +72,18 @@ impl Statements {
             add_token: p("insert into tokens (user_id, hash, label, created_ms) values ($1, $2, $3, $4)".into())
                 .await?,
             revoke_tokens: p("delete from tokens where user_id = $1".into()).await?,
+            admin_group_left: p("select exists(select 1 from groups where name_lower = any($1))".into()).await?,
+            // The record is inserted only if the membership row was: one
+            // statement, so it pipelines like the bare command.
+            add_member_audited: p(format!(
+                "with m as (insert into memberships (group_id, user_id) values ($1, $2) on conflict do nothing \
+                 returning 1) {AUDIT_FROM_M}"
+            ))
+            .await?,
+            remove_member_audited: p(format!(
+                "with m as (delete from memberships where group_id = $1 and user_id = $2 returning 1) {AUDIT_FROM_M}"
+            ))
+            .await?,
             append_log: p("with entry as (insert into roster_changes (seq, at_ms, payload) values ($1, $2, $3)) \
                  select pg_notify('roster_changes', $1::text)"
                 .into())
@@ -79,10 +95,55 @@ impl Statements {
     }
 }
 
+/// The audit insert of the `*_audited` statements: one row per row of `m`.
+const AUDIT_FROM_M: &str = "insert into audit (at_ms, actor, actor_name, source, request_id, action, target_kind, \
+     target, target_name, object, outcome, detail) select $3::bigint, $4::text, $5::text, $6::text, $7::text, \
+     $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text from m";
+
 /// Whether `cmd` is one statement and so may be pipelined with others (a
 /// generated username needs a look at the names taken first).
 pub fn pipelinable(cmd: &Command) -> bool {
-    !matches!(cmd, Command::CreateUser(u) if u.username.is_none())
+    match cmd {
+        Command::CreateUser(u) => u.username.is_some(),
+        Command::WithAudit { command, .. } => {
+            matches!(**command, Command::AddMember { .. } | Command::RemoveMember { .. })
+        }
+        _ => true,
+    }
+}
+
+/// A membership command with its audit record, in one statement; true when
+/// the membership changed (and so the record was written).
+async fn membership_audited(
+    client: &Client,
+    stmt: &Statement,
+    group: i64,
+    user: i64,
+    r: &roster_core::audit::AuditRecord,
+) -> Result<bool> {
+    let n = client
+        .execute(
+            stmt,
+            &[
+                &group,
+                &user,
+                &r.at_ms,
+                &r.actor,
+                &r.actor_name,
+                &r.source,
+                &r.request_id,
+                &r.action,
+                &r.target_kind,
+                &r.target,
+                &r.target_name,
+                &r.object,
+                &r.outcome,
+                &r.detail,
+            ],
+        )
+        .await
+        .map_err(|e| map(e, "membership", ""))?;
+    Ok(n == 1)
 }
 
 /// A free username for a new account that came without one (see
@@ -99,6 +160,23 @@ async fn generated_username(client: &Client, st: &Statements, email: &str, displ
 /// Runs `cmd` on `client` (inside the caller's open transaction).
 pub async fn execute(client: &Client, st: &Statements, cmd: &Command) -> Result<Change> {
     match cmd {
+        Command::WithAudit { command, record } => match **command {
+            Command::AddMember { group, user } => {
+                let added = membership_audited(client, &st.add_member_audited, group.0, user.0, record).await?;
+                Ok(if added { Change::MemberAdded { group, user } } else { Change::Unchanged })
+            }
+            Command::RemoveMember { group, user } => {
+                let removed = membership_audited(client, &st.remove_member_audited, group.0, user.0, record).await?;
+                Ok(if removed { Change::MemberRemoved { group, user } } else { Change::Unchanged })
+            }
+            ref other => {
+                let change = Box::pin(execute(client, st, other)).await?;
+                if !matches!(change, Change::Unchanged) {
+                    super::audit::insert(client, &st.audit, record).await.map_err(|e| map(e, "audit record", ""))?;
+                }
+                Ok(change)
+            }
+        },
         Command::CreateUser(u) => {
             let username = match &u.username {
                 Some(n) => n.clone(),
@@ -203,6 +281,20 @@ pub async fn execute(client: &Client, st: &Statements, cmd: &Command) -> Result<
         Command::Audit(r) => {
             super::audit::insert(client, &st.audit, r).await.map_err(|e| map(e, "audit record", ""))?;
             Ok(Change::Unchanged)
+        }
+        Command::KeepAnAdminGroup { names, field } => {
+            // Safe across instances because every writing transaction first
+            // takes the change-log head's row lock (`writer::begin`): this
+            // statement (read committed, a fresh snapshot) sees every write
+            // that committed before, and none can commit until this one has.
+            let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
+            let left: bool =
+                client.query_one(&st.admin_group_left, &[&folded]).await.map_err(|e| map(e, "group", ""))?.get(0);
+            if left {
+                Ok(Change::Unchanged)
+            } else {
+                Err(last_admin_group(field))
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ use super::errors::internal;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_audit.sql"),
+    include_str!("../../migrations/postgres/0003_ids_never_reused.sql"),
 ];
 
 /// Any fixed number: the advisory lock key for migrations.

@@ -1,6 +1,7 @@
 //! Executes one domain command inside the writer's open transaction and
 //! reports what it changed.
 
+use roster_core::store::last_admin_group;
 use roster_core::types::fold;
 use roster_core::usernames;
 use roster_core::{Change, Command, Error, Result, User, UserId};
@@ -170,6 +171,26 @@ pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
         Command::Audit(r) => {
             super::audit::insert(conn, r).map_err(|e| map(e, "audit record", ""))?;
             Ok(Change::Unchanged)
+        }
+        Command::KeepAnAdminGroup { names, field } => {
+            // One writer (and `begin immediate` against other processes):
+            // nothing can commit between this read and the job's commit.
+            let mut stmt = conn
+                .prepare_cached("select exists(select 1 from groups where name_lower = ?1)")
+                .map_err(|e| map(e, "group", ""))?;
+            for name in names {
+                if stmt.query_row([fold(name)], |r| r.get::<_, bool>(0)).map_err(|e| map(e, "group", ""))? {
+                    return Ok(Change::Unchanged);
+                }
+            }
+            Err(last_admin_group(field))
+        }
+        Command::WithAudit { command, record } => {
+            let change = execute(conn, command)?;
+            if !matches!(change, Change::Unchanged) {
+                super::audit::insert(conn, record).map_err(|e| map(e, "audit record", ""))?;
+            }
+            Ok(change)
         }
     }
 }

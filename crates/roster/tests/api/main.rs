@@ -28,6 +28,7 @@ mod first_start;
 mod guard;
 mod hardening_concurrency;
 mod hardening_input;
+mod hardening_invariants;
 mod hardening_names;
 mod hardening_ratelimit;
 mod hardening_ratelimit_payer;
