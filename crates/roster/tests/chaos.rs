@@ -152,7 +152,13 @@ async fn prober(url: String, fx: Arc<Fixture>, stop: Arc<AtomicBool>, tally: Arc
 
 /// One legitimate membership writer over its own pairs; returns the
 /// acknowledged state of each pair.
-async fn writer(url: String, fx: Arc<Fixture>, w: usize, stop: Arc<AtomicBool>, tally: Arc<Tally>) -> HashMap<(String, String), bool> {
+async fn writer(
+    url: String,
+    fx: Arc<Fixture>,
+    w: usize,
+    stop: Arc<AtomicBool>,
+    tally: Arc<Tally>,
+) -> HashMap<(String, String), bool> {
     let http = client_from(1);
     let mut rng = Rng(0x5eed + w as u64);
     let mut acked: HashMap<(String, String), bool> = HashMap::new();
@@ -338,19 +344,24 @@ async fn roster_keeps_serving_its_callers_under_every_attack_at_once() {
         attackers.push(tokio::spawn(async move {
             let http = client_from(5);
             while !stop.load(Ordering::Relaxed) {
-                let del = |g: &str| {
-                    http.delete(format!("{url}/wiki/rest/api/group?name={g}")).bearer_auth(ADMIN).send()
-                };
+                let del =
+                    |g: &str| http.delete(format!("{url}/wiki/rest/api/group?name={g}")).bearer_auth(ADMIN).send();
                 let (a, b) = tokio::join!(del("site-admins"), del("confluence-administrators"));
                 for r in [a, b].into_iter().flatten() {
                     tally.status("admin-group-delete", r.status().as_u16());
                 }
                 // Put back whichever went, with the admin in it.
                 for g in ["site-admins", "confluence-administrators"] {
-                    let r = http.post(format!("{url}/wiki/rest/api/group")).bearer_auth(ADMIN).json(&json!({ "name": g })).send().await;
+                    let r = http
+                        .post(format!("{url}/wiki/rest/api/group"))
+                        .bearer_auth(ADMIN)
+                        .json(&json!({ "name": g }))
+                        .send()
+                        .await;
                     if let Ok(r) = r {
                         if r.status().as_u16() == 201 {
-                            let acc = http.get(format!("{url}/wiki/rest/api/user/current")).bearer_auth(ADMIN).send().await;
+                            let acc =
+                                http.get(format!("{url}/wiki/rest/api/user/current")).bearer_auth(ADMIN).send().await;
                             if let Ok(acc) = acc {
                                 let me: Value = acc.json().await.unwrap_or_default();
                                 let _ = http
@@ -406,14 +417,21 @@ async fn roster_keeps_serving_its_callers_under_every_attack_at_once() {
     summary.sort();
     eprintln!("chaos statuses: {summary:?}");
     eprintln!("chaos transport errors: {errors:?}");
-    eprintln!("chaos: max threads {max_threads}, max RSS {} MiB, slowloris cut {}", max_rss / 1024, cut.load(Ordering::Relaxed));
+    eprintln!(
+        "chaos: max threads {max_threads}, max RSS {} MiB, slowloris cut {}",
+        max_rss / 1024,
+        cut.load(Ordering::Relaxed)
+    );
     let legit_reads = lat.len();
     let p = p99(&mut lat);
     eprintln!("chaos: {legit_reads} legitimate reads, p99 {p:?}, writes acknowledged on {} pairs", acked.len());
 
     // Verdicts.
     assert!(legit_reads >= 50, "the prober made only {legit_reads} requests");
-    assert!(errors.get("legit-read").is_none() && errors.get("legit-write").is_none(), "legitimate transport errors: {errors:?}");
+    assert!(
+        !errors.contains_key("legit-read") && !errors.contains_key("legit-write"),
+        "legitimate transport errors: {errors:?}"
+    );
     for ((kind, status), n) in &statuses {
         if kind.starts_with("legit") {
             assert!(matches!(status, 200 | 201 | 204 | 404), "legitimate {kind} got {status} x{n}");
@@ -426,7 +444,13 @@ async fn roster_keeps_serving_its_callers_under_every_attack_at_once() {
 
     // An admin group survived: the admin can still administer.
     let http = client_from(1);
-    let r = http.post(format!("{url}/wiki/rest/api/group")).bearer_auth(ADMIN).json(&json!({ "name": "chaos-after" })).send().await.unwrap();
+    let r = http
+        .post(format!("{url}/wiki/rest/api/group"))
+        .bearer_auth(ADMIN)
+        .json(&json!({ "name": "chaos-after" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 201, "the admin lost the right to administer");
 
     // SIGTERM with slowloris and idle connections still open.
