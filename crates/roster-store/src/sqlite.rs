@@ -28,7 +28,7 @@ use roster_core::{Change, Command, Error, Result, Snapshot, Store, UserId};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-pub use open_checks::{default_start_check, set_default_start_check, StartCheck, APPLICATION_ID};
+pub use open_checks::{default_start_check, with_start_check, StartCheck, APPLICATION_ID};
 pub use writer::WriterSettings;
 use writer::{Job, Writer};
 
@@ -72,8 +72,8 @@ fn connect_with(path: &Path, busy_timeout: Duration) -> Result<Connection> {
 /// How [`SqliteStore::open_with`] opens a store.
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
-    /// The check run before the store is used (default: the process-wide
-    /// level, `quick` unless `--integrity-check` said otherwise).
+    /// The check run before the store is used (default: `quick`, or what
+    /// `--integrity-check` set for the command, see [`with_start_check`]).
     pub start_check: StartCheck,
     /// How long the writer waits for another process's lock (default 10 s).
     pub busy_timeout: Duration,

@@ -109,7 +109,12 @@ pub async fn run(mut args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write
         }
         Err(e) => return Err(anyhow::anyhow!("{e}")),
     };
-    roster_store::sqlite::set_default_start_check(cli.integrity_check.parse().map_err(|e: String| anyhow::anyhow!(e))?);
+    let check = cli.integrity_check.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    roster_store::sqlite::with_start_check(check, dispatch(cli, out, err)).await
+}
+
+/// Runs the parsed command.
+async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
     match cli.command {
         Command::Config(ConfigCommand::PrintDefault) => {
             write!(out, "{}", crate::config::EXAMPLE)?;

@@ -7,7 +7,6 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 use roster_core::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -43,22 +42,22 @@ impl std::str::FromStr for StartCheck {
     }
 }
 
-/// The level `SqliteStore::open` uses; the command line sets it once
-/// (`--integrity-check`), before any store is opened.
-static DEFAULT_CHECK: AtomicU8 = AtomicU8::new(1);
-
-/// Sets the check every later `SqliteStore::open` runs.
-pub fn set_default_start_check(check: StartCheck) {
-    DEFAULT_CHECK.store(check as u8, Ordering::Relaxed);
+tokio::task_local! {
+    /// The level `SqliteStore::open` uses within a command's task.
+    static START_CHECK: StartCheck;
 }
 
-/// The check `SqliteStore::open` runs unless told otherwise.
+/// Runs `f` (a command of the command line) with `check` as the level of
+/// every `SqliteStore::open` it makes. Task-local rather than process-wide,
+/// so commands run side by side in one process (tests) do not mix levels.
+pub async fn with_start_check<F: std::future::Future>(check: StartCheck, f: F) -> F::Output {
+    START_CHECK.scope(check, f).await
+}
+
+/// The check `SqliteStore::open` runs: the one `with_start_check` set for
+/// this task, else `quick`.
 pub fn default_start_check() -> StartCheck {
-    match DEFAULT_CHECK.load(Ordering::Relaxed) {
-        0 => StartCheck::Off,
-        2 => StartCheck::Full,
-        _ => StartCheck::Quick,
-    }
+    START_CHECK.try_with(|c| *c).unwrap_or(StartCheck::Quick)
 }
 
 /// What lies at the store's path.
@@ -196,9 +195,9 @@ pub fn check(conn: &Connection, path: &Path, level: StartCheck) -> Result<()> {
         }
     };
     Err(Error::Internal(anyhow::anyhow!(
-        "the store {} is damaged ({pragma} found: {report}); roster will not serve it. Restore the file from a backup \
-         (or `roster import` your latest `roster export` into a new store); to export what is still readable, run \
-         `roster export --integrity-check off`",
+        "the store {} is damaged ({pragma} found: {report}); roster will not serve it. Restore the file from a backup, \
+         or `roster import` your latest `roster export` into a new store. `--integrity-check off` skips this check, \
+         to `roster export` what is still readable (`sqlite3 FILE .recover` salvages more)",
         path.display()
     )))
 }
