@@ -76,9 +76,9 @@ fn free(path: &Path) -> u64 {
     String::from_utf8_lossy(&out.stdout).lines().nth(1).unwrap().trim().parse().unwrap()
 }
 
-async fn toggle(s: &dyn Store, g: GroupId, u: UserId, i: usize) -> roster_core::Result<()> {
-    let cmd =
-        if i % 2 == 0 { Command::AddMember { group: g, user: u } } else { Command::RemoveMember { group: g, user: u } };
+/// Adds `u` to `g`, or removes it again.
+async fn toggle(s: &dyn Store, g: GroupId, u: UserId, add: bool) -> roster_core::Result<()> {
+    let cmd = if add { Command::AddMember { group: g, user: u } } else { Command::RemoveMember { group: g, user: u } };
     s.apply(vec![cmd]).await.map(drop)
 }
 
@@ -96,8 +96,10 @@ async fn on_a_small_volume_the_wal_is_checkpointed_before_it_fills_the_disk() {
     let mut largest = 0;
     // Each commit appends a few pages: without an early checkpoint, about
     // 300 of them fill the room.
-    for i in 0..1500 {
-        toggle(&store, g, u, i).await.unwrap_or_else(|e| panic!("write {i} failed ({} bytes free): {e}", free(&db)));
+    for i in 0..1500_u32 {
+        toggle(&store, g, u, i.is_multiple_of(2))
+            .await
+            .unwrap_or_else(|e| panic!("write {i} failed ({} bytes free): {e}", free(&db)));
         largest = largest.max(wal_len(&db));
     }
     assert!(largest <= room / 2, "the WAL reached {largest} bytes of {room} bytes of room");
@@ -114,7 +116,7 @@ async fn a_full_volume_refuses_writes_and_recovers_once_space_is_freed_and_after
     let (u, g) = (user(&store, "Alice").await, group(&store, "Devs").await);
     let mut member = false;
     for _ in 0..2 {
-        toggle(&store, g, u, usize::from(member)).await.unwrap();
+        toggle(&store, g, u, !member).await.unwrap();
         member = !member;
     }
 
@@ -135,7 +137,7 @@ async fn a_full_volume_refuses_writes_and_recovers_once_space_is_freed_and_after
     }
     store.apply(big()).await.expect("the write refused on a full volume, once space is freed");
     for i in 0..50 {
-        toggle(&store, g, u, usize::from(member)).await.unwrap_or_else(|e| panic!("write {i} after freeing: {e}"));
+        toggle(&store, g, u, !member).await.unwrap_or_else(|e| panic!("write {i} after freeing: {e}"));
         member = !member;
     }
     store.close();
@@ -159,7 +161,7 @@ async fn a_full_volume_refuses_writes_and_recovers_once_space_is_freed_and_after
     }
     let store = SqliteStore::open(&db).unwrap();
     assert_eq!(store.snapshot().await.unwrap().memberships.len(), usize::from(member));
-    toggle(&store, g, u, usize::from(member)).await.unwrap();
+    toggle(&store, g, u, !member).await.unwrap();
     store.close();
 }
 
@@ -194,7 +196,7 @@ async fn a_wal_left_by_an_earlier_run_is_folded_in_at_start_even_on_a_full_volum
     assert!(wal_len(&db) < left, "the WAL was not checkpointed at start");
     let mut member = false;
     for i in 0..100 {
-        toggle(&store, g, u, usize::from(member)).await.unwrap_or_else(|e| panic!("write {i} after a restart: {e}"));
+        toggle(&store, g, u, !member).await.unwrap_or_else(|e| panic!("write {i} after a restart: {e}"));
         member = !member;
     }
     let snap = store.snapshot().await.unwrap();
