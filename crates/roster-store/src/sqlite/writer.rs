@@ -164,6 +164,7 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterS
                 Job::Import { set, reply } => {
                     commit_batch(&conn, &mut pending, listener, stats, wal);
                     let result = import::run(&conn, set);
+                    end_open_transaction(&conn, "import");
                     wal.after_write(&conn);
                     if let (Ok(_), Some(l)) = (&result, listener.get()) {
                         match super::rows::snapshot(&conn) {
@@ -181,6 +182,7 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterS
                 Job::Replace { snapshot, reply } => {
                     commit_batch(&conn, &mut pending, listener, stats, wal);
                     let result = super::replace::run(&conn, &snapshot);
+                    end_open_transaction(&conn, "snapshot restore");
                     wal.after_write(&conn);
                     if let (Ok(()), Some(l)) = (&result, listener.get()) {
                         l.committed(&[Change::Reloaded(snapshot)]);
@@ -197,6 +199,16 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterS
             }
         }
         commit_batch(&conn, &mut pending, listener, stats, wal);
+    }
+}
+
+/// A failed COMMIT (a full disk, say) may leave its transaction open, and
+/// then every later `begin` would fail: whatever a job left open is rolled
+/// back before the next one.
+fn end_open_transaction(conn: &Connection, job: &str) {
+    if !conn.is_autocommit() {
+        tracing::error!(job, "a failed job left its transaction open; rolled back");
+        let _ = conn.execute_batch("rollback");
     }
 }
 

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
+use roster_core::import::ImportSet;
 use roster_core::{Command, GroupId, Store, UserId};
 use roster_store::sqlite::SqliteStore;
 
@@ -131,6 +132,17 @@ async fn a_full_volume_refuses_writes_and_recovers_once_space_is_freed_and_after
     let refused = store.apply(big()).await.expect_err("a write that needs room succeeded on a full volume");
     assert!(refused.to_string().contains("full"), "{refused}");
     assert_eq!(store.snapshot().await.unwrap().users.len(), 1, "a refused write was applied");
+    // So is an import, and it leaves no transaction open behind it.
+    let mut set = ImportSet::default();
+    for i in 0..200 {
+        let mut u = new_user(&format!("imported{i}"));
+        u.display_name = "i".repeat(4096);
+        set.users.push((u, format!("line {i}")));
+    }
+    assert!(store.import(set).await.is_err(), "an import that needs room succeeded on a full volume");
+    let settings = store.writer_settings().await.unwrap();
+    assert!(!settings.in_transaction, "a failed import left its transaction open: {settings:?}");
+    assert_eq!(store.snapshot().await.unwrap().users.len(), 1, "a refused import was applied");
 
     for f in &ballast {
         std::fs::remove_file(f).unwrap();
