@@ -88,7 +88,7 @@ impl Directory {
         {
             let m = self.read();
             m.require_admin(actor)?;
-            names::group_name(name)?;
+            names::new_group_name(name, m.policy())?;
             if m.group_name_taken(name) {
                 return Err(Error::exists("group", name.to_string()));
             }
