@@ -2,7 +2,7 @@
 //! flush, a small or full volume, a damaged file, a path that holds
 //! something other than roster's store. Real files, a real SQLite; the
 //! volume cases mount a small tmpfs and need root (skipped loudly without
-//! it, failing under CI=true, which runs as root).
+//! it, failing when CI is set: CI runs as root).
 
 use std::path::{Path, PathBuf};
 

@@ -8,6 +8,7 @@
 //! Opening a store does the same unconditionally, so a WAL left by a crash
 //! on a full volume is folded into the database before anything is written.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -37,25 +38,34 @@ pub fn truncate(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(busy == 0)
 }
 
-/// The writer's watch over its WAL.
+/// The writer's watch over its WAL (used on the writer thread only).
 pub struct WalGuard {
     wal: PathBuf,
     db: PathBuf,
+    /// The WAL's length when the free space was last compared with it.
+    checked_len: Cell<u64>,
 }
 
 impl WalGuard {
     /// Watches the WAL of the database at `db`.
     pub fn new(db: &Path) -> Self {
-        WalGuard { wal: PathBuf::from(format!("{}-wal", db.display())), db: db.to_path_buf() }
+        WalGuard {
+            wal: PathBuf::from(format!("{}-wal", db.display())),
+            db: db.to_path_buf(),
+            checked_len: Cell::new(0),
+        }
     }
 
     /// True when the WAL holds more than its share of the room it has. One
-    /// `stat` and one `statvfs`: a few microseconds beside a commit's fsync.
+    /// `stat`, and a `statvfs` only when the WAL file has grown since the
+    /// last look: SQLite reuses the file from its start after each of its
+    /// own checkpoints, so on a roomy disk the length soon stops changing.
     pub fn over_share(&self) -> bool {
         let Ok(wal) = std::fs::metadata(&self.wal).map(|m| m.len()) else { return false };
-        if wal == 0 {
+        if wal == 0 || wal == self.checked_len.get() {
             return false;
         }
+        self.checked_len.set(wal);
         match free_bytes(&self.db) {
             Some(free) => wal.saturating_mul(ROOM_SHARE) > wal.saturating_add(free),
             None => false,
@@ -64,9 +74,19 @@ impl WalGuard {
 
     /// Called after every write transaction, whether it committed or not.
     pub fn after_write(&self, conn: &Connection) {
-        if !self.over_share() {
-            return;
+        if self.over_share() {
+            self.checkpoint(conn);
         }
+    }
+
+    /// Called when a commit found the disk full: whatever the WAL holds is
+    /// folded in and its file cut, to give the room back for a retry.
+    pub fn after_disk_full(&self, conn: &Connection) {
+        self.checkpoint(conn);
+    }
+
+    fn checkpoint(&self, conn: &Connection) {
+        self.checked_len.set(0);
         match truncate(conn) {
             Ok(true) => {
                 tracing::info!(store = %self.db.display(), "WAL checkpointed early: the volume is short of space")

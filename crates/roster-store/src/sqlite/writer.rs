@@ -8,7 +8,7 @@
 //! connection-wide mode, so no failure can leave one behind. After every
 //! write transaction, committed or not, the WAL guard checks the WAL
 //! against the volume's free space; a batch whose commit found the disk
-//! full is retried once after that checkpoint.
+//! full is retried once after truncating the WAL.
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, RwLock};
@@ -235,13 +235,13 @@ fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener, s
     let jobs = std::mem::take(pending);
     let started = std::time::Instant::now();
     let mut outcome = try_batch(conn, &jobs);
-    wal.after_write(conn);
     if matches!(&outcome, Err(e) if is_disk_full(e)) {
-        // The checkpoint above may have made room (a WAL grown past its
-        // share): the callers have not been answered, so try once more.
+        // Truncating the WAL may give back enough room: the callers have
+        // not been answered yet, so try once more.
+        wal.after_disk_full(conn);
         outcome = try_batch(conn, &jobs);
-        wal.after_write(conn);
     }
+    wal.after_write(conn);
     let results = match outcome {
         Ok(results) => results,
         Err(e) => {
