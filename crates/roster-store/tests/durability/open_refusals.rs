@@ -113,3 +113,24 @@ fn a_journal_whose_store_is_missing_is_not_applied_to_a_new_store() {
     assert!(message.contains("roster.db-wal"), "{message}");
     assert!(!db.exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_made_before_the_marker_whose_tables_are_only_in_its_wal_is_accepted() {
+    // An older roster's store, killed before any checkpoint: the main file
+    // holds no table yet, the WAL holds the first migration.
+    let dir = tempfile::TempDir::new().unwrap();
+    let db = dir.path().join("roster.db");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch("pragma journal_mode = wal; pragma wal_autocheckpoint = 0").unwrap();
+    c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).unwrap();
+    c.execute_batch(include_str!("../../migrations/sqlite/0001_init.sql")).unwrap();
+    c.execute_batch("pragma user_version = 1").unwrap();
+    c.close().unwrap();
+    assert!(std::fs::metadata(format!("{}-wal", db.display())).unwrap().len() > 0);
+    assert_eq!(application_id(&db), 0);
+
+    let store = SqliteStore::open(&db).unwrap();
+    super::user(&store, "Alice").await;
+    store.close();
+    assert_eq!(application_id(&db), APPLICATION_ID);
+}
