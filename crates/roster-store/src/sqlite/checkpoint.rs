@@ -22,7 +22,16 @@ const ROOM_SHARE: u64 = 4;
 const START_WAIT: Duration = Duration::from_millis(500);
 
 /// Bytes available to roster on the volume holding `path` (the file, or its
+/// folder when the file does not exist yet); None when unknown (and off
+/// Unix, where the rule is then SQLite's own checkpoint alone).
+#[cfg(not(unix))]
+pub fn free_bytes(_path: &Path) -> Option<u64> {
+    None
+}
+
+/// Bytes available to roster on the volume holding `path` (the file, or its
 /// folder when the file does not exist yet); None when unknown.
+#[cfg(unix)]
 pub fn free_bytes(path: &Path) -> Option<u64> {
     let stat = rustix::fs::statvfs(path).or_else(|_| {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
