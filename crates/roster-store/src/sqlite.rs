@@ -1,11 +1,16 @@
 //! The SQLite store. One writer thread owns the write connection and
 //! commits batches of jobs; reads for snapshots open their own connection.
-//! Nothing here is visible outside the `Store` trait.
+//! Nothing here is visible outside the `Store` trait, except how a store is
+//! opened ([`OpenOptions`], [`StartCheck`]) and what its writer's settings
+//! are ([`SqliteStore::writer_settings`]).
 
 mod audit;
+mod checkpoint;
 mod commands;
+mod create;
 mod errors;
 mod import;
+mod open_checks;
 mod replace;
 mod rows;
 mod schema;
@@ -13,6 +18,7 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use roster_core::audit::{AuditPage, AuditQuery, AuditRecord};
@@ -22,6 +28,8 @@ use roster_core::{Change, Command, Error, Result, Snapshot, Store, UserId};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+pub use open_checks::{default_start_check, with_start_check, StartCheck, APPLICATION_ID};
+pub use writer::WriterSettings;
 use writer::{Job, Writer};
 
 /// An embedded SQLite store.
@@ -34,32 +42,76 @@ fn internal(e: impl std::fmt::Display) -> Error {
     Error::Internal(anyhow::anyhow!("{e}"))
 }
 
+/// How long a connection waits for another one's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Opens a connection with roster's settings: WAL, full sync, foreign keys.
 /// The WAL is checkpointed every 10,000 pages rather than 1,000: random
 /// membership writes keep touching the same index pages, and a checkpoint
-/// copies each page once however many times it changed.
+/// copies each page once however many times it changed. On a volume with
+/// less room than that, the writer checkpoints earlier (see `checkpoint`).
 pub(crate) fn connect(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).map_err(|e| internal(format!("cannot open {}: {e}", path.display())))?;
+    connect_with(path, BUSY_TIMEOUT)
+}
+
+fn connect_with(path: &Path, busy_timeout: Duration) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(|e| errors::opening(e, path))?;
     conn.execute_batch(
         "pragma journal_mode = wal;
          pragma synchronous = full;
          pragma foreign_keys = on;
-         pragma busy_timeout = 10000;
          pragma cache_size = -65536;
          pragma wal_autocheckpoint = 10000;
          pragma temp_store = memory;",
     )
-    .map_err(internal)?;
+    .map_err(|e| errors::opening(e, path))?;
+    conn.busy_timeout(busy_timeout).map_err(|e| errors::opening(e, path))?;
     Ok(conn)
+}
+
+/// How [`SqliteStore::open_with`] opens a store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// The check run before the store is used (default: `quick`, or what
+    /// `--integrity-check` set for the command, see [`with_start_check`]).
+    pub start_check: StartCheck,
+    /// How long the writer waits for another process's lock (default 10 s).
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { start_check: default_start_check(), busy_timeout: BUSY_TIMEOUT }
+    }
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path, OpenOptions::default())
+    }
+
+    /// Opens the store at `path`, or creates it when nothing is there. Before
+    /// writing anything it refuses what is not roster's store (a zero-length
+    /// file, another application's database: left byte for byte as found)
+    /// and a store that fails the start check; then it folds any WAL left
+    /// from the last run into the database, and migrates.
+    pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Self> {
+        use open_checks::Found;
         let path = path.as_ref().to_path_buf();
-        let mut conn = connect(&path)?;
-        schema::migrate(&mut conn)?;
-        Ok(SqliteStore { writer: Writer::start(conn)?, path })
+        let mut found = open_checks::inspect(&path)?;
+        if found == Found::Nothing {
+            create::new_store(&path)?;
+            found = open_checks::inspect(&path)?;
+        }
+        let mut conn = connect_with(&path, options.busy_timeout)?;
+        open_checks::check(&conn, &path, options.start_check)?;
+        checkpoint::at_start(&conn, &path, options.busy_timeout);
+        schema::migrate(&mut conn).map_err(|e| errors::or_disk_full(e, &path))?;
+        if found == (Found::Roster { stamped: false }) {
+            conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(|e| errors::opening(e, &path))?;
+        }
+        Ok(SqliteStore { writer: Writer::start(conn, checkpoint::WalGuard::new(&path))?, path })
     }
 
     /// The database file.
@@ -75,6 +127,18 @@ impl SqliteStore {
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .map_err(internal)?;
         Ok(rows.join("\n"))
+    }
+
+    /// Finishes the queued writes and closes the store's file. Dropping the
+    /// store does the same without waiting.
+    pub fn close(self) {
+        self.writer.close();
+    }
+
+    /// The writer connection's durability settings, read on the writer
+    /// thread between transactions (for checks and tests).
+    pub async fn writer_settings(&self) -> Result<WriterSettings> {
+        self.send(|reply| Job::Settings { reply }).await
     }
 
     async fn send<T>(&self, make: impl FnOnce(oneshot::Sender<Result<T>>) -> Job) -> Result<T> {

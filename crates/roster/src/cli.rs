@@ -21,6 +21,11 @@ pub struct Cli {
     /// Log format: `text` or `json` (JSON lines on stderr).
     #[arg(long, global = true, env = "ROSTER_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
+    /// Check of a SQLite store before it is used: `quick` (quick_check, every page's structure), `full`
+    /// (integrity_check, also every index against its table; slower) or `off` (to export what a damaged
+    /// store still holds).
+    #[arg(long, global = true, env = "ROSTER_INTEGRITY_CHECK", default_value = "quick", value_parser = ["off", "quick", "full"])]
+    pub integrity_check: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -110,6 +115,12 @@ pub async fn run(mut args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write
         }
         Err(e) => return Err(anyhow::anyhow!("{e}")),
     };
+    let check = cli.integrity_check.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    roster_store::sqlite::with_start_check(check, dispatch(cli, out, err)).await
+}
+
+/// Runs the parsed command.
+async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
     match cli.command {
         Command::Config(ConfigCommand::PrintDefault) => {
             write!(out, "{}", crate::config::EXAMPLE)?;

@@ -3,6 +3,12 @@
 //! one transaction (so one job's failure leaves the others intact), commits
 //! once (one fsync for the whole batch), hands the changes to the commit
 //! listener in order, and only then answers the callers.
+//!
+//! Every transaction commits at `synchronous=FULL`: nothing here switches a
+//! connection-wide mode, so no failure can leave one behind. After every
+//! write transaction, committed or not, the WAL guard checks the WAL
+//! against the volume's free space; a batch whose commit found the disk
+//! full is retried once after truncating the WAL.
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, RwLock};
@@ -15,6 +21,7 @@ use roster_core::{Change, Command, Error, Result, Snapshot, UserId};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use super::checkpoint::WalGuard;
 use super::{commands, import, internal};
 use crate::stats::WriterStats;
 
@@ -27,6 +34,27 @@ pub enum Job {
     Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
     Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
     Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
+    Settings { reply: oneshot::Sender<Result<WriterSettings>> },
+}
+
+/// The writer connection's durability settings, as SQLite reports them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriterSettings {
+    /// `pragma synchronous`: 2 is FULL (every commit fsynced), 1 NORMAL.
+    pub synchronous: i64,
+    /// Whether a transaction is open between jobs (it never should be).
+    pub in_transaction: bool,
+    /// `pragma wal_autocheckpoint`, in pages.
+    pub wal_autocheckpoint: i64,
+}
+
+fn settings(conn: &Connection) -> Result<WriterSettings> {
+    let pragma = |name: &str| conn.query_row(&format!("pragma {name}"), [], |r| r.get::<_, i64>(0)).map_err(internal);
+    Ok(WriterSettings {
+        synchronous: pragma("synchronous")?,
+        in_transaction: !conn.is_autocommit(),
+        wal_autocheckpoint: pragma("wal_autocheckpoint")?,
+    })
 }
 
 /// The listener slot shared by the store and its writer thread.
@@ -44,11 +72,12 @@ pub struct Writer {
     tx: Sender<Job>,
     listener: Arc<Listener>,
     stats: Arc<WriterStats>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl Writer {
-    /// Starts the thread that owns `conn`.
-    pub fn start(conn: Connection) -> Result<Self> {
+    /// Starts the thread that owns `conn`; `wal` watches its WAL.
+    pub fn start(conn: Connection, wal: WalGuard) -> Result<Self> {
         // Every command, the audit insert and the batch statements stay
         // prepared (rusqlite keeps 16 by default, fewer than we use).
         conn.set_prepared_statement_cache_capacity(64);
@@ -56,11 +85,19 @@ impl Writer {
         let listener = Arc::new(Listener::default());
         let stats = Arc::new(WriterStats::default());
         let (l, st) = (listener.clone(), stats.clone());
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("roster-sqlite-writer".into())
-            .spawn(move || run(conn, rx, &l, &st))
+            .spawn(move || run(conn, rx, &l, &st, &wal))
             .map_err(internal)?;
-        Ok(Writer { tx, listener, stats })
+        Ok(Writer { tx, listener, stats, thread })
+    }
+
+    /// Stops the thread once the queued jobs are done and waits until its
+    /// connection is closed (which checkpoints and removes the WAL).
+    pub fn close(self) {
+        let Writer { tx, thread, .. } = self;
+        drop(tx);
+        let _ = thread.join();
     }
 
     /// Queues a job.
@@ -108,7 +145,7 @@ fn reload_if_changed_elsewhere(conn: &Connection, seen: &mut i64, listener: &Lis
     }
 }
 
-fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterStats) {
+fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterStats, wal: &WalGuard) {
     let mut pending: Pending = Vec::new();
     let mut seen = data_version(&conn);
     loop {
@@ -126,8 +163,10 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterS
             match job {
                 Job::Apply { commands, reply } => pending.push((commands, reply)),
                 Job::Import { set, reply } => {
-                    commit_batch(&conn, &mut pending, listener, stats);
+                    commit_batch(&conn, &mut pending, listener, stats, wal);
                     let result = import::run(&conn, set);
+                    end_open_transaction(&conn, "import");
+                    wal.after_write(&conn);
                     if let (Ok(_), Some(l)) = (&result, listener.get()) {
                         match super::rows::snapshot(&conn) {
                             Ok(s) => l.committed(&[Change::Reloaded(Box::new(s))]),
@@ -137,61 +176,82 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterS
                     let _ = reply.send(result);
                 }
                 Job::Logins { logins, reply } => {
-                    let _ = reply.send(record_logins(&conn, &logins));
+                    let result = record_logins(&conn, &logins);
+                    wal.after_write(&conn);
+                    let _ = reply.send(result);
                 }
                 Job::Replace { snapshot, audit, reply } => {
-                    commit_batch(&conn, &mut pending, listener, stats);
+                    commit_batch(&conn, &mut pending, listener, stats, wal);
                     let result = super::replace::run(&conn, &snapshot, &audit);
+                    end_open_transaction(&conn, "snapshot restore");
+                    wal.after_write(&conn);
                     if let (Ok(()), Some(l)) = (&result, listener.get()) {
                         l.committed(&[Change::Reloaded(snapshot)]);
                     }
                     let _ = reply.send(result);
+                }
+                Job::Settings { reply } => {
+                    commit_batch(&conn, &mut pending, listener, stats, wal);
+                    let _ = reply.send(settings(&conn));
                 }
             }
             if pending.len() < MAX_BATCH {
                 next = rx.try_recv().ok();
             }
         }
-        commit_batch(&conn, &mut pending, listener, stats);
+        commit_batch(&conn, &mut pending, listener, stats, wal);
     }
 }
 
+/// A failed COMMIT (a full disk, say) may leave its transaction open, and
+/// then every later `begin` would fail: whatever a job left open is rolled
+/// back before the next one.
+fn end_open_transaction(conn: &Connection, job: &str) {
+    if !conn.is_autocommit() {
+        tracing::error!(job, "a failed job left its transaction open; rolled back");
+        let _ = conn.execute_batch("rollback");
+    }
+}
+
+/// Sign-in times commit like everything else, at `synchronous=FULL`: the
+/// flusher runs at most once a second, so this costs at most one fsync a
+/// second, and a failed flush (busy database, full disk) changes nothing
+/// about how the next commit is made durable.
 fn record_logins(conn: &Connection, logins: &[(UserId, bool, i64)]) -> Result<()> {
-    // Sign-in times are not worth an fsync: the next durable commit (or
-    // checkpoint) carries them to disk.
-    let run = || -> rusqlite::Result<()> {
-        conn.execute_batch("pragma synchronous = normal; begin immediate")?;
-        let r = commands::record_logins(conn, logins);
-        conn.execute_batch(if r.is_ok() { "commit" } else { "rollback" })?;
-        conn.execute_batch("pragma synchronous = full")?;
-        r
-    };
-    run().map_err(internal)
+    exec(conn, "begin immediate").map_err(internal)?;
+    let result = commands::record_logins(conn, logins).and_then(|()| exec(conn, "commit").map(drop));
+    if result.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("rollback");
+    }
+    result.map_err(internal)
 }
 
 type Pending = Vec<(Vec<Command>, oneshot::Sender<Result<Vec<Change>>>)>;
 
-fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener, stats: &WriterStats) {
+fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener, stats: &WriterStats, wal: &WalGuard) {
     if pending.is_empty() {
         return;
     }
     let jobs = std::mem::take(pending);
     let started = std::time::Instant::now();
-    if let Err(e) = exec(conn, "begin immediate") {
-        for (_, reply) in jobs {
-            let _ = reply.send(Err(internal(format!("begin: {e}"))));
-        }
-        return;
+    let mut outcome = try_batch(conn, &jobs);
+    if matches!(&outcome, Err(e) if is_disk_full(e)) {
+        // Truncating the WAL may give back enough room: the callers have
+        // not been answered yet, so try once more.
+        wal.after_disk_full(conn);
+        outcome = try_batch(conn, &jobs);
     }
-    let results: Vec<Result<Vec<Change>>> = jobs.iter().map(|(cmds, _)| run_job(conn, cmds)).collect();
-    if let Err(e) = exec(conn, "commit") {
-        let _ = conn.execute_batch("rollback");
-        tracing::error!(error = %e, "commit failed");
-        for (_, reply) in jobs {
-            let _ = reply.send(Err(internal(format!("commit: {e}"))));
+    wal.after_write(conn);
+    let results = match outcome {
+        Ok(results) => results,
+        Err(e) => {
+            tracing::error!(error = %e, "commit failed");
+            for (_, reply) in jobs {
+                let _ = reply.send(Err(internal(format!("commit: {e}"))));
+            }
+            return;
         }
-        return;
-    }
+    };
     stats.commit(jobs.len(), started.elapsed().as_micros() as u64);
     if let Some(l) = listener.get() {
         let all: Vec<Change> = results.iter().filter_map(|r| r.as_ref().ok()).flatten().cloned().collect();
@@ -200,6 +260,24 @@ fn commit_batch(conn: &Connection, pending: &mut Pending, listener: &Listener, s
     for ((_, reply), result) in jobs.into_iter().zip(results) {
         let _ = reply.send(result);
     }
+}
+
+fn is_disk_full(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+}
+
+/// One attempt at the batch: every job in its savepoint, one commit. On
+/// failure nothing is left open.
+fn try_batch(conn: &Connection, jobs: &Pending) -> rusqlite::Result<Vec<Result<Vec<Change>>>> {
+    exec(conn, "begin immediate")?;
+    let results: Vec<Result<Vec<Change>>> = jobs.iter().map(|(cmds, _)| run_job(conn, cmds)).collect();
+    if let Err(e) = exec(conn, "commit") {
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("rollback");
+        }
+        return Err(e);
+    }
+    Ok(results)
 }
 
 /// Runs one statement without parameters from the statement cache: the

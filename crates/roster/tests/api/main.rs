@@ -19,6 +19,7 @@ mod dc_cross;
 mod dc_groups;
 mod dc_identity;
 mod dc_users;
+mod durability_start;
 mod errors;
 mod export;
 mod extender_bulk;
