@@ -318,8 +318,10 @@ async fn an_unknown_login_and_a_wrong_password_answer_alike_in_bytes_and_time() 
     unknown.sort();
     let (k, u) = (known[known.len() / 2], unknown[unknown.len() / 2]);
     eprintln!("median wrong password {k:?}, unknown login {u:?}");
+    // Wide bounds: the suite shares two noisy cores with argon2 runs of other
+    // tests; what this guards against is an unknown login answered at once.
     let ratio = u.as_secs_f64() / k.as_secs_f64();
-    assert!((0.5..2.0).contains(&ratio), "median wrong password {k:?}, unknown login {u:?}");
+    assert!((0.25..4.0).contains(&ratio), "median wrong password {k:?}, unknown login {u:?}");
 }
 
 #[tokio::test]
