@@ -30,7 +30,9 @@ impl IntoResponse for BodyRejection {
                 error_body(StatusCode::PAYLOAD_TOO_LARGE, &format!("Request body is larger than {MAX_BODY} bytes"))
             }
             BodyRejection::Invalid(m) => ApiError(roster_core::Error::invalid("body", m)).into_response(),
-            BodyRejection::TimedOut => error_body(StatusCode::REQUEST_TIMEOUT, "The request body did not arrive in time"),
+            BodyRejection::TimedOut => {
+                error_body(StatusCode::REQUEST_TIMEOUT, "The request body did not arrive in time")
+            }
         }
     }
 }
