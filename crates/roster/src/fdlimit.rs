@@ -23,8 +23,15 @@ pub struct FdLimit {
 }
 
 /// The current soft and hard limits.
+#[cfg(unix)]
 pub fn current() -> std::io::Result<(u64, u64)> {
     rlimit::Resource::NOFILE.get()
+}
+
+/// No `RLIMIT_NOFILE` here.
+#[cfg(not(unix))]
+pub fn current() -> std::io::Result<(u64, u64)> {
+    Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "no RLIMIT_NOFILE on this platform"))
 }
 
 /// Raises the soft limit to the hard limit, and logs what it did.

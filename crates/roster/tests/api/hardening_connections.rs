@@ -170,6 +170,24 @@ async fn a_slowloris_head_is_cut_at_the_header_read_timeout() {
 }
 
 #[tokio::test]
+async fn a_client_that_stops_reading_its_answers_is_dropped_at_the_idle_timeout() {
+    let (server, _tmp) = server(&[("ROSTER_IDLE_TIMEOUT", "1"), ("ROSTER_HEADER_READ_TIMEOUT", "20")]).await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut s = socket.connect(addr(&server).parse().unwrap()).await.unwrap();
+    // 200 pipelined requests for a 90 KB answer, never read: the server's
+    // writes block long before the last answer.
+    let one = b"GET /rest/roster/1.0/openapi.json HTTP/1.1\r\nHost: roster\r\n\r\n";
+    let _ = tokio::time::timeout(Duration::from_secs(2), s.write_all(&one.repeat(200))).await;
+    let deadline = Instant::now() + Duration::from_secs(8);
+    while metric(&server.url, "roster_connections_timed_out_total{deadline=\"write\"}").await < 1.0 {
+        assert!(Instant::now() < deadline, "a blocked write was never given up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.kill().await;
+}
+
+#[tokio::test]
 async fn a_body_that_stops_arriving_is_answered_408_at_the_body_read_timeout() {
     let (server, _tmp) = server(&[("ROSTER_BODY_READ_TIMEOUT", "1")]).await;
     let mut s = TcpStream::connect(addr(&server)).await.unwrap();
