@@ -131,25 +131,9 @@ fi
 LIMIT_BIN="$LIMIT_TARGET/release/limit-server"
 
 # ---- the load driver ----------------------------------------------------------------
-# The shared wrk scripts pass their own header table to wrk.format(), which
-# replaces (not extends) the headers given with `wrk -H`, so http_load.sh's
-# AUTH_HEADER never reaches the server. We drive the harness unchanged through
-# a shadow directory of symlinks whose common.lua first makes wrk.format()
-# merge the -H headers in (the harness itself is read-only and shared).
-SHADOW="$WORK/harness"; mkdir -p "$SHADOW/wrk"
-for f in http_load.sh http_cleanup.py; do ln -s "$HARNESS/$f" "$SHADOW/$f"; done
-for f in "$HARNESS"/wrk/*.lua; do [ "$(basename "$f")" = common.lua ] || ln -s "$f" "$SHADOW/wrk/"; done
-{ cat <<'LUA'
--- bench/run.sh: let `wrk -H` headers (Authorization) reach requests built with explicit headers.
-local format = wrk.format
-wrk.format = function(method, path, headers, body)
-  local h = {}
-  for k, v in pairs(wrk.headers or {}) do h[k] = v end
-  for k, v in pairs(headers or {}) do h[k] = v end
-  return format(method, path, h, body)
-end
-LUA
-  cat "$HARNESS/wrk/common.lua"; } > "$SHADOW/wrk/common.lua"
+# The shared harness's wrk scripts send every `wrk -H` header (Authorization
+# included) with each request, so http_load.sh is driven as it is.
+LOAD="$HARNESS/http_load.sh"
 
 # ---- helpers -------------------------------------------------------------------
 wait_answer() { # url [auth] -> prints seconds waited; fails after 120 s
@@ -182,7 +166,7 @@ drive() {
         log "$label c=$conns rep $rep/$REPS: $w"
         WORKLOADS=$wl PAIRS=$pairs WARMUP=$warm CONNS=$conns THREADS=1 DURATION=$DURATION GEN_CPUS=$GEN_CPU \
           SERVER_PID=${SPIDS[$i]} AUTH_HEADER=${AUTHS[$i]} RESULTS="$RES" LABEL="$label|$w|$conns|$rep" \
-          "$SHADOW/http_load.sh" "${URLS[$i]}" "$DATA" >> "$OUT/http_load.log" 2>&1 ||
+          "$LOAD" "${URLS[$i]}" "$DATA" >> "$OUT/http_load.log" 2>&1 ||
           log "http_load failed for $label $w (see $OUT/http_load.log)"
       done
     done

@@ -25,6 +25,9 @@ pub struct Policy {
     pub access_groups: Vec<String>,
     /// Members of any of these are site admins (and may also use the site).
     pub admin_groups: Vec<String>,
+    /// Whether the snapshot routes (take, list, restore, forget) work; off
+    /// for shared deployments, where a restore would undo others' changes.
+    pub snapshots: bool,
 }
 
 impl Default for Policy {
@@ -33,6 +36,7 @@ impl Default for Policy {
             anonymous_access: false,
             access_groups: vec!["confluence-users".into()],
             admin_groups: vec!["site-admins".into(), "confluence-administrators".into()],
+            snapshots: true,
         }
     }
 }

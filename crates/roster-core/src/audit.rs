@@ -17,7 +17,8 @@ pub struct AuditRecord {
     pub actor_name: String,
     /// Source address of the request (`local` for the command line).
     pub source: String,
-    /// The request's id (empty for the command line).
+    /// Roster's id for the request (`r` and hex, never one the caller
+    /// sent; see `context::RequestId`); empty for the command line.
     pub request_id: String,
     /// What was done, e.g. `group.create`, `member.add`, `auth.refused`.
     pub action: String,
@@ -61,6 +62,7 @@ impl AuditRecord {
             "token.revoke" => "API tokens revoked",
             "auth.refused" => "Authentication refused",
             "auth.throttled" => "Authentication throttled",
+            "snapshot.restore" => "Snapshot restored",
             other => other,
         };
         what.to_string()

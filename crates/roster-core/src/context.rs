@@ -1,35 +1,44 @@
 //! What the directory knows about the request it is serving without
 //! being told through its signatures: the caller's source address, a
-//! request id and the authenticated account. The HTTP layer sets it for
-//! each request with [`scoped`] (a tokio task-local); the command line never
-//! does, so its writes are recorded as the `system` actor from `local`.
-//! The audit log and the login throttle read it.
+//! request id, the authenticated account and the request's rate-limit
+//! charge. The HTTP layer sets it for each request with [`scoped`] (a tokio
+//! task-local); the command line never does, so its writes are recorded as
+//! the `system` actor from `local`. The audit log, the login throttle and
+//! the rate limiter read it.
 
 use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use parking_lot::Mutex;
 
 use crate::types::UserId;
 
-/// A request's id: the serial number roster gave it (shown as `r` and hex)
-/// or the caller's own. Serial ones are numbers until something shows
-/// them (a response header, an audit row), so a request allocates no text
-/// for its id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RequestId {
-    Serial(u64),
-    Given(Box<str>),
-}
+/// A request's id: the serial number roster gave it, shown as `r` and hex.
+/// Always roster's own, never the caller's (that one is
+/// [`RequestContext::client_request_id`]), so an audit row's id cannot be
+/// chosen by the caller. A number until something shows it (a response
+/// header, an audit row), so a request allocates no text for its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestId(pub u64);
 
 impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RequestId::Serial(n) => write!(f, "r{n:x}"),
-            RequestId::Given(s) => f.write_str(s),
-        }
+        write!(f, "r{:x}", self.0)
     }
+}
+
+/// What the rate limiter decided for one request (see roster-http's
+/// `ratelimit.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charge {
+    /// Whether the request was let through.
+    pub allowed: bool,
+    /// Requests left in the budget it was charged to.
+    pub remaining: u32,
+    /// Whole seconds until the budget allows a request again (refusals only).
+    pub retry_after: u64,
 }
 
 /// Facts about the request being served.
@@ -37,16 +46,28 @@ impl fmt::Display for RequestId {
 pub struct RequestContext {
     /// The peer address of the connection, when known.
     pub source: Option<IpAddr>,
-    /// An id for the request, echoed as `X-Request-Id` and stored in audit rows.
+    /// Roster's id for the request, echoed as `X-Request-Id` and stored in audit rows.
     pub request_id: RequestId,
+    /// The caller's own `X-Request-Id`, when it sent a sane one: logged and
+    /// echoed apart from roster's, never stored as the request's id.
+    pub client_request_id: Option<Box<str>>,
     /// The account the request authenticated as, once it has.
     user: Mutex<Option<UserId>>,
+    /// The request's rate-limit charge, once it is made: by the HTTP guard
+    /// for requests without credentials, by the sign-in for the others.
+    charge: OnceLock<Charge>,
 }
 
 impl RequestContext {
     /// A context for a request from `source`.
     pub fn new(source: Option<IpAddr>, request_id: RequestId) -> Self {
-        RequestContext { source, request_id, user: Mutex::new(None) }
+        RequestContext { source, request_id, client_request_id: None, user: Mutex::new(None), charge: OnceLock::new() }
+    }
+
+    /// The same context, carrying the caller's own request id.
+    pub fn with_client_request_id(mut self, id: Option<Box<str>>) -> Self {
+        self.client_request_id = id;
+        self
     }
 
     /// Records the account the request authenticated as.
@@ -62,6 +83,17 @@ impl RequestContext {
     /// The source address as text (`""` when unknown).
     pub fn source_text(&self) -> String {
         self.source.map(|a| a.to_string()).unwrap_or_default()
+    }
+
+    /// The request's rate-limit charge, if it has been made.
+    pub fn charge(&self) -> Option<Charge> {
+        self.charge.get().copied()
+    }
+
+    /// Makes the request's rate-limit charge with `make`, unless it was
+    /// already made: a request is charged once. The charge in force.
+    pub fn charge_once(&self, make: impl FnOnce() -> Charge) -> Charge {
+        *self.charge.get_or_init(make)
     }
 }
 

@@ -25,14 +25,22 @@ pub fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> Result<String> {
+/// Refuses a password roster will not hash: empty, or over 1024 bytes.
+pub fn validate_password(password: &str) -> Result<()> {
     if password.is_empty() {
         return Err(Error::invalid("password", "must not be empty"));
     }
     if password.len() > 1024 {
         return Err(Error::invalid("password", "must be at most 1024 bytes"));
     }
+    Ok(())
+}
+
+/// Hashes a password with argon2id and a random salt. Slow on purpose
+/// (tens of milliseconds, 19 MiB): the server calls it only through the
+/// directory's bounded password workers (`directory/hashing.rs`).
+pub fn hash_password(password: &str) -> Result<String> {
+    validate_password(password)?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -40,7 +48,8 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing failed: {e}")))
 }
 
-/// Whether `password` matches the stored argon2 PHC string.
+/// Whether `password` matches the stored argon2 PHC string (as slow as
+/// [`hash_password`]).
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
         Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),

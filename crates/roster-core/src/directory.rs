@@ -6,7 +6,8 @@
 
 mod audited;
 mod auth;
-mod throttle;
+mod hashing;
+pub mod throttle;
 mod users;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,7 +23,8 @@ use crate::store::{Change, Command, CommitListener, Store};
 use crate::types::{now_ms, Group, GroupId, NewGroup, UserId};
 
 pub use auth::Credentials;
-pub use throttle::{MAX_WAIT_SECS, THROTTLE_AFTER};
+pub use hashing::{set_default_limits as set_hash_limits, HashLimits};
+pub use throttle::{MAX_WAIT_SECS, SOURCE_MAX_WAIT_SECS, SOURCE_THROTTLE_AFTER, THROTTLE_AFTER};
 pub use users::{new_user, UserInput};
 
 /// The directory: a store plus its read model.
@@ -88,7 +90,7 @@ impl Directory {
         {
             let m = self.read();
             m.require_admin(actor)?;
-            names::group_name(name)?;
+            names::new_group_name(name, m.policy())?;
             if m.group_name_taken(name) {
                 return Err(Error::exists("group", name.to_string()));
             }

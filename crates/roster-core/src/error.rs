@@ -27,6 +27,10 @@ pub enum Error {
     /// Anything else: a storage failure or a bug. Never shown verbatim.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+    /// Too much password work is running and waiting already: try again
+    /// after `retry_after` seconds (nothing was done).
+    #[error("too busy checking passwords; retry after {retry_after} s")]
+    Busy { retry_after: u64 },
 }
 
 /// `Result` with roster's [`Error`].

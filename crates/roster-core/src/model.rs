@@ -8,6 +8,7 @@ mod fragment;
 mod group_list;
 mod hash;
 pub mod member_set;
+pub mod name_index;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -24,6 +25,7 @@ pub use fragment::{Fragment, EMAIL, GROUP_INLINE, ID, KIND, NAME, STATUS};
 pub use group_list::{GroupList, GROUPS_INLINE};
 pub use hash::FastMap;
 pub use member_set::MemberSet;
+use name_index::{NameIndex, NameMatches};
 
 /// A user with its memberships.
 ///
@@ -40,8 +42,6 @@ pub struct UserEntry {
     /// The JSON-escaped pieces pages are written from (see `fragment.rs`).
     pub pieces: Fragment,
     pub user: User,
-    /// The display name case-folded once, for name searches.
-    pub folded_name: Box<str>,
 }
 
 /// A group with its members; its cached rendering first and inside the
@@ -79,6 +79,8 @@ pub struct Model {
     by_group_name: BTreeMap<String, GroupId>,
     by_group_uuid: FastMap<Arc<str>, GroupId>,
     tokens: FastMap<[u8; 32], UserId>,
+    /// Users by the words of their display names (`name_index.rs`).
+    by_name: NameIndex,
     /// Each group's position in name order (indexed by group id), so a
     /// user's groups sort by comparing integers, not names.
     name_rank: Vec<u32>,
@@ -176,14 +178,15 @@ impl Model {
         if !user.email.is_empty() {
             self.by_email.insert(fold(&user.email), id);
         }
-        let folded_name = fold(&user.display_name).into_boxed_str();
+        self.by_name.insert(&user.display_name, mid(id));
         let pieces = Fragment::user_pieces(&user);
-        *slot(&mut self.users, id.0) = Some(UserEntry { pieces, user, groups, folded_name });
+        *slot(&mut self.users, id.0) = Some(UserEntry { pieces, user, groups });
     }
 
     fn unindex_user(&mut self, u: &User) {
         self.by_account.remove(&u.account_id, mid(u.id));
         self.by_key.remove(&u.user_key);
+        self.by_name.remove(&u.display_name, mid(u.id));
         if let Some(n) = &u.username {
             self.by_username.remove(&fold(n));
         }
@@ -370,6 +373,13 @@ impl Model {
     /// All users, ascending by id.
     pub fn users(&self) -> impl Iterator<Item = &UserEntry> {
         self.users.iter().flatten()
+    }
+
+    /// The users whose display names match every search word (each the
+    /// start of some word of the name; see `name_index.rs`). No search word
+    /// matches nobody: listing every user is [`Model::users`].
+    pub fn users_named<S: AsRef<str>>(&self, search: &[S]) -> NameMatches {
+        self.by_name.search(search, self.users.len())
     }
 
     /// Number of users.

@@ -142,6 +142,14 @@ pub trait Store: Send + Sync + 'static {
         Err(Error::Internal(anyhow::anyhow!("the store {} cannot restore snapshots", self.describe())))
     }
 
+    /// [`Store::replace_all`] for a snapshot restore: `audit` (the records
+    /// describing it) is appended to the audit log in the same transaction.
+    /// The default, for stores without one, writes them right after.
+    async fn restore_all(&self, snapshot: Snapshot, audit: Vec<AuditRecord>) -> Result<()> {
+        self.replace_all(snapshot).await?;
+        self.apply(audit.into_iter().map(Command::Audit).collect()).await.map(|_| ())
+    }
+
     /// Searches the audit log, newest first. Stores without one say so.
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {
         let _ = query;

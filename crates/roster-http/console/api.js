@@ -93,7 +93,7 @@ async function call(method, path, { query = {}, body, signal, auth } = {}) {
   return json;
 }
 
-/** CQL for a full-name search; every word must appear in the display name. */
+/** CQL for a full-name search; every word must start a word of the display name. */
 export function userCql(text) {
   const words = text.trim();
   if (!words) return 'type=user';

@@ -33,6 +33,7 @@ fn object_type(kind: &str) -> &'static str {
     match kind {
         "group" => "Group",
         "user" => "User",
+        "snapshot" => "Snapshot",
         _ => "Login",
     }
 }

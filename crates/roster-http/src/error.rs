@@ -29,6 +29,7 @@ pub fn status_of(e: &Error) -> StatusCode {
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -40,9 +41,10 @@ fn message_of(e: &Error) -> String {
         Error::Unauthenticated => "Authentication required: send valid Basic or Bearer credentials".into(),
         Error::Forbidden(m) => m.clone(),
         Error::Throttled { retry_after } => {
-            format!("Too many failed sign-ins for this account from this address; retry after {retry_after} s")
+            format!("Too many failed sign-ins from this address; retry after {retry_after} s")
         }
         Error::Internal(_) => "Internal server error".into(),
+        Error::Busy { retry_after } => format!("Too many sign-ins are being checked; retry after {retry_after} s"),
     }
 }
 
@@ -76,7 +78,7 @@ impl IntoResponse for ApiError {
             tracing::error!(error = ?e, "internal error");
         }
         let mut resp = error_body(status_of(&self.0), &message_of(&self.0));
-        if let Error::Throttled { retry_after } = &self.0 {
+        if let Error::Throttled { retry_after } | Error::Busy { retry_after } = &self.0 {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
         resp

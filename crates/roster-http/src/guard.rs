@@ -1,12 +1,15 @@
 //! The one middleware every request passes through. In order, it:
-//! gives the request an id (a caller's sane `X-Request-Id` is kept, so
-//! traces join up across services) and a [`RequestContext`] with its source
-//! address, read by the audit log and the login throttle; takes a token
-//! from the caller's rate-limit budget (see `ratelimit.rs`); checks input
-//! hygiene (see `hygiene.rs`) and the XSRF rule (see `xsrf.rs`); runs the
-//! handler inside a tracing span; turns a panic anywhere below into a
-//! logged 500 in the JSON error shape instead of a dropped connection;
-//! counts the answer in the metrics (see `telemetry.rs`) and echoes the id.
+//! gives the request roster's own id (a serial number; a caller's sane
+//! `X-Request-Id` is kept apart as the client's id, logged and echoed in
+//! `X-Client-Request-Id`, never stored as the request's) and a
+//! [`RequestContext`] with its source address, read by the audit log and the
+//! login throttle; charges a request without credentials to its source's
+//! rate-limit budget (one with credentials pays once its sign-in is decided,
+//! see `auth.rs` and `ratelimit.rs`); checks input hygiene (see `hygiene.rs`)
+//! and the XSRF rule (see `xsrf.rs`); runs the handler inside a tracing span;
+//! turns a panic anywhere below into a logged 500 in the JSON error shape
+//! instead of a dropped connection; counts the answer in the metrics (see
+//! `telemetry.rs`) and echoes the ids.
 //!
 //! It wraps the whole router, once per connection (it is also the
 //! make-service `axum::serve` takes), rather than each route: a layer on a
@@ -30,7 +33,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::future::RouteFuture;
 use axum::serve::IncomingStream;
@@ -46,7 +49,7 @@ use tracing::Instrument;
 
 use crate::direct::{Answer, Direct};
 use crate::error::{error_body, ApiError};
-use crate::ratelimit::Decision;
+use crate::ratelimit::{self, Charge, Payer};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::{hygiene, xsrf};
@@ -54,14 +57,15 @@ use crate::{hygiene, xsrf};
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-client-request-id");
 
-/// The caller's own id when it is sane (visible ASCII, at most 128 bytes).
-fn incoming_id(req: &Request) -> Option<(HeaderValue, RequestId)> {
+/// The caller's own id when it is sane (visible ASCII, at most 128 bytes);
+/// anything else is dropped, not cut or escaped.
+fn client_id(req: &Request) -> Option<HeaderValue> {
     let v = req.headers().get(&REQUEST_ID)?;
     let b = v.as_bytes();
     let sane = !b.is_empty() && b.len() <= 128 && b.iter().all(u8::is_ascii_graphic);
-    let text = v.to_str().ok().filter(|_| sane)?;
-    Some((v.clone(), RequestId::Given(text.into())))
+    sane.then(|| v.clone())
 }
 
 /// `r` and `n` in hex: the id of a request that came without one.
@@ -198,24 +202,46 @@ impl Service<Request> for Guard {
         let shared = self.shared.clone();
         let s = &shared.state;
         let source = self.peer;
-        let (id, request_id) = incoming_id(&req).unwrap_or_else(|| {
-            let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-            (serial_id(n), RequestId::Serial(n))
-        });
+        let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let (id, client_id) = (serial_id(n), client_id(&req));
         let id_text = id.to_str().unwrap_or_default();
         let method = req.method().clone();
         let route = shared.routes.find(req.uri().path());
         let route_name = shared.routes.get(route).name();
-        let decision = s.limiter.as_deref().map(|l| l.take(l.key(req.headers(), source)));
-        let refused = match (&decision, s.limiter.as_deref()) {
-            (Some(d), Some(l)) if !d.allowed => Some(l.refusal(d)),
+        // A request with credentials is charged once its sign-in is decided
+        // (auth.rs), so a claimed login never pays; the others pay here.
+        let limiter = s.limiter.as_deref();
+        let deferred = limiter.is_some()
+            && req.headers().contains_key(header::AUTHORIZATION)
+            && !ratelimit::never_signs_in(route_name);
+        let mut charge = limiter.filter(|_| !deferred).map(|l| l.charge(Payer::Source(source)));
+        let mut refused = match (&charge, limiter) {
+            (Some(c), Some(l)) if !c.allowed => Some(l.refusal(c)),
             _ => refusal(s, &req),
         };
+        if let (Some(l), None, true) = (limiter, charge, refused.is_some()) {
+            // Refused before any sign-in: the source pays.
+            let c = l.charge(Payer::Source(source));
+            if !c.allowed {
+                refused = Some(l.refusal(&c));
+            }
+            charge = Some(c);
+        }
         let handled = match refused {
             Some(_) => None,
             None => {
-                let span = tracing::debug_span!("request", request_id = %id_text, %method, route = route_name);
-                let ctx = RequestContext::new(source, request_id);
+                let client_text = client_id.as_ref().and_then(|v| v.to_str().ok());
+                let span = tracing::debug_span!(
+                    "request",
+                    request_id = %id_text,
+                    client_request_id = client_text,
+                    %method,
+                    route = route_name
+                );
+                let ctx = RequestContext::new(source, RequestId(n)).with_client_request_id(client_text.map(Box::from));
+                if let Some(c) = charge {
+                    ctx.charge_once(|| c);
+                }
                 if !req.uri().path().starts_with("/wiki/") {
                     let sent = SentUri(req.uri().clone());
                     req.extensions_mut().insert(sent);
@@ -232,7 +258,7 @@ impl Service<Request> for Guard {
         GuardFuture {
             handled,
             refused,
-            done: Some(Done { started, id, method, route, decision, shared: shared.clone() }),
+            done: Some(Done { started, id, client_id, method, route, charge, source, shared: shared.clone() }),
         }
     }
 }
@@ -241,25 +267,51 @@ impl Service<Request> for Guard {
 struct Done {
     started: Instant,
     id: HeaderValue,
+    client_id: Option<HeaderValue>,
     method: Method,
     /// Position in the route table.
     route: usize,
-    decision: Option<Decision>,
+    /// The rate-limit charge, once made (a request with credentials: after
+    /// its handler, from its context).
+    charge: Option<Charge>,
+    source: Option<IpAddr>,
     shared: Arc<Shared>,
 }
 
 impl Done {
-    fn finish(self, mut resp: Response) -> Response {
+    fn finish(mut self, mut resp: Response) -> Response {
         let s = &self.shared;
-        if let (Some(l), Some(d)) = (&s.state.limiter, &self.decision) {
-            l.annotate(resp.headers_mut(), d);
+        if let Some(l) = &s.state.limiter {
+            if self.charge.is_none() {
+                // Credentials no handler looked at (a route `never_signs_in`
+                // does not list, a 405, an extractor that refused first): the
+                // source pays, after the fact.
+                let c = l.charge(Payer::Source(self.source));
+                if !c.allowed {
+                    resp = l.refusal(&c);
+                }
+                self.charge = Some(c);
+            }
+            if let Some(c) = &self.charge {
+                l.annotate(resp.headers_mut(), c);
+            }
         }
         let status = resp.status().as_u16();
         let took = self.started.elapsed();
         let id_text = self.id.to_str().unwrap_or_default();
-        tracing::debug!(request_id = %id_text, status, micros = took.as_micros() as u64, "request done");
+        let client_text = self.client_id.as_ref().and_then(|v| v.to_str().ok());
+        tracing::debug!(
+            request_id = %id_text,
+            client_request_id = client_text,
+            status,
+            micros = took.as_micros() as u64,
+            "request done"
+        );
         s.state.telemetry.record(s.routes.get(self.route), &self.method, status, took);
         resp.headers_mut().insert(REQUEST_ID, self.id);
+        if let Some(theirs) = self.client_id {
+            resp.headers_mut().insert(CLIENT_REQUEST_ID, theirs);
+        }
         resp
     }
 }
@@ -281,21 +333,32 @@ impl Future for GuardFuture {
         let this = self.project();
         let resp = match this.handled.as_pin_mut() {
             None => this.refused.take().unwrap_or_else(|| error_body(StatusCode::INTERNAL_SERVER_ERROR, "")),
-            Some(handled) => match handled.poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Ok(Ok(resp))) => resp,
-                Poll::Ready(Ok(Err(never))) => match never {},
-                Poll::Ready(Err(panic)) => {
-                    let what = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    let id = this.done.as_ref().map(|d| d.id.to_str().unwrap_or_default().to_string());
-                    tracing::error!(request = %id.unwrap_or_default(), panic = %what, "request handler panicked");
-                    error_body(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+            Some(mut handled) => {
+                let outcome = match handled.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(outcome) => outcome,
+                };
+                if let Some(done) =
+                    this.done.as_mut().filter(|d| d.charge.is_none() && d.shared.state.limiter.is_some())
+                {
+                    // The charge the sign-in made, if it made one.
+                    done.charge = handled.take_value().and_then(|ctx| ctx.charge());
                 }
-            },
+                match outcome {
+                    Ok(Ok(resp)) => resp,
+                    Ok(Err(never)) => match never {},
+                    Err(panic) => {
+                        let what = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        let id = this.done.as_ref().map(|d| d.id.to_str().unwrap_or_default().to_string());
+                        tracing::error!(request = %id.unwrap_or_default(), panic = %what, "request handler panicked");
+                        error_body(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+                    }
+                }
+            }
         };
         Poll::Ready(Ok(match this.done.take() {
             Some(done) => done.finish(resp),

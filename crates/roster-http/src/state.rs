@@ -55,7 +55,7 @@ impl AppState {
             public_url: public_url.into(),
             cloud_base_json: String::from_utf8_lossy(&cloud_base_json).into(),
             cloud_base: cloud_base.into(),
-            limiter: limit.map(|l| Arc::new(Limiter::new(l))),
+            limiter: limit.map(Limiter::shared),
             telemetry: Arc::new(Telemetry::new()),
             shelf: Default::default(),
         }))

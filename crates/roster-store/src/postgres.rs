@@ -19,7 +19,7 @@ mod writer;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use roster_core::audit::{AuditPage, AuditQuery};
+use roster_core::audit::{AuditPage, AuditQuery, AuditRecord};
 use roster_core::import::ImportSet;
 use roster_core::store::{CommitListener, ImportReport};
 use roster_core::{Change, Command, Result, Snapshot, Store, UserId};
@@ -144,7 +144,11 @@ impl Store for PostgresStore {
     }
 
     async fn replace_all(&self, snapshot: Snapshot) -> Result<()> {
-        self.send(|reply| Job::Replace { snapshot: Box::new(snapshot), reply }).await
+        self.send(|reply| Job::Replace { snapshot: Box::new(snapshot), audit: Vec::new(), reply }).await
+    }
+
+    async fn restore_all(&self, snapshot: Snapshot, audit: Vec<AuditRecord>) -> Result<()> {
+        self.send(|reply| Job::Replace { snapshot: Box::new(snapshot), audit, reply }).await
     }
 
     fn metrics_text(&self) -> Option<String> {

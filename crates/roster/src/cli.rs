@@ -42,6 +42,11 @@ pub struct PolicyArgs {
         default_value = "site-admins,confluence-administrators"
     )]
     pub admin_groups: Vec<String>,
+    /// Switch the snapshot routes off (answered 403): for shared
+    /// deployments, where a restore would undo everyone's changes.
+    /// `snapshots = false` in roster.toml.
+    #[arg(long, env = "ROSTER_NO_SNAPSHOTS")]
+    pub no_snapshots: bool,
 }
 
 impl PolicyArgs {
@@ -51,6 +56,7 @@ impl PolicyArgs {
             anonymous_access: self.anonymous_access,
             access_groups: self.access_groups.clone(),
             admin_groups: self.admin_groups.clone(),
+            snapshots: !self.no_snapshots,
         }
     }
 }

@@ -68,6 +68,14 @@ fn render(value: &toml::Value) -> Option<String> {
     }
 }
 
+/// For a key that is no flag of its own but whose `no-` form is
+/// (`snapshots` for `--no-snapshots`), that form: `key = false` in the
+/// file means `--no-key`, `key = true` the default.
+fn negated(key: &str, flags: &[String]) -> Option<String> {
+    let neg = format!("no-{key}");
+    (!flags.iter().any(|f| f == key) && flags.contains(&neg)).then_some(neg)
+}
+
 /// Parses the file's text into `(key, value)` pairs, refusing unknown keys.
 pub fn parse(text: &str) -> anyhow::Result<Vec<(String, toml::Value)>> {
     let table: toml::Table = text.parse().context("roster.toml is not valid TOML")?;
@@ -79,6 +87,11 @@ pub fn parse(text: &str) -> anyhow::Result<Vec<(String, toml::Value)>> {
     }
     let mut out = Vec::new();
     for (k, v) in table {
+        if let Some(neg) = negated(&k, &known) {
+            let toml::Value::Boolean(on) = v else { anyhow::bail!("roster.toml: '{k}' must be true or false") };
+            out.push((neg, toml::Value::Boolean(!on)));
+            continue;
+        }
         if !known.contains(&k) || k == "help" || k == "version" {
             anyhow::bail!("roster.toml: unknown setting '{k}'");
         }
@@ -164,8 +177,36 @@ mod tests {
     }
 
     #[test]
+    fn a_key_false_is_the_no_flag_of_that_name() {
+        let settings = parse("snapshots = false").unwrap();
+        let mut args = argv("roster serve");
+        overlay(&mut args, &settings, |_| false);
+        assert_eq!(args, argv("roster serve --no-snapshots"));
+        let mut args = argv("roster serve");
+        overlay(&mut args, &parse("snapshots = true").unwrap(), |_| false);
+        assert_eq!(args, argv("roster serve"));
+        let mut args = argv("roster serve");
+        overlay(&mut args, &settings, |name| name == "ROSTER_NO_SNAPSHOTS");
+        assert_eq!(args, argv("roster serve"));
+        assert!(parse("snapshots = \"off\"").unwrap_err().to_string().contains("true or false"));
+    }
+
+    #[test]
     fn unknown_settings_and_bad_toml_are_refused() {
         assert!(parse("lisen = 1").unwrap_err().to_string().contains("lisen"));
         assert!(parse("listen = ").is_err());
+    }
+
+    #[test]
+    fn the_rate_limit_and_its_key_cap_are_settings_of_serve() {
+        let settings = parse("rate-limit = \"600/60\"\nrate-limit-keys = 5000").unwrap();
+        let mut args = argv("roster serve");
+        overlay(&mut args, &settings, |_| false);
+        assert_eq!(args, argv("roster serve --rate-limit=600/60 --rate-limit-keys=5000"));
+        let cli = <Cli as clap::Parser>::try_parse_from(&args).unwrap();
+        let crate::cli::Command::Serve(serve) = cli.command else { panic!("not serve") };
+        assert_eq!(serve.rate_limit_keys, 5000);
+        let zero = <Cli as clap::Parser>::try_parse_from(argv("roster serve --rate-limit-keys=0"));
+        assert!(zero.is_err(), "a cap of 0 keys was accepted");
     }
 }

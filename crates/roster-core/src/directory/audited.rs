@@ -213,6 +213,10 @@ impl Store for Audited {
         self.inner.replace_all(snapshot).await
     }
 
+    async fn restore_all(&self, snapshot: Snapshot, audit: Vec<AuditRecord>) -> Result<()> {
+        self.inner.restore_all(snapshot, audit).await
+    }
+
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {
         self.inner.audit(query).await
     }
@@ -223,6 +227,12 @@ impl super::Directory {
     pub async fn audit_log(&self, actor: &crate::Actor, query: AuditQuery) -> Result<AuditPage> {
         self.read().require_admin(actor)?;
         self.store.audit(query).await
+    }
+
+    /// The who-and-where fields of an audit record for the current caller
+    /// (for records written outside `apply`, such as a snapshot restore's).
+    pub fn audit_base(&self) -> AuditRecord {
+        who(&self.read())
     }
 
     /// Writes one audit record on its own (refused sign-ins).

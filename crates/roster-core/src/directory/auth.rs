@@ -1,36 +1,48 @@
 //! Authentication: Basic `email-or-username:token-or-password` and Bearer
-//! tokens. Unknown accounts and wrong secrets fail identically (same error,
-//! and an argon2 run against a dummy hash when there is no password to
-//! check). Verified passwords are remembered (by digest) so that scripts
-//! using Basic username:password do not pay for argon2 on every request.
-//! Failures are throttled per (login, source) (see `throttle.rs`) and each
-//! refused sign-in is written to the audit log. Sign-in times are recorded
-//! off the durable path.
+//! tokens. Unknown accounts and wrong secrets fail identically: the same
+//! error, after the same wait (see `hashing.rs`: a login with no password
+//! to check waits as long as a verification would, without running one).
+//! Verified passwords are remembered (by digest) so that scripts using Basic
+//! username:password do not pay for argon2 on every request.
+//!
+//! Tokens (256 random bits, checked by a SHA-256 lookup) are accepted even
+//! while the throttle holds their login or source: guessing one is hopeless
+//! and checking one costs nothing, so a throttled address keeps its scripts
+//! working. Passwords are throttled per (login, source) and per source (see
+//! `throttle.rs`); a login longer than any account can have fails at once.
+//! Each refused sign-in is written to the audit log, naming the login only
+//! when it belongs to an account (otherwise a short keyed digest: a
+//! password typed into the login field must not be stored).
 //!
 //! Scripts send the same Authorization header with every request, so a
 //! header that verified is remembered (by its SHA-256 digest, never in
 //! clear) with the credentials epoch it verified under; a repeat skips
-//! decoding and lookups until a user or token changes. The throttle still
-//! applies: while any sign-in is throttled, repeats take the full path.
+//! decoding and lookups until a user or token changes. While nothing is
+//! throttled the repeat costs one more atomic load; while something is, a
+//! remembered password header is checked against the throttle first.
+
+mod logins;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use base64::Engine;
-use std::sync::{Arc, OnceLock, Weak};
-use std::time::Duration;
-
 use parking_lot::Mutex;
+use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::throttle::{Key, Throttle};
+use super::hashing::Hasher;
+use super::throttle::{self, Key, LoginKey, Source, Throttle};
 use super::Directory;
 use crate::context;
 use crate::credentials;
 use crate::error::{Error, Result};
 use crate::model::FastMap;
+use crate::names::MAX_NAME;
 use crate::store::{Change, Store};
-use crate::types::{now_ms, UserId};
+use crate::types::{fold, now_ms, UserId};
+use logins::Logins;
 
 /// Credentials as presented by a caller.
 #[derive(Debug, Clone)]
@@ -76,28 +88,45 @@ pub(super) fn touches_credentials(change: &Change) -> bool {
     )
 }
 
+/// A header that verified.
+#[derive(Clone, Copy)]
+struct Remembered {
+    user: UserId,
+    /// The credentials epoch it verified under.
+    epoch: u64,
+    /// The login it throttles under; None for a token (never throttled).
+    login: Option<LoginKey>,
+}
+
 pub(super) struct AuthState {
     verified: Mutex<HashSet<[u8; 32]>>,
-    /// Digests of Authorization headers that verified, with the user and
-    /// the epoch they verified under.
-    recent: Mutex<FastMap<[u8; 32], (UserId, u64)>>,
+    /// Digests of Authorization headers that verified.
+    recent: Mutex<FastMap<[u8; 32], Remembered>>,
     epoch: Arc<AtomicU64>,
     logins: Mutex<Logins>,
-    throttle: Throttle,
-    /// argon2 verifications run (real and dummy), for tests and metrics.
-    password_checks: AtomicU64,
+    pub(super) throttle: Throttle,
+    pub(super) hasher: Hasher,
+    /// Sign-ins that took the full path (not the remembered-header one).
+    full_sign_ins: AtomicU64,
+    /// Random per process: keys the login digests, so a digest in the
+    /// audit log cannot be looked up in a dictionary.
+    login_secret: [u8; 32],
     _store: Arc<dyn Store>,
 }
 
 impl AuthState {
     pub(super) fn new(store: Arc<dyn Store>) -> Self {
+        let mut login_secret = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut login_secret);
         AuthState {
             verified: Mutex::new(HashSet::new()),
             recent: Mutex::new(FastMap::default()),
             epoch: Arc::new(AtomicU64::new(0)),
             logins: Mutex::new(Logins::default()),
             throttle: Throttle::default(),
-            password_checks: AtomicU64::new(0),
+            hasher: Hasher::new(),
+            full_sign_ins: AtomicU64::new(0),
+            login_secret,
             _store: store,
         }
     }
@@ -106,21 +135,20 @@ impl AuthState {
     pub(super) fn epoch(&self) -> Arc<AtomicU64> {
         self.epoch.clone()
     }
+
+    /// The keyed digest of a case-folded login.
+    pub(super) fn login_key(&self, login: &str) -> LoginKey {
+        let mut h = Sha256::new();
+        h.update(self.login_secret);
+        h.update(fold(login).as_bytes());
+        let d: [u8; 32] = h.finalize().into();
+        d[..16].try_into().expect("16 of 32 bytes")
+    }
 }
 
-/// A hash to verify against when there is no real one, so an unknown
-/// account costs what a wrong password costs.
-fn dummy_hash() -> String {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| credentials::hash_password("roster-dummy-password").unwrap_or_default()).clone()
-}
-
-fn throttle_key(creds: &Credentials) -> Key {
-    let login = match creds {
-        Credentials::Basic { login, .. } => crate::types::fold(login),
-        Credentials::Bearer(_) => "bearer".to_string(),
-    };
-    (login, context::with_current(|c| c.source).flatten())
+/// The source of the request being served, as the throttle counts it.
+pub(super) fn current_source() -> Source {
+    throttle::source_of(context::with_current(|c| c.source).flatten())
 }
 
 fn password_key(user: UserId, phc: &str, password: &str) -> [u8; 32] {
@@ -132,22 +160,16 @@ fn password_key(user: UserId, phc: &str, password: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Sign-ins waiting for the next flush. Only the latest success and the
-/// latest failure of each user are kept: a client making 50,000 requests a
-/// second would otherwise queue 50,000 row updates a second on the store's
-/// writer (and a sort of them per flush).
-#[derive(Default)]
-struct Logins(FastMap<(UserId, bool), i64>);
+/// How a refused login appears in the audit log.
+enum Shown<'a> {
+    Login(&'a str),
+    Digest(LoginKey),
+    TooLong(LoginKey),
+    Bearer,
+}
 
-impl Logins {
-    fn note(&mut self, user: UserId, ok: bool, at: i64) {
-        let latest = self.0.entry((user, ok)).or_insert(at);
-        *latest = (*latest).max(at);
-    }
-
-    fn take(&mut self) -> Vec<(UserId, bool, i64)> {
-        std::mem::take(&mut self.0).into_iter().map(|((user, ok), at)| (user, ok, at)).collect()
-    }
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Directory {
@@ -160,21 +182,26 @@ impl Directory {
         // epoch past what this sign-in is remembered under.
         let epoch = self.auth.epoch.load(Ordering::Acquire);
         let known = self.auth.recent.lock().get(&digest).copied();
-        if let Some((user, at)) = known {
-            if at == epoch && self.auth.throttle.is_idle() {
-                self.signed_in(user);
-                return Ok(user);
+        if let Some(r) = known {
+            let allowed = match r.login {
+                None => true,
+                Some(_) if self.auth.throttle.quiet() => true,
+                Some(login) => self.auth.throttle.check(&Key { login, source: current_source() }).is_ok(),
+            };
+            if r.epoch == epoch && allowed {
+                self.signed_in(r.user);
+                return Ok(r.user);
             }
         }
         // Boxed: the full check (argon2, throttle, audit) is a large future
         // that would otherwise sit inside every request's handler future,
         // which the fast path above answers without it.
-        let user = Box::pin(self.authenticate(&Credentials::from_header(value)?)).await?;
+        let (user, login) = Box::pin(self.sign_in(&Credentials::from_header(value)?)).await?;
         let mut recent = self.auth.recent.lock();
         if recent.len() >= VERIFIED_CAP {
             recent.clear();
         }
-        recent.insert(digest, (user, epoch));
+        recent.insert(digest, Remembered { user, epoch, login });
         Ok(user)
     }
 
@@ -187,83 +214,101 @@ impl Directory {
 
     /// Resolves credentials to a user. Every failure is the same
     /// `Unauthenticated`, whether the account is unknown or the secret wrong;
-    /// a (login, source) pair over the failure threshold gets `Throttled`
-    /// before any secret is looked at. On success the request context learns
-    /// the user; on failure an `auth.refused` audit record is written.
+    /// a throttled (login, source) pair or source gets `Throttled` before
+    /// any password is looked at, and `Busy` when the password workers are
+    /// full. On success the request context learns the user; on failure an
+    /// `auth.refused` audit record is written.
     pub async fn authenticate(&self, creds: &Credentials) -> Result<UserId> {
-        let key = throttle_key(creds);
-        if let Err(retry_after) = self.auth.throttle.check(&key) {
-            return Err(Error::Throttled { retry_after });
-        }
-        let (user, ok) = self.check(creds).await;
-        if let (Some(u), true) = (user, ok) {
-            self.auth.throttle.succeeded(&key);
-            self.signed_in(u);
-            return Ok(u);
-        }
-        if let Some(u) = user {
-            self.auth.logins.lock().note(u, false, now_ms());
-        }
-        let wait = self.auth.throttle.failed(&key);
-        self.record_refusal(creds, wait).await;
-        Err(Error::Unauthenticated)
+        self.sign_in(creds).await.map(|(user, _)| user)
     }
 
-    /// argon2 verifications run so far (real and dummy).
+    /// argon2 verifications run so far (sign-ins, password changes, and the
+    /// one calibration of the wait for unknown logins).
     pub fn password_checks(&self) -> u64 {
-        self.auth.password_checks.load(Ordering::Relaxed)
+        self.auth.hasher.verifications()
     }
 
-    async fn record_refusal(&self, creds: &Credentials, wait: Option<u64>) {
-        let mut r = super::audited::who(&self.read());
-        r.action = "auth.refused".into();
-        r.outcome = "denied".into();
-        r.target_kind = "login".into();
-        // The login as presented (never the secret), cut to a sane length.
-        r.target = match creds {
-            Credentials::Basic { login, .. } => login.chars().take(255).collect(),
-            Credentials::Bearer(_) => "(bearer token)".into(),
-        };
-        r.detail = match wait {
-            Some(s) => format!("throttled for {s} s"),
-            None => String::new(),
-        };
-        self.record(r).await;
+    /// Sign-ins that took the full path rather than the remembered-header
+    /// one (for tests and diagnostics).
+    pub fn full_sign_ins(&self) -> u64 {
+        self.auth.full_sign_ins.load(Ordering::Relaxed)
     }
 
-    async fn check(&self, creds: &Credentials) -> (Option<UserId>, bool) {
+    /// Throttle entries held: (pairs, sources).
+    pub fn throttle_entries(&self) -> (usize, usize) {
+        self.auth.throttle.len()
+    }
+
+    /// The user, and for a password sign-in the login it throttles under.
+    async fn sign_in(&self, creds: &Credentials) -> Result<(UserId, Option<LoginKey>)> {
+        self.auth.full_sign_ins.fetch_add(1, Ordering::Relaxed);
+        let source = current_source();
         let (login, secret) = match creds {
             Credentials::Bearer(token) => {
-                let owner = self.read().token_owner(&credentials::token_hash(token));
-                return (owner, owner.is_some());
+                if let Some(u) = self.read().token_owner(&credentials::token_hash(token)) {
+                    self.signed_in(u);
+                    return Ok((u, None));
+                }
+                let key = Key { login: self.auth.login_key("\0bearer"), source };
+                self.auth.throttle.check(&key).map_err(|retry_after| Error::Throttled { retry_after })?;
+                return Err(self.refuse(&key, Shown::Bearer).await);
             }
-            Credentials::Basic { login, secret } => (login, secret),
+            Credentials::Basic { login, secret } => (login.as_str(), secret.as_str()),
         };
+        if login.len() > 4 * MAX_NAME || login.chars().count() > MAX_NAME {
+            // No account has such a login: refuse without looking further,
+            // counting the source only.
+            self.auth.throttle.check_source(source).map_err(|retry_after| Error::Throttled { retry_after })?;
+            let wait = self.auth.throttle.failed_source(source);
+            self.record_refusal(Shown::TooLong(self.auth.login_key(login)), wait).await;
+            return Err(Error::Unauthenticated);
+        }
+        let key = Key { login: self.auth.login_key(login), source };
         let found: Option<(UserId, Option<Arc<str>>)> = {
             let m = self.read();
             let entry = m.user_by_email(login).or_else(|| m.user_by_username(login).ok());
+            let token = credentials::token_hash(secret);
             match entry {
                 None => None,
-                Some(e) if m.token_owner(&credentials::token_hash(secret)) == Some(e.user.id) => {
-                    return (Some(e.user.id), true);
+                Some(e) if m.token_owner(&token) == Some(e.user.id) => {
+                    let u = e.user.id;
+                    drop(m);
+                    self.auth.throttle.succeeded(&key);
+                    self.signed_in(u);
+                    return Ok((u, None));
                 }
                 Some(e) => Some((e.user.id, e.user.password_hash.clone())),
             }
         };
-        // No password to check (unknown account, or one without a password):
-        // run argon2 against a dummy so the refusal takes as long.
-        let (uid, phc) = match found {
-            Some((uid, Some(phc))) => (uid, phc),
-            other => {
-                self.verify(secret, dummy_hash()).await;
-                return (other.map(|(u, _)| u), false);
+        self.auth.throttle.check(&key).map_err(|retry_after| Error::Throttled { retry_after })?;
+        let ok = match &found {
+            Some((uid, Some(phc))) => self.check_password(*uid, phc, secret).await?,
+            _ => {
+                self.auth.hasher.pretend().await?;
+                false
             }
         };
-        let key = password_key(uid, &phc, secret);
-        if self.auth.verified.lock().contains(&key) {
-            return (Some(uid), true);
+        match found {
+            Some((uid, _)) if ok => {
+                self.auth.throttle.succeeded(&key);
+                self.signed_in(uid);
+                Ok((uid, Some(key.login)))
+            }
+            Some((uid, _)) => {
+                self.auth.logins.lock().note(uid, false, now_ms());
+                Err(self.refuse(&key, Shown::Login(login)).await)
+            }
+            None => Err(self.refuse(&key, Shown::Digest(key.login)).await),
         }
-        let ok = self.verify(secret, phc.to_string()).await;
+    }
+
+    /// Whether `secret` is `uid`'s password, remembering a match.
+    async fn check_password(&self, uid: UserId, phc: &Arc<str>, secret: &str) -> Result<bool> {
+        let key = password_key(uid, phc, secret);
+        if self.auth.verified.lock().contains(&key) {
+            return Ok(true);
+        }
+        let ok = self.auth.hasher.verify(secret, phc.clone()).await?;
         if ok {
             let mut v = self.auth.verified.lock();
             if v.len() >= VERIFIED_CAP {
@@ -271,61 +316,39 @@ impl Directory {
             }
             v.insert(key);
         }
-        (Some(uid), ok)
+        Ok(ok)
     }
 
-    async fn verify(&self, secret: &str, phc: String) -> bool {
-        self.auth.password_checks.fetch_add(1, Ordering::Relaxed);
-        let secret = secret.to_string();
-        tokio::task::spawn_blocking(move || credentials::verify_password(&secret, &phc)).await.unwrap_or(false)
+    /// Counts a failure of `key`, records it, and returns the answer.
+    async fn refuse(&self, key: &Key, shown: Shown<'_>) -> Error {
+        let wait = self.auth.throttle.failed(key);
+        self.record_refusal(shown, wait).await;
+        Error::Unauthenticated
     }
 
-    /// Writes buffered sign-in times to the model and the store. Called
-    /// periodically by [`Directory::start_login_flusher`].
-    pub async fn flush_logins(&self) -> Result<()> {
-        let batch = self.auth.logins.lock().take();
-        if batch.is_empty() {
-            return Ok(());
-        }
-        // Store first, then model: a user record saved by a concurrent write
-        // is re-read from the store, so writing the model last keeps it from
-        // being overwritten with the older sign-in times.
-        let result = self.store.record_logins(batch.clone()).await;
-        self.model.write().note_logins(&batch);
-        result
-    }
-
-    /// Spawns the task that flushes sign-in times every `period`; it ends
-    /// when the directory is dropped.
-    pub fn start_login_flusher(self: &Arc<Self>, period: Duration) {
-        let weak: Weak<Directory> = Arc::downgrade(self);
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(period).await;
-                let Some(dir) = weak.upgrade() else { break };
-                if let Err(e) = dir.flush_logins().await {
-                    tracing::warn!(error = %e, "could not record sign-in times");
-                }
-            }
-        });
+    async fn record_refusal(&self, shown: Shown<'_>, wait: Option<u64>) {
+        let mut r = super::audited::who(&self.read());
+        r.action = "auth.refused".into();
+        r.outcome = "denied".into();
+        r.target_kind = "login".into();
+        // Never the secret; the login only when it names an account.
+        r.target = match shown {
+            Shown::Login(login) => login.to_string(),
+            Shown::Digest(d) => format!("unknown login #{}", hex(&d[..6])),
+            Shown::TooLong(d) => format!("overlong login #{}", hex(&d[..6])),
+            Shown::Bearer => "(bearer token)".into(),
+        };
+        r.detail = match wait {
+            Some(s) => format!("throttled for {s} s"),
+            None => String::new(),
+        };
+        self.record(r).await;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_flush_keeps_the_latest_success_and_failure_of_each_user() {
-        let (a, b) = (UserId(1), UserId(2));
-        let mut logins = Logins::default();
-        for (u, ok, at) in [(a, true, 5), (b, false, 3), (a, true, 9), (a, false, 4), (a, true, 7), (b, false, 8)] {
-            logins.note(u, ok, at);
-        }
-        let mut got = logins.take();
-        got.sort();
-        assert_eq!(got, vec![(a, false, 4), (a, true, 9), (b, false, 8)]);
-    }
 
     #[test]
     fn basic_and_bearer_headers_parse_and_junk_is_refused() {

@@ -1,7 +1,12 @@
 //! User administration: creating, changing and deleting accounts,
 //! passwords, generated usernames for accounts stored without one, and the
-//! first site admin of a fresh store.
+//! first site admin of a fresh store. Passwords are hashed and checked on
+//! the directory's bounded password workers (`hashing.rs`), never on a
+//! runtime worker; a wrong current password in a password change counts
+//! against the sign-in throttle like a failed sign-in.
 
+use super::auth::current_source;
+use super::throttle::Key;
 use super::Directory;
 use crate::actor::Actor;
 use crate::credentials;
@@ -25,7 +30,9 @@ pub struct UserInput {
     pub details: UserDetails,
 }
 
-/// Builds a validated [`NewUser`] (password hashed, ids generated).
+/// Builds a validated [`NewUser`] (password hashed, ids generated). Hashes
+/// on the calling thread: for the command line and imports; the server
+/// goes through [`Directory::create_user`].
 pub fn new_user(input: &UserInput) -> Result<NewUser> {
     let account_type = input.account_type.clone().unwrap_or_else(|| "atlassian".into());
     names::account_type(&account_type)?;
@@ -54,18 +61,14 @@ pub fn new_user(input: &UserInput) -> Result<NewUser> {
     })
 }
 
-async fn hash_blocking(password: &str) -> Result<String> {
-    let password = password.to_string();
-    tokio::task::spawn_blocking(move || credentials::hash_password(&password))
-        .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing task failed: {e}")))?
-}
-
 impl Directory {
     /// Creates a user (site admins only), optionally adding it to groups in
     /// the same transaction.
     pub async fn create_user(&self, actor: &Actor, input: &UserInput, groups: &[String]) -> Result<User> {
-        let new = new_user(input)?;
+        let mut new = new_user(&UserInput { password: None, ..input.clone() })?;
+        if let Some(p) = &input.password {
+            credentials::validate_password(p)?;
+        }
         let group_ids = {
             let m = self.read();
             m.require_admin(actor)?;
@@ -82,6 +85,9 @@ impl Directory {
             }
             groups.iter().map(|g| m.group_by_name(g).map(|e| e.group.id)).collect::<Result<Vec<_>>>()?
         };
+        if let Some(p) = &input.password {
+            new.password_hash = Some(self.auth.hasher.hash(p).await?);
+        }
         let changes = self.store.apply(vec![Command::CreateUser(new)]).await?;
         let Some(Change::UserSaved(user)) = changes.into_iter().next() else {
             return Err(Error::Internal(anyhow::anyhow!("create user reported no user")));
@@ -116,7 +122,7 @@ impl Directory {
     /// Sets a user's password (site admins only).
     pub async fn set_password(&self, actor: &Actor, id: UserId, password: &str) -> Result<()> {
         self.read().require_admin(actor)?;
-        let phc = hash_blocking(password).await?;
+        let phc = self.auth.hasher.hash(password).await?;
         self.update_user(actor, id, |u| {
             u.password_hash = Some(phc.into());
             Ok(())
@@ -127,8 +133,13 @@ impl Directory {
 
     /// Changes the caller's own password after checking the current one.
     /// Forbidden when the current password is wrong or the account has none.
+    /// Wrong current passwords are throttled per (account, source) and per
+    /// source, as sign-ins are: a token holder cannot guess the password.
     pub async fn change_own_password(&self, actor: &Actor, old: &str, new: &str) -> Result<()> {
         let Actor::User(id) = *actor else { return Err(Error::Unauthenticated) };
+        credentials::validate_password(new)?;
+        let key = Key { login: self.auth.login_key(&format!("\0password-change:{}", id.0)), source: current_source() };
+        self.auth.throttle.check(&key).map_err(|retry_after| Error::Throttled { retry_after })?;
         let current = {
             let m = self.read();
             let e = m.user(id).ok_or(Error::Unauthenticated)?;
@@ -137,17 +148,16 @@ impl Directory {
             }
             e.user.password_hash.clone()
         };
-        let old = old.to_string();
         let matches = match current {
-            Some(phc) => {
-                tokio::task::spawn_blocking(move || credentials::verify_password(&old, &phc)).await.unwrap_or(false)
-            }
+            Some(phc) => self.auth.hasher.verify(old, phc).await?,
             None => false,
         };
         if !matches {
+            self.auth.throttle.failed(&key);
             return Err(Error::forbidden("The current password is not correct"));
         }
-        let phc = hash_blocking(new).await?;
+        self.auth.throttle.succeeded(&key);
+        let phc = self.auth.hasher.hash(new).await?;
         let mut user = self.read().user(id).ok_or(Error::Unauthenticated)?.user.clone();
         user.password_hash = Some(phc.into());
         user.updated_ms = now_ms();

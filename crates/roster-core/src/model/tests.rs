@@ -117,3 +117,25 @@ fn a_user_entry_holds_its_groups_then_its_pieces_on_its_first_three_cache_lines(
     assert_eq!(size_of::<Option<GroupEntry>>(), size_of::<GroupEntry>(), "an empty group slot costs no tag");
     assert_eq!(offset_of!(GroupEntry, rendered), 8);
 }
+
+#[test]
+fn name_searches_follow_renames_deletions_and_reloads() {
+    let mut m = sample();
+    let named = |m: &Model, q: &str| m.users_named(&[q]).iter_from(0).collect::<Vec<_>>();
+    assert_eq!(named(&m, "us"), vec![1, 2, 3], "every sample user is `User n`");
+    let mut renamed = user(2, "acc2", None);
+    renamed.display_name = "Grace Hopper".into();
+    m.apply(&[Change::UserSaved(renamed)]);
+    assert_eq!(named(&m, "us"), vec![1, 3]);
+    assert_eq!(named(&m, "hop"), vec![2]);
+    m.apply(&[Change::UserDeleted(UserId(2))]);
+    assert!(named(&m, "grace").is_empty());
+    m.apply(&[Change::Reloaded(Box::new(Snapshot {
+        users: vec![user(7, "acc7", None)],
+        groups: vec![],
+        memberships: vec![],
+        tokens: vec![],
+    }))]);
+    assert_eq!(named(&m, "user 7"), vec![7]);
+    assert!(named(&m, "user 1").is_empty());
+}

@@ -97,8 +97,9 @@ fn require_admin(s: &AppState, actor: &Actor) -> Result<()> {
 pub async fn add_groups(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
     require_admin(&s, &actor)?;
     let list = listed(parse::<GroupsBody>(&body)?.groups, "groups")?;
+    let policy = s.dir.read().policy().clone();
     for n in &list {
-        names::group_name(n).map_err(|e| match e {
+        names::new_group_name(n, &policy).map_err(|e| match e {
             Error::Invalid { reason, .. } => Error::invalid("groups", format!("group name '{n}' {reason}")),
             other => other,
         })?;

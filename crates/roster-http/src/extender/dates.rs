@@ -2,7 +2,10 @@
 //! `MM/dd/yyyy`, `dd.MM.yyyy HH:mm:ss`, `EEE, d MMM yyyy`, ...), rendered
 //! in UTC with English (US locale) names and US week rules (weeks start on
 //! Sunday; week 1 is the week containing 1 January). A pattern Java would
-//! reject (an unknown letter, an unterminated quote, `XXXX`) is a 400.
+//! reject (an unknown letter, an unterminated quote, `XXXX`) is a 400, and
+//! so is a pattern over [`MAX_PATTERN`] characters: a field is padded to
+//! as many digits as its letter repeats, so the pattern's length is what
+//! every date of every user on a page costs.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use roster_core::{Error, Result};
@@ -11,6 +14,10 @@ use roster_core::{Error, Result};
 /// page says `yyyy-MM-dd`, but a live Extender answers with date and time;
 /// roster follows the live server.
 pub const DEFAULT_PATTERN: &str = "yyyy-MM-dd HH:mm:ss";
+
+/// The longest pattern, in characters. The default is 19 and Java's longest
+/// documented example about 30; a hundred leaves room for quoted text.
+pub const MAX_PATTERN: usize = 100;
 
 const LETTERS: &str = "GyYMLwWDdFEuaHkKhmsSzZX";
 const MONTHS: [&str; 12] = [
@@ -48,7 +55,11 @@ fn bad(reason: String) -> Error {
 impl DateFormat {
     /// Parses a `SimpleDateFormat` pattern.
     pub fn parse(pattern: &str) -> Result<Self> {
-        let chars: Vec<char> = pattern.chars().collect();
+        let chars: Vec<char> = pattern.chars().take(MAX_PATTERN + 1).collect();
+        if chars.len() > MAX_PATTERN {
+            let n = pattern.chars().count();
+            return Err(bad(format!("is {n} characters long, the limit is {MAX_PATTERN} characters")));
+        }
         let mut items = Vec::new();
         let mut lit = String::new();
         let mut i = 0;
@@ -238,5 +249,14 @@ mod tests {
             assert!(DateFormat::parse(p).is_err(), "{p}");
         }
         assert!(DateFormat::parse("日付 yyyy").is_ok());
+    }
+
+    #[test]
+    fn patterns_over_the_limit_are_invalid_naming_it() {
+        let at = "y".repeat(MAX_PATTERN);
+        assert_eq!(f(&at, T).len(), MAX_PATTERN, "a field pads to its letter count");
+        let e = DateFormat::parse(&"y".repeat(40_000)).unwrap_err().to_string();
+        assert!(e.contains("40000 characters long, the limit is 100 characters"), "{e}");
+        assert!(DateFormat::parse(&"日".repeat(MAX_PATTERN)).is_ok(), "characters, not bytes");
     }
 }

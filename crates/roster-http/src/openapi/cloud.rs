@@ -246,7 +246,7 @@ pub struct AuditAuthor {
 #[serde(rename_all = "camelCase")]
 pub struct AuditObject {
     name: String,
-    /// `Group`, `User` or `Login`.
+    /// `Group`, `User`, `Snapshot` or `Login`.
     object_type: String,
 }
 

@@ -119,6 +119,85 @@ pub struct SnapshotInfo {
     created_date: i64,
 }
 
+/// Added back, removed (and for users, changed back) by a restore.
+#[derive(Serialize, ToSchema)]
+pub struct RestoreTally {
+    added: u64,
+    removed: u64,
+    /// Users only: users whose fields the restore reverts.
+    updated: Option<u64>,
+}
+
+/// The counts of a restore, by kind.
+#[derive(Serialize, ToSchema)]
+pub struct RestoreCounts {
+    users: RestoreTally,
+    groups: RestoreTally,
+    memberships: RestoreTally,
+    tokens: RestoreTally,
+}
+
+/// A user a restore brings back (`added`) or changes back (`updated`).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoredUser {
+    account_id: String,
+    username: Option<String>,
+    display_name: String,
+    /// `added` or `updated`.
+    change: String,
+    /// For `updated`: the fields reverted (`active`, `password`, `email`, ...; never their values).
+    fields: Vec<String>,
+}
+
+/// A token a restore brings back, by owner and fingerprint (never the token).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoredToken {
+    account_id: String,
+    username: Option<String>,
+    /// `sha256:` and the first 12 hex digits of the SHA-256 of the token.
+    fingerprint: String,
+}
+
+/// A membership a restore brings back.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoredMembership {
+    group: String,
+    account_id: String,
+}
+
+/// A user a restore deletes (created after the snapshot).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RemovedUser {
+    account_id: String,
+    display_name: String,
+}
+
+/// `POST /rest/roster/1.0/snapshots/{id}/restore`: the snapshot, and what
+/// the restore changed. Lists hold at most 1,000 entries each (`truncated`
+/// says one was cut); the counts are exact.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotRestore {
+    id: u64,
+    users: u64,
+    groups: u64,
+    memberships: u64,
+    /// Epoch milliseconds.
+    created_date: i64,
+    changes: RestoreCounts,
+    restored_users: Vec<RestoredUser>,
+    restored_tokens: Vec<RestoredToken>,
+    restored_memberships: Vec<RestoredMembership>,
+    removed_users: Vec<RemovedUser>,
+    restored_groups: Vec<String>,
+    removed_groups: Vec<String>,
+    truncated: bool,
+}
+
 /// `GET /rest/roster/1.0/snapshots`.
 #[derive(Serialize, ToSchema)]
 pub struct SnapshotList {

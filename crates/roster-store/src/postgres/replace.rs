@@ -2,10 +2,12 @@
 //! restore behind test-suite resets, and `migrate-store`'s load). Every
 //! row is deleted and the snapshot's rows are streamed back with binary
 //! COPY, keeping their ids; the id sequences are moved past the largest id
-//! so later inserts cannot collide. The audit log is history and is kept.
+//! so later inserts cannot collide. The audit log is history and is kept;
+//! a restore's own records are inserted in the same transaction.
 //! The commit is a `reload` entry of the change log: every instance
 //! re-reads a snapshot.
 
+use roster_core::audit::AuditRecord;
 use roster_core::types::fold;
 use roster_core::{Result, Snapshot};
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
@@ -17,10 +19,22 @@ use super::errors::internal;
 use super::log::{self, Entry};
 use super::writer::{begin, finish};
 
-/// Makes the stored directory equal to `s`; returns the log number committed.
-pub async fn run(client: &Client, st: &Statements, s: &Snapshot) -> Result<i64> {
+/// Makes the stored directory equal to `s` and appends `audit` to the
+/// audit log, in one transaction; returns the log number committed.
+pub async fn run(client: &Client, st: &Statements, s: &Snapshot, audit: &[AuditRecord]) -> Result<i64> {
     let seq = begin(client).await?;
-    match load(client, s).await {
+    let loaded = async {
+        load(client, s).await?;
+        if !audit.is_empty() {
+            // Restores are rare: prepared here rather than with the writer's statements.
+            let insert = client.prepare(super::audit::INSERT).await?;
+            for r in audit {
+                super::audit::insert(client, &insert, r).await?;
+            }
+        }
+        Ok::<(), tokio_postgres::Error>(())
+    };
+    match loaded.await {
         Ok(()) => {
             finish(client, st, seq, &log::encode(&Entry::Reload)).await?;
             Ok(seq)

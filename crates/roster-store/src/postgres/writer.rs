@@ -12,6 +12,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::future::{maybe_done, MaybeDone};
+use roster_core::audit::AuditRecord;
 use roster_core::import::ImportSet;
 use roster_core::store::ImportReport;
 use roster_core::types::now_ms;
@@ -33,12 +34,12 @@ const MAX_BATCH: usize = 4096;
 /// lagging instance then reloads from a snapshot).
 const LOG_RETAIN: i64 = 50_000;
 
-/// Work for the writer task.
+/// Work for the writer task (a `Replace`'s `audit` records commit in its transaction).
 pub enum Job {
     Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
     Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
     Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
-    Replace { snapshot: Box<Snapshot>, reply: oneshot::Sender<Result<()>> },
+    Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
 }
 
 /// The writer's connection, re-opened when it breaks.
@@ -82,9 +83,9 @@ pub async fn run(mut conn: Conn, mut rx: mpsc::UnboundedReceiver<Job>, follow: A
                 Job::Logins { logins, reply } => {
                     let _ = reply.send(record_logins(&mut conn, &logins).await);
                 }
-                Job::Replace { snapshot, reply } => {
+                Job::Replace { snapshot, audit, reply } => {
                     commit_batch(&mut conn, &mut pending, &follow, &stats).await;
-                    let _ = reply.send(run_replace(&mut conn, &snapshot, &follow).await);
+                    let _ = reply.send(run_replace(&mut conn, &snapshot, &audit, &follow).await);
                 }
             }
             if pending.len() < MAX_BATCH {
@@ -102,9 +103,9 @@ async fn run_import(conn: &mut Conn, set: ImportSet, follow: &Follow) -> Result<
     Ok(report)
 }
 
-async fn run_replace(conn: &mut Conn, snapshot: &Snapshot, follow: &Follow) -> Result<()> {
+async fn run_replace(conn: &mut Conn, snapshot: &Snapshot, audit: &[AuditRecord], follow: &Follow) -> Result<()> {
     let (client, st) = conn.get().await?;
-    let seq = replace::run(client, st, snapshot).await?;
+    let seq = replace::run(client, st, snapshot, audit).await?;
     follow.deliver_own(client, seq, Entry::Reload).await;
     Ok(())
 }

@@ -3,18 +3,21 @@
 //! changes, so the current state is compared with the snapshot and only
 //! the differences are written; if that trips a constraint (say, two users
 //! swapped e-mail addresses), everything is deleted and re-inserted
-//! instead. The audit log is history and is kept.
+//! instead. The audit log is history and is kept; a restore's own records
+//! are inserted in the same transaction.
 
 use std::collections::{HashMap, HashSet};
 
+use roster_core::audit::AuditRecord;
 use roster_core::{GroupId, Result, Snapshot, UserId};
 use rusqlite::{params, Connection};
 
 use super::internal;
 use super::rows;
 
-/// Makes the stored directory equal to `s`, keeping the snapshot's ids.
-pub fn run(conn: &Connection, s: &Snapshot) -> Result<()> {
+/// Makes the stored directory equal to `s`, keeping the snapshot's ids,
+/// and appends `audit` to the audit log, in one transaction.
+pub fn run(conn: &Connection, s: &Snapshot, audit: &[AuditRecord]) -> Result<()> {
     conn.execute_batch("begin immediate").map_err(internal)?;
     let result = conn
         .execute_batch("savepoint diff")
@@ -23,7 +26,8 @@ pub fn run(conn: &Connection, s: &Snapshot) -> Result<()> {
         .or_else(|_| {
             conn.execute_batch("rollback to diff; release diff")?;
             load(conn, s)
-        });
+        })
+        .and_then(|()| audit.iter().try_for_each(|r| super::audit::insert(conn, r)));
     match result {
         Ok(()) => conn.execute_batch("commit").map_err(internal),
         Err(e) => {

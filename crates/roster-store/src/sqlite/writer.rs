@@ -8,6 +8,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use roster_core::audit::AuditRecord;
 use roster_core::import::ImportSet;
 use roster_core::store::{CommitListener, ImportReport};
 use roster_core::{Change, Command, Error, Result, Snapshot, UserId};
@@ -20,12 +21,12 @@ use crate::stats::WriterStats;
 /// Most jobs committed together.
 const MAX_BATCH: usize = 4096;
 
-/// Work for the writer thread.
+/// Work for the writer thread (a `Replace`'s `audit` records commit in its transaction).
 pub enum Job {
     Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
     Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
     Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
-    Replace { snapshot: Box<Snapshot>, reply: oneshot::Sender<Result<()>> },
+    Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
 }
 
 /// The listener slot shared by the store and its writer thread.
@@ -138,9 +139,9 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterS
                 Job::Logins { logins, reply } => {
                     let _ = reply.send(record_logins(&conn, &logins));
                 }
-                Job::Replace { snapshot, reply } => {
+                Job::Replace { snapshot, audit, reply } => {
                     commit_batch(&conn, &mut pending, listener, stats);
-                    let result = super::replace::run(&conn, &snapshot);
+                    let result = super::replace::run(&conn, &snapshot, &audit);
                     if let (Ok(()), Some(l)) = (&result, listener.get()) {
                         l.committed(&[Change::Reloaded(snapshot)]);
                     }

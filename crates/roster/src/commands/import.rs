@@ -12,10 +12,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use roster_core::credentials::new_user_key;
 use roster_core::import::{ImportMembership, ImportSet};
 use roster_core::types::{now_ms, NewGroup, NewUser, UserDetails};
-use roster_core::{names, Error, Result};
+use roster_core::{names, Error, Policy, Result};
 use serde::Deserialize;
 
 use crate::app::open_store;
+use crate::cli::PolicyArgs;
 
 /// Options of `roster import`.
 #[derive(Debug, Args)]
@@ -23,6 +24,9 @@ pub struct ImportArgs {
     /// JSON lines files (users, groups and memberships, in any order).
     #[arg(required = true)]
     pub files: Vec<String>,
+    /// The admin and access groups, whose lookalikes a group record may not be named.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 #[derive(Deserialize)]
@@ -63,7 +67,7 @@ fn active_by_default() -> bool {
     true
 }
 
-fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64) -> Result<()> {
+fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64, policy: &Policy) -> Result<()> {
     let rec: Record = serde_json::from_str(line).map_err(|e| Error::invalid("record", e.to_string()))?;
     match rec {
         Record::User { account_id, account_type, display_name, email, username, user_key, active } => {
@@ -98,7 +102,7 @@ fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64) -> Result
             set.users.push((user, origin));
         }
         Record::Group { id, name, .. } => {
-            names::group_name(&name)?;
+            names::new_group_name(&name, policy)?;
             if id.is_empty() || id.len() > 128 {
                 return Err(Error::invalid("id", "must be 1 to 128 characters"));
             }
@@ -111,7 +115,7 @@ fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64) -> Result
     Ok(())
 }
 
-fn read_all(files: &[String], bar: &ProgressBar) -> anyhow::Result<ImportSet> {
+fn read_all(files: &[String], bar: &ProgressBar, policy: &Policy) -> anyhow::Result<ImportSet> {
     let mut set = ImportSet::default();
     let now = now_ms();
     for file in files {
@@ -131,7 +135,8 @@ fn read_all(files: &[String], bar: &ProgressBar) -> anyhow::Result<ImportSet> {
             if text.is_empty() {
                 continue;
             }
-            add_line(&mut set, text, format!("{file}:{n}"), now).map_err(|e| anyhow::anyhow!("{file}:{n}: {e}"))?;
+            add_line(&mut set, text, format!("{file}:{n}"), now, policy)
+                .map_err(|e| anyhow::anyhow!("{file}:{n}: {e}"))?;
         }
     }
     Ok(set)
@@ -148,7 +153,7 @@ pub async fn run(db: &str, a: ImportArgs, out: &mut dyn Write, err: &mut dyn Wri
             .progress_chars("=> "),
     );
     bar.set_message("reading");
-    let set = read_all(&a.files, &bar)?;
+    let set = read_all(&a.files, &bar, &a.policy.policy())?;
     bar.finish_and_clear();
     let (users, groups, memberships) = (set.users.len(), set.groups.len(), set.memberships.len());
     writeln!(err, "roster: read {users} users, {groups} groups, {memberships} memberships; writing...")?;

@@ -33,10 +33,17 @@ pub struct ServeArgs {
     #[arg(long, hide = true)]
     pub admin_token: Option<String>,
     /// Per-caller request budget, LIMIT/SECONDS (e.g. 600/60): each caller
-    /// (Basic login, Bearer token, or source address when anonymous) may
-    /// make LIMIT requests per SECONDS, refilled continuously. Off when unset.
+    /// (the account it signed in as, or its source address when it sent no
+    /// valid credentials) may make LIMIT requests per SECONDS, refilled
+    /// continuously. Off when unset.
     #[arg(long, env = "ROSTER_RATE_LIMIT")]
     pub rate_limit: Option<roster_http::ratelimit::RateLimit>,
+    /// Accounts, and as many source addresses, whose budgets the rate limit
+    /// keeps at most; beyond it, new callers share one budget until idle
+    /// ones are forgotten.
+    #[arg(long, env = "ROSTER_RATE_LIMIT_KEYS", default_value_t = roster_http::ratelimit::RateLimit::DEFAULT_MAX_KEYS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit_keys: u32,
     /// Keep the store in a temporary directory, removed on exit (for
     /// test suites); `--db` is ignored.
     #[arg(long, env = "ROSTER_EPHEMERAL")]
@@ -46,6 +53,13 @@ pub struct ServeArgs {
     pub seed: Vec<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// Password hashes and checks (argon2) run at once; 0: one per core.
+    #[arg(long, env = "ROSTER_PASSWORD_WORKERS", default_value_t = 0)]
+    pub password_workers: usize,
+    /// Password hashes and checks that may wait for a worker; beyond it
+    /// sign-ins with a password get 503 with Retry-After at once.
+    #[arg(long, env = "ROSTER_PASSWORD_QUEUE", default_value_t = 64)]
+    pub password_queue: usize,
     #[command(flatten)]
     pub connections: ConnectionArgs,
 }
@@ -92,16 +106,26 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
     let db = db.as_str();
     if !a.seed.is_empty() {
         let mut out = Vec::new();
-        super::import::run(db, super::import::ImportArgs { files: a.seed.clone() }, &mut out, err).await?;
+        super::import::run(
+            db,
+            super::import::ImportArgs { files: a.seed.clone(), policy: a.policy.clone() },
+            &mut out,
+            err,
+        )
+        .await?;
         err.write_all(&out)?;
     }
+    roster_core::directory::set_hash_limits(roster_core::directory::HashLimits {
+        workers: a.password_workers,
+        queue: a.password_queue,
+    });
     let opts = ServeOptions {
         db: db.to_string(),
         listen: a.listen,
         public_url: a.public_url,
         policy: a.policy.policy(),
         admin_token,
-        rate_limit: a.rate_limit,
+        rate_limit: a.rate_limit.map(|r| roster_http::ratelimit::RateLimit { max_keys: a.rate_limit_keys, ..r }),
     };
     let running = app::start_with(&opts, limits, shutdown_signal()).await?;
     if let Some(token) = &running.new_admin_token {

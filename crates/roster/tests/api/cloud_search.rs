@@ -51,3 +51,49 @@ async fn unsupported_cql_is_a_400_that_says_why() {
     }
     assert_error(&app.admin().get(&format!("{API}/search/user")).await, 400);
 }
+
+#[tokio::test]
+async fn each_search_word_must_start_a_word_of_the_name_not_sit_inside_one() {
+    let app = TestApp::spawn().await;
+    app.users("Quentin Rossi-Bianchi", 1).await;
+    app.users("Rosa Silva", 1).await;
+    app.users("Ambrose Ng", 1).await;
+    let titles = |cql: &'static str| {
+        let url = format!("{API}/search/user?cql={}", enc(cql));
+        let api = app.admin();
+        async move {
+            let r = api.get(&url).await;
+            assert_eq!(r.status, 200, "{cql}: {}", r.text);
+            let mut names: Vec<String> = r.body["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["title"].as_str().unwrap().to_string())
+                .collect();
+            names.sort();
+            assert_eq!(r.body["totalSize"], names.len(), "{cql}");
+            names
+        }
+    };
+    // A first or a later word counts; a hyphen splits words; the middle of a word does not.
+    assert_eq!(titles(r#"user.fullname ~ "ros""#).await, ["Quentin Rossi-Bianchi 0000", "Rosa Silva 0000"]);
+    assert_eq!(titles(r#"user.fullname ~ "bia""#).await, ["Quentin Rossi-Bianchi 0000"]);
+    assert!(titles(r#"user.fullname ~ "ossi""#).await.is_empty(), "inside a word");
+    assert!(titles(r#"user.fullname ~ "brose""#).await.is_empty(), "inside a word");
+    // Every word must match, each clause must hold, `*` is ignored.
+    assert_eq!(titles(r#"user.fullname ~ "ro* si""#).await, ["Rosa Silva 0000"]);
+    assert_eq!(titles(r#"user.fullname ~ "ro" and user.fullname ~ "qu""#).await, ["Quentin Rossi-Bianchi 0000"]);
+    assert!(titles(r#"user.fullname ~ "rosa quentin""#).await.is_empty());
+}
+
+#[tokio::test]
+async fn two_different_account_ids_find_nobody() {
+    let app = TestApp::spawn().await;
+    let ids = app.users("Pair", 2).await;
+    let cql = enc(&format!("user.accountid = \"{}\" and user = \"{}\"", ids[0], ids[1]));
+    let r = app.admin().get(&format!("{API}/search/user?cql={cql}")).await;
+    assert_eq!((r.status.as_u16(), &r.body["totalSize"]), (200, &serde_json::json!(0)), "{}", r.text);
+    let cql = enc(&format!("user.accountid = \"{}\" and user.fullname ~ \"pa\"", ids[1]));
+    let r = app.admin().get(&format!("{API}/search/user?cql={cql}")).await;
+    assert_eq!(r.body["results"][0]["user"]["accountId"], ids[1].as_str(), "{}", r.text);
+}

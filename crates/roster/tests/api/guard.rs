@@ -23,7 +23,7 @@ async fn a_handler_that_panics_gets_a_json_500_with_its_request_id_and_the_serve
     for _ in 0..2 {
         let r = http.get(format!("{url}/boom")).header("X-Request-Id", "trace-7").send().await.unwrap();
         assert_eq!(r.status(), 500);
-        assert_eq!(r.headers()["x-request-id"], "trace-7");
+        assert_eq!(r.headers()["x-client-request-id"], "trace-7");
         let body: serde_json::Value = r.json().await.unwrap();
         assert_eq!(body["statusCode"], 500, "{body}");
         assert_eq!(body["message"], "Internal server error", "{body}");
@@ -50,7 +50,7 @@ async fn a_direct_get_handler_answers_gets_and_the_router_answers_every_other_me
     let http = reqwest::Client::new();
     let r = http.get(&url).header("X-Request-Id", "trace-8").send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["x-request-id"], "trace-8");
+    assert_eq!(r.headers()["x-client-request-id"], "trace-8");
     assert_eq!(r.headers()["content-length"], "6");
     assert_eq!(r.text().await.unwrap(), "direct");
     let r = http.head(&url).send().await.unwrap();

@@ -1,16 +1,20 @@
 //! Secret hygiene: after a scenario that creates a password user, issues
 //! tokens, signs in every way (and fails to), none of the passwords or
 //! tokens, nor their Basic-header encodings, appears in the database file,
-//! its WAL, or the server's log (debug level). Uses the real binary, killed
+//! its WAL, or the server's log (debug level), and neither does a password
+//! typed into the login field. Uses the real binary, killed
 //! with SIGKILL so the WAL is left as a crash would leave it.
 
+// Shared with hardening_signin.rs (a file may be a module only once).
 #[path = "../support/process.rs"]
-mod process;
+pub(crate) mod process;
 
 use base64::Engine;
 
 const PASSWORD: &str = "Pw-correct-horse-7f3a9c";
 const WRONG: &str = "Pw-wrong-guess-19be22";
+/// A password typed into the login field: refused, and never stored.
+const TYPED_AS_LOGIN: &str = "Pw-typed-into-login-3c81d0";
 const ADMIN_SECRET: &str = "rst_secrets-admin-token-55e1d0c2b7a94f";
 
 fn b64(s: &str) -> String {
@@ -45,6 +49,7 @@ async fn no_password_or_token_is_stored_or_logged_in_the_clear() {
     assert_eq!(get(basic("sec", WRONG)).await, 401);
     assert_eq!(get(format!("Bearer {WRONG}")).await, 401);
     assert_eq!(get(basic("nobody", WRONG)).await, 401);
+    assert_eq!(get(basic(TYPED_AS_LOGIN, WRONG)).await, 401);
     let r = http
         .post(format!("{}/wiki/rest/api/group", server.url))
         .bearer_auth(ADMIN_SECRET)
@@ -57,7 +62,8 @@ async fn no_password_or_token_is_stored_or_logged_in_the_clear() {
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     server.kill().await;
 
-    let mut needles: Vec<String> = vec![PASSWORD.into(), WRONG.into(), ADMIN_SECRET.into(), token1.clone(), token2];
+    let mut needles: Vec<String> =
+        vec![PASSWORD.into(), WRONG.into(), TYPED_AS_LOGIN.into(), ADMIN_SECRET.into(), token1.clone(), token2];
     for (l, s) in [("sec", PASSWORD), ("sec@example.com", PASSWORD), ("sec@example.com", token1.as_str())] {
         needles.push(b64(&format!("{l}:{s}")));
     }

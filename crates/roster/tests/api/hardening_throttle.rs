@@ -111,4 +111,10 @@ async fn refused_sign_ins_are_audited_with_their_source_and_never_their_secret()
     assert_eq!(refused[0]["remoteAddress"], "127.0.0.2");
     assert_eq!(refused[0]["affectedObject"]["name"], "victim@example.com");
     assert!(!r.text.contains("hunter2-guess"));
+    // A login that names no account (perhaps a password typed into the
+    // wrong field) is recorded as a digest only.
+    current(&http, &app, &basic("hunter2-typed-as-login", "x")).await;
+    let r = app.admin().get("/wiki/rest/api/audit").await;
+    assert!(!r.text.contains("hunter2-typed-as-login"), "{}", r.text);
+    assert!(r.text.contains("unknown login #"), "{}", r.text);
 }

@@ -35,7 +35,7 @@ async fn json_logs_are_one_object_a_line_and_carry_the_request_id() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.headers()["x-request-id"], "trace-json-42");
+    assert_eq!(r.headers()["x-client-request-id"], "trace-json-42");
     let mut found = None;
     let mut objects = 0;
     while let Ok(line) = rx.recv_timeout(Duration::from_secs(3)) {

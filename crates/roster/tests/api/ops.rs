@@ -52,7 +52,8 @@ async fn every_response_carries_a_request_id_and_a_sane_incoming_one_is_echoed()
     let (ia, ib) = (a.headers["x-request-id"].to_str().unwrap(), b.headers["x-request-id"].to_str().unwrap());
     assert!(!ia.is_empty() && ia != ib);
     let r = app.anon().raw(Method::GET, "/healthz", &[("X-Request-Id", "trace-123")], vec![]).await;
-    assert_eq!(r.headers["x-request-id"], "trace-123");
+    assert_eq!(r.headers["x-client-request-id"], "trace-123");
+    assert_ne!(r.headers["x-request-id"], "trace-123");
 }
 
 fn metric(text: &str, name: &str) -> u64 {
