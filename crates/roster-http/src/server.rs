@@ -38,7 +38,7 @@ use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
-pub use body::{is_body_timeout, BodyLimits, BodyTimedOut};
+pub use body::{is_body_timeout, BodyLimits, BodyTimedOut, BODY_GRACE};
 pub use metrics::ConnectionMetrics;
 
 use crate::guard::{Guard, Guarded};
@@ -58,7 +58,7 @@ pub struct Limits {
     /// A request body must arrive within this time of the first read.
     pub body_read_timeout: Duration,
     /// ...and at no less than this many bytes per second on average after
-    /// the first [`body::BODY_GRACE`] (0: no floor).
+    /// the first [`BODY_GRACE`] (0: no floor).
     pub body_min_rate: u32,
     /// Connections served at once; more are refused at once.
     pub max_connections: usize,

@@ -226,9 +226,8 @@ impl Keeper {
             self.write_by = None;
         }
         let write_blocked = writes & 1 == 1;
-        let now = || Instant::now();
         if write_blocked {
-            self.write_by.get_or_insert_with(|| now() + self.idle);
+            self.write_by.get_or_insert_with(|| Instant::now() + self.idle);
         }
         let read_timeout = match self.phase {
             _ if write_blocked => None,
@@ -238,7 +237,7 @@ impl Keeper {
         };
         match read_timeout {
             Some(t) => {
-                self.read_by.get_or_insert_with(|| now() + t);
+                self.read_by.get_or_insert_with(|| Instant::now() + t);
             }
             None => self.read_by = None,
         }
