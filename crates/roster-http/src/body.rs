@@ -19,6 +19,8 @@ pub struct JsonBody<T>(pub T);
 pub enum BodyRejection {
     TooLarge,
     Invalid(String),
+    /// The body missed its read deadline (`server/body.rs`).
+    TimedOut,
 }
 
 impl IntoResponse for BodyRejection {
@@ -28,13 +30,19 @@ impl IntoResponse for BodyRejection {
                 error_body(StatusCode::PAYLOAD_TOO_LARGE, &format!("Request body is larger than {MAX_BODY} bytes"))
             }
             BodyRejection::Invalid(m) => ApiError(roster_core::Error::invalid("body", m)).into_response(),
+            BodyRejection::TimedOut => {
+                error_body(StatusCode::REQUEST_TIMEOUT, "The request body did not arrive in time")
+            }
         }
     }
 }
 
 /// Reads the raw body, enforcing [`MAX_BODY`].
 pub async fn read(req: Request) -> Result<Bytes, BodyRejection> {
-    axum::body::to_bytes(req.into_body(), MAX_BODY).await.map_err(|_| BodyRejection::TooLarge)
+    axum::body::to_bytes(req.into_body(), MAX_BODY).await.map_err(|e| match crate::server::is_body_timeout(&e) {
+        true => BodyRejection::TimedOut,
+        false => BodyRejection::TooLarge,
+    })
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {

@@ -131,6 +131,17 @@ impl Guarded {
         }
         self
     }
+
+    /// The guard of one connection from `peer` (for a serving loop of its
+    /// own, `server.rs`).
+    pub fn connection(&self, peer: SocketAddr) -> Guard {
+        Guard { shared: self.0.clone(), peer: Some(peer.ip()) }
+    }
+
+    /// The state the router was built with.
+    pub fn state(&self) -> &AppState {
+        &self.0.state
+    }
 }
 
 impl Service<IncomingStream<'_, TcpListener>> for Guarded {

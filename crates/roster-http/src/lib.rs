@@ -23,6 +23,7 @@ pub mod ops;
 pub mod params;
 pub mod ratelimit;
 pub mod routes;
+pub mod server;
 pub mod snapshots;
 pub mod state;
 pub mod telemetry;
@@ -62,13 +63,14 @@ pub fn app(state: AppState) -> Guarded {
     Guarded::new(router, state, templates.iter().map(String::as_str).chain(console::PATHS)).with_direct_gets(direct)
 }
 
-/// Serves `app` on an already bound listener until `shutdown` resolves.
-/// Each connection gets its own guard, which knows the peer address (the
-/// audit log and throttles key on it).
+/// Serves `app` on an already bound listener until `shutdown` resolves,
+/// with the default connection limits (see [`server::serve`]). Each
+/// connection gets its own guard, which knows the peer address (the audit
+/// log and throttles key on it).
 pub async fn serve(
     listener: TcpListener,
     app: Guarded,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    server::serve(listener, app, server::Limits::default(), shutdown).await
 }

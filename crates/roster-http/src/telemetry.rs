@@ -62,6 +62,8 @@ pub struct Telemetry {
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
     users: Gauge,
     groups: Gauge,
+    /// Connections open, refused and timed out (see `server.rs`).
+    pub connections: crate::server::ConnectionMetrics,
 }
 
 impl Default for Telemetry {
@@ -81,7 +83,9 @@ impl Telemetry {
         registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
         registry.register("users", "Users in the directory", users.clone());
         registry.register("groups", "Groups in the directory", groups.clone());
-        Telemetry { registry, requests, latency, users, groups }
+        let connections = crate::server::ConnectionMetrics::default();
+        connections.register(&mut registry);
+        Telemetry { registry, requests, latency, users, groups, connections }
     }
 
     /// The handle through which answers to `template` are counted. Its

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use roster_core::{Directory, Policy, Store};
+use roster_http::server::Limits;
 use roster_store::{PostgresStore, SqliteStore};
 use tokio::net::TcpListener;
 
@@ -53,9 +54,21 @@ pub struct Running {
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// Binds, loads and starts serving until `shutdown` resolves.
+/// Binds, loads and starts serving until `shutdown` resolves, with the
+/// default connection limits.
 pub async fn start(
     opts: &ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Running> {
+    start_with(opts, Limits::default(), shutdown).await
+}
+
+/// Binds, loads and starts serving under `limits` (timeouts, connection
+/// cap, shutdown grace) until `shutdown` resolves; the task ends once the
+/// connections are drained.
+pub async fn start_with(
+    opts: &ServeOptions,
+    limits: Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Running> {
     let dir = open_directory(&opts.db, opts.policy.clone()).await?;
@@ -65,6 +78,6 @@ pub async fn start(
     let addr = listener.local_addr()?;
     let url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let app = roster_http::app(roster_http::AppState::new(dir.clone(), &url, opts.rate_limit));
-    let task = tokio::spawn(roster_http::serve(listener, app, shutdown));
+    let task = tokio::spawn(roster_http::server::serve(listener, app, limits, shutdown));
     Ok(Running { addr, url, dir, new_admin_token, task })
 }

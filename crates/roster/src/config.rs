@@ -165,6 +165,18 @@ mod tests {
     }
 
     #[test]
+    fn connection_settings_and_the_token_file_become_serve_flags() {
+        let settings = parse(EXAMPLE).unwrap();
+        for key in ["header-read-timeout", "idle-timeout", "body-read-timeout", "body-min-rate", "shutdown-grace"] {
+            assert!(settings.iter().any(|(k, _)| k == key), "{key} missing from the example");
+        }
+        let settings = parse("idle-timeout = 0.5\nmax-connections = 100\nadmin-token-file = \"/run/t\"").unwrap();
+        let mut args = argv("roster serve");
+        overlay(&mut args, &settings, |_| false);
+        assert_eq!(args, argv("roster serve --admin-token-file=/run/t --idle-timeout=0.5 --max-connections=100"));
+    }
+
+    #[test]
     fn a_key_false_is_the_no_flag_of_that_name() {
         let settings = parse("snapshots = false").unwrap();
         let mut args = argv("roster serve");

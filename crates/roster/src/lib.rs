@@ -8,3 +8,5 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod connections;
+pub mod fdlimit;

@@ -1,12 +1,18 @@
-//! `roster serve`: bind, load, create the first admin if needed, serve
-//! until SIGINT or SIGTERM.
+//! `roster serve`: raise the open-file limit, bind, load, create the first
+//! admin if needed, serve until SIGINT or SIGTERM, then drain the
+//! connections within the shutdown grace.
+
+mod admin_token;
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use clap::Args;
 
 use crate::app::{self, ServeOptions};
 use crate::cli::PolicyArgs;
+use crate::connections::ConnectionArgs;
+use crate::fdlimit;
 
 /// Options of `roster serve`.
 #[derive(Debug, Args)]
@@ -17,9 +23,14 @@ pub struct ServeArgs {
     /// Public URL used in response links (default: http://LISTEN-ADDRESS).
     #[arg(long, env = "ROSTER_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Token to register for the site admin `admin` (otherwise one is
-    /// generated and printed on the first start).
-    #[arg(long, env = "ROSTER_ADMIN_TOKEN", hide_env_values = true)]
+    /// File whose first line is the token to register for the site admin
+    /// `admin` (keep it readable by roster only). The token may instead be
+    /// set in ROSTER_ADMIN_TOKEN; with neither, one is generated and printed
+    /// on the first start.
+    #[arg(long, env = "ROSTER_ADMIN_TOKEN_FILE")]
+    pub admin_token_file: Option<PathBuf>,
+    /// Refused: a token on the command line is visible to every local user.
+    #[arg(long, hide = true)]
     pub admin_token: Option<String>,
     /// Per-caller request budget, LIMIT/SECONDS (e.g. 600/60): each caller
     /// (the account it signed in as, or its source address when it sent no
@@ -49,6 +60,8 @@ pub struct ServeArgs {
     /// sign-ins with a password get 503 with Retry-After at once.
     #[arg(long, env = "ROSTER_PASSWORD_QUEUE", default_value_t = 64)]
     pub password_queue: usize,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
 }
 
 async fn shutdown_signal() {
@@ -71,6 +84,19 @@ async fn shutdown_signal() {
 
 /// Runs the server until a shutdown signal.
 pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<()> {
+    let admin_token = admin_token::resolve(
+        a.admin_token.as_deref(),
+        a.admin_token_file.as_deref(),
+        std::env::var("ROSTER_ADMIN_TOKEN").ok(),
+    )?;
+    let soft = match fdlimit::raise() {
+        Ok(limit) => limit.now,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot raise the open-file limit");
+            fdlimit::current().map_or(1024, |(soft, _)| soft)
+        }
+    };
+    let limits = a.connections.limits(soft);
     // Held until the server stops; dropping it removes an ephemeral store.
     let ephemeral = if a.ephemeral { Some(tempfile::TempDir::new()?) } else { None };
     let db = match &ephemeral {
@@ -98,10 +124,10 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
         listen: a.listen,
         public_url: a.public_url,
         policy: a.policy.policy(),
-        admin_token: a.admin_token.filter(|t| !t.is_empty()),
+        admin_token,
         rate_limit: a.rate_limit.map(|r| roster_http::ratelimit::RateLimit { max_keys: a.rate_limit_keys, ..r }),
     };
-    let running = app::start(&opts, shutdown_signal()).await?;
+    let running = app::start_with(&opts, limits, shutdown_signal()).await?;
     if let Some(token) = &running.new_admin_token {
         writeln!(err, "roster: created site admin admin@example.com (username admin)")?;
         writeln!(err, "roster: its API token, shown only this once: {token}")?;
@@ -109,6 +135,14 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
     }
     writeln!(err, "roster: listening on http://{} (store {})", running.addr, running.dir.store().describe())?;
     err.flush()?;
+    tracing::info!(
+        max_connections = limits.max_connections,
+        header_read_timeout_s = limits.header_read_timeout.as_secs_f64(),
+        idle_timeout_s = limits.idle_timeout.as_secs_f64(),
+        body_read_timeout_s = limits.body_read_timeout.as_secs_f64(),
+        shutdown_grace_s = limits.shutdown_grace.as_secs_f64(),
+        "connection limits"
+    );
     running.task.await??;
     drop(ephemeral);
     Ok(())

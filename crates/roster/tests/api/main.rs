@@ -28,6 +28,7 @@ mod extender_users;
 mod first_start;
 mod guard;
 mod hardening_concurrency;
+mod hardening_connections;
 mod hardening_input;
 mod hardening_invariants;
 mod hardening_names;

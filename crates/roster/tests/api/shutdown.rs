@@ -72,7 +72,13 @@ async fn sigterm_lets_accepted_writes_finish_and_loses_none_of_them() {
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // SIGTERM once writes are under way (polled: a fixed sleep was flaky on
+    // a busy machine, where none might be acknowledged yet).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while acked.lock().len() < 16 {
+        assert!(Instant::now() < deadline, "no write acknowledged in 10 s: {:?}", bad.lock());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
     for t in tasks {
         t.await.unwrap();

@@ -1,0 +1,71 @@
+//! The service hyper calls for each request of one connection: the
+//! connection's guard, with the request body given its deadlines and the
+//! request's start and end reported to the socket (`deadline.rs`). What it
+//! adds per request: an `Arc` clone (as axum's `TowerToHyperService` did
+//! with the guard) and two relaxed stores.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::http::Request;
+use axum::response::Response;
+use http_body::Body as _;
+use hyper::body::Incoming;
+use tower::Service as _;
+
+use super::body::{BodyLimits, TimedBody};
+use super::deadline::Signals;
+use crate::guard::{Guard, GuardFuture};
+
+/// One connection's service.
+pub(super) struct ConnService {
+    guard: Guard,
+    signals: Arc<Signals>,
+    body: BodyLimits,
+}
+
+impl ConnService {
+    pub(super) fn new(guard: Guard, signals: Arc<Signals>, body: BodyLimits) -> Self {
+        ConnService { guard, signals, body }
+    }
+}
+
+impl hyper::service::Service<Request<Incoming>> for ConnService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Tracked;
+
+    fn call(&self, req: Request<Incoming>) -> Tracked {
+        self.signals.begin();
+        let limits = self.body;
+        // A request without a body (every GET) keeps hyper's body as is.
+        let req = req.map(|b| if b.is_end_stream() { Body::new(b) } else { Body::new(TimedBody::new(b, limits)) });
+        Tracked { inner: self.guard.clone().call(req), signals: self.signals.clone() }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The guard's future; tells the socket when the answer is ready.
+    pub(super) struct Tracked {
+        #[pin]
+        inner: GuardFuture,
+        signals: Arc<Signals>,
+    }
+}
+
+impl Future for Tracked {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let out = this.inner.poll(cx);
+        if out.is_ready() {
+            this.signals.end();
+        }
+        out
+    }
+}
