@@ -212,30 +212,30 @@ fn basic(login: &str, secret: &str) -> String {
     format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{login}:{secret}")))
 }
 
-/// Connections that send a header byte every half second and never finish.
+/// Connections that send a header byte every half second and never finish
+/// the head; each one the server cuts is counted and opened again.
 async fn slowloris(addr: SocketAddr, n: usize, stop: Arc<AtomicBool>, cut: Arc<AtomicU64>) {
     let mut tasks = Vec::new();
     for _ in 0..n {
         let stop = stop.clone();
         let cut = cut.clone();
         tasks.push(tokio::spawn(async move {
-            let sock = tokio::net::TcpSocket::new_v4().unwrap();
-            sock.bind(SocketAddr::new(source(6), 0)).unwrap();
-            let Ok(mut s) = sock.connect(addr).await else { return };
-            let head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-            if s.write_all(head).await.is_err() {
-                cut.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
             while !stop.load(Ordering::Relaxed) {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                if s.write_all(b"a").await.is_err() {
-                    cut.fetch_add(1, Ordering::Relaxed);
-                    return;
+                let sock = tokio::net::TcpSocket::new_v4().unwrap();
+                sock.bind(SocketAddr::new(source(6), 0)).unwrap();
+                let Ok(mut s) = sock.connect(addr).await else { return };
+                let mut open = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.is_ok();
+                while open && !stop.load(Ordering::Relaxed) {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    open = s.write_all(b"a").await.is_ok();
                 }
+                if !open {
+                    cut.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+                // Held open, half-sent, past the end: SIGTERM must not wait for it.
+                tokio::time::sleep(Duration::from_secs(3600)).await;
             }
-            // Held open (half-sent) until the test ends: SIGTERM must not wait for it.
-            tokio::time::sleep(Duration::from_secs(3600)).await;
         }));
     }
     for t in tasks {
@@ -266,7 +266,13 @@ async fn roster_keeps_serving_its_callers_under_every_attack_at_once() {
     let db = tmp.path().join("chaos.db");
     let fx = Arc::new(setup(&db).await);
     let log = tmp.path().join("server.log");
-    let envs = [("ROSTER_RATE_LIMIT", "2000/1")];
+    // Short connection deadlines, so the run sees slowloris heads cut.
+    let envs = [
+        ("ROSTER_RATE_LIMIT", "2000/1"),
+        ("ROSTER_HEADER_READ_TIMEOUT", "2"),
+        ("ROSTER_SHUTDOWN_GRACE", "3"),
+        ("ROSTER_MAX_CONNECTIONS", "1000"),
+    ];
     let server = process::spawn(&db, &envs, &log).await;
     let pid = server.child.id().unwrap();
     let url = server.url.clone();
@@ -441,6 +447,8 @@ async fn roster_keeps_serving_its_callers_under_every_attack_at_once() {
     assert!(p <= P99_BOUND, "legitimate p99 {p:?} over {P99_BOUND:?}");
     assert!(max_threads <= MAX_THREADS, "the server reached {max_threads} threads");
     assert!(max_rss <= MAX_RSS_KIB, "the server reached {} MiB resident", max_rss / 1024);
+    let cuts = cut.load(Ordering::Relaxed);
+    assert!(cuts >= 100 * (secs / 4).max(1), "only {cuts} slowloris heads were cut at the 2 s header deadline");
 
     // An admin group survived: the admin can still administer.
     let http = client_from(1);
@@ -457,8 +465,8 @@ async fn roster_keeps_serving_its_callers_under_every_attack_at_once() {
     let t = Instant::now();
     let mut child = server.child;
     std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status().unwrap();
-    let exited = tokio::time::timeout(Duration::from_secs(30), child.wait()).await;
-    assert!(exited.is_ok(), "SIGTERM did not end the server within 30 s");
+    let exited = tokio::time::timeout(Duration::from_secs(15), child.wait()).await;
+    assert!(exited.is_ok(), "SIGTERM did not end the server within 15 s (grace 3 s)");
     eprintln!("chaos: SIGTERM to exit {:?}", t.elapsed());
     drop(idle);
 
