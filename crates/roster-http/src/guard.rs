@@ -11,8 +11,8 @@
 //! instead of a dropped connection; counts the answer in the metrics (see
 //! `telemetry.rs`) and echoes the ids.
 //!
-//! It wraps the whole router, once per connection (it is also the
-//! make-service `axum::serve` takes), rather than each route: a layer on a
+//! It wraps the whole router, once per connection (roster's accept loop,
+//! `server.rs`, makes one per connection), rather than each route: a layer on a
 //! router boxes every route again, a clone of a boxed service and a boxed
 //! future per request. The route a request is for comes from the route
 //! table (`routes.rs`), the peer address from the connection, so nothing is
@@ -36,12 +36,10 @@ use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::future::RouteFuture;
-use axum::serve::IncomingStream;
 use axum::Router;
 use futures::future::CatchUnwind;
 use futures::FutureExt;
 use roster_core::context::{self, RequestContext, RequestId};
-use tokio::net::TcpListener;
 use tokio::task::futures::TaskLocalFuture;
 use tower::Service;
 use tracing::instrument::Instrumented;
@@ -103,8 +101,8 @@ struct Shared {
     routes: Routes,
 }
 
-/// The router with the guard around it: the service `axum::serve` makes a
-/// [`Guard`] per connection from.
+/// The router with the guard around it, from which the accept loop
+/// (`server.rs`) makes a [`Guard`] per connection.
 #[derive(Clone)]
 pub struct Guarded(Arc<Shared>);
 
@@ -141,21 +139,6 @@ impl Guarded {
     /// The state the router was built with.
     pub fn state(&self) -> &AppState {
         &self.0.state
-    }
-}
-
-impl Service<IncomingStream<'_, TcpListener>> for Guarded {
-    type Response = Guard;
-    type Error = Infallible;
-    type Future = std::future::Ready<Result<Guard, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, stream: IncomingStream<'_, TcpListener>) -> Self::Future {
-        let peer: SocketAddr = *stream.remote_addr();
-        std::future::ready(Ok(Guard { shared: self.0.clone(), peer: Some(peer.ip()) }))
     }
 }
 

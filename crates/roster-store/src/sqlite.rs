@@ -104,8 +104,15 @@ impl SqliteStore {
             create::new_store(&path)?;
             found = open_checks::inspect(&path)?;
         }
+        if options.start_check != open_checks::StartCheck::Off {
+            // On a connection of its own with SQLite's default cache, closed
+            // after: the check reads every page, which would otherwise stay in
+            // the writer's 64 MiB cache for the life of the process.
+            let checker = connect_with(&path, options.busy_timeout)?;
+            checker.execute_batch("pragma cache_size = -2000").map_err(|e| errors::opening(e, &path))?;
+            open_checks::check(&checker, &path, options.start_check)?;
+        }
         let mut conn = connect_with(&path, options.busy_timeout)?;
-        open_checks::check(&conn, &path, options.start_check)?;
         checkpoint::at_start(&conn, &path, options.busy_timeout);
         schema::migrate(&mut conn).map_err(|e| errors::or_disk_full(e, &path))?;
         if found == (Found::Roster { stamped: false }) {
