@@ -30,7 +30,7 @@ fn world() -> &'static World {
             let store = roster_store::SqliteStore::open(dir.join("fuzz.db")).unwrap();
             let d = roster_core::Directory::open(Arc::new(store), roster_core::Policy::default()).await.unwrap();
             d.ensure_admin(Some(ADMIN)).await.unwrap();
-            d.create_group(&roster_core::Actor::System, "fuzzers").await.unwrap();
+            d.admin(&roster_core::Actor::System).unwrap().create_group("fuzzers").await.unwrap();
             roster_http::router(roster_http::AppState::new(d, "http://fuzz.invalid", None))
         });
         World { rt, router }

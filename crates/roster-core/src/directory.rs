@@ -1,12 +1,18 @@
 //! The directory service: the one place that checks permissions, validates
 //! input and turns intentions into store commands. HTTP handlers and CLI
 //! commands both go through it, so they cannot enforce different rules.
-//! Reads come from the in-memory [`Model`], writes go to the [`Store`] and
-//! reach the model through the commit listener, in commit order.
+//! There are two doors: [`Directory::reader`] (a [`Reader`] for a caller
+//! who may read) and [`Directory::admin`] (an [`Admin`] for a site admin,
+//! the only way to write). Reads come from the in-memory model, writes go
+//! to the store and reach the model through the commit listener, in commit
+//! order.
 
+mod admin;
 mod audited;
 mod auth;
+mod bulk;
 mod hashing;
+mod reader;
 pub mod throttle;
 mod users;
 
@@ -16,16 +22,17 @@ use std::sync::Arc;
 use parking_lot::{RwLock, RwLockReadGuard};
 
 use crate::actor::{Actor, Policy};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Model;
-use crate::names;
-use crate::store::{Change, Command, CommitListener, Store};
-use crate::types::{now_ms, Group, GroupId, NewGroup, UserId};
+use crate::store::{Change, CommitListener, Store};
 
+pub use admin::Admin;
 pub use auth::Credentials;
+pub use bulk::{Outcome, UserKey};
 pub use hashing::{set_default_limits as set_hash_limits, HashLimits};
+pub use reader::Reader;
 pub use throttle::{MAX_WAIT_SECS, SOURCE_MAX_WAIT_SECS, SOURCE_THROTTLE_AFTER, THROTTLE_AFTER};
-pub use users::{new_user, UserInput};
+pub use users::{new_user, Joins, UserInput};
 
 /// The directory: a store plus its read model.
 pub struct Directory {
@@ -66,121 +73,52 @@ impl Directory {
         Ok(dir)
     }
 
-    /// A read view of the model. Do not hold it across an `.await`.
-    pub fn read(&self) -> RwLockReadGuard<'_, Model> {
+    /// The read view for `actor`: an error (401/403) unless `actor` may
+    /// read the directory. Do not hold it across an `.await`.
+    pub fn reader(&self, actor: &Actor) -> Result<Reader<'_>> {
+        let m = self.read();
+        m.require_read(actor)?;
+        Ok(Reader::checked(m, *actor))
+    }
+
+    /// The read view for the admin-only reads: an error (401/403) unless
+    /// `actor` is a site admin or the system.
+    pub fn admin_reader(&self, actor: &Actor) -> Result<Reader<'_>> {
+        let m = self.read();
+        m.require_admin(actor)?;
+        Ok(Reader::checked(m, *actor))
+    }
+
+    /// How many users and groups there are (health and metrics; no
+    /// permission needed to count).
+    pub fn counts(&self) -> (usize, usize) {
+        let m = self.read();
+        (m.user_count(), m.group_count())
+    }
+
+    /// Starts loading the index slot of `account_id` into the cache, for a
+    /// lookup the request is about to make (it reveals nothing).
+    pub fn prefetch_account(&self, account_id: &str) {
+        self.read().prefetch_account(account_id);
+    }
+
+    /// What the store is, in a few words (`/readyz`).
+    pub fn store_description(&self) -> String {
+        self.store.describe()
+    }
+
+    /// The store's own metrics, as Prometheus text, when it keeps any.
+    pub fn store_metrics_text(&self) -> Option<String> {
+        self.store.metrics_text()
+    }
+
+    /// The model, for this crate's own checks and verbs.
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Model> {
         self.model.read()
     }
 
     /// The store behind this directory.
-    pub fn store(&self) -> &Arc<dyn Store> {
+    pub(crate) fn store(&self) -> &Arc<dyn Store> {
         &self.store
-    }
-
-    /// Applies raw commands atomically for an admin (bulk endpoints).
-    /// A call that deletes an admin group gets the store-side precondition
-    /// of [`Model::admin_group_guard`] (field `groups`) unless it carries
-    /// one; the changes returned are one per command passed, in order.
-    pub async fn apply_as(&self, actor: &Actor, mut commands: Vec<Command>) -> Result<Vec<Change>> {
-        let passed = commands.len();
-        {
-            let m = self.read();
-            m.require_admin(actor)?;
-            let removed: Vec<GroupId> =
-                commands.iter().filter_map(|c| if let Command::DeleteGroup(g) = c { Some(*g) } else { None }).collect();
-            if !removed.is_empty() && !commands.iter().any(|c| matches!(c, Command::KeepAnAdminGroup { .. })) {
-                commands.extend(m.admin_group_guard(&removed, "groups")?);
-            }
-        }
-        if commands.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut changes = self.store.apply(commands).await?;
-        changes.truncate(passed);
-        Ok(changes)
-    }
-
-    /// Creates a group named `name` (site admins only).
-    pub async fn create_group(&self, actor: &Actor, name: &str) -> Result<Group> {
-        {
-            let m = self.read();
-            m.require_admin(actor)?;
-            names::new_group_name(name, m.policy())?;
-            if m.group_name_taken(name) {
-                return Err(Error::exists("group", name.to_string()));
-            }
-        }
-        let new = NewGroup { uuid: uuid::Uuid::new_v4().to_string(), name: name.to_string(), created_ms: now_ms() };
-        match self.store.apply(vec![Command::CreateGroup(new)]).await?.pop() {
-            Some(Change::GroupCreated(g)) => Ok(g),
-            other => Err(Error::Internal(anyhow::anyhow!("unexpected change {other:?}"))),
-        }
-    }
-
-    /// Deletes a group and all its memberships (site admins only).
-    /// Refuses to delete the last site-admin group: that would lock every
-    /// admin out.
-    pub async fn delete_group(&self, actor: &Actor, group: GroupId) -> Result<()> {
-        self.delete_group_for(actor, group, "name").await
-    }
-
-    /// As [`Self::delete_group`]; a refusal's 400 names `field`. The rule
-    /// is checked on the model first and again by the store, inside the
-    /// committing transaction (see [`Model::admin_group_guard`]).
-    pub async fn delete_group_for(&self, actor: &Actor, group: GroupId, field: &'static str) -> Result<()> {
-        let mut commands = vec![Command::DeleteGroup(group)];
-        {
-            let m = self.read();
-            m.require_admin(actor)?;
-            commands.extend(m.admin_group_guard(&[group], field)?);
-        }
-        self.store.apply(commands).await?;
-        Ok(())
-    }
-
-    /// Adds `user` to `group`. Returns false when it already was a member
-    /// (nothing changes).
-    pub async fn add_member(&self, actor: &Actor, group: GroupId, user: UserId) -> Result<bool> {
-        self.read().require_admin(actor)?;
-        let changes = self.store.apply(vec![Command::AddMember { group, user }]).await?;
-        Ok(matches!(changes.first(), Some(Change::MemberAdded { .. })))
-    }
-
-    /// Removes `user` from `group`; NotFound when it was not a member.
-    pub async fn remove_member(&self, actor: &Actor, group: GroupId, user: UserId) -> Result<()> {
-        self.read().require_admin(actor)?;
-        let changes = self.store.apply(vec![Command::RemoveMember { group, user }]).await?;
-        match changes.first() {
-            Some(Change::MemberRemoved { .. }) => Ok(()),
-            _ => Err(Error::not_found("membership", "the user is not a member of the group")),
-        }
-    }
-
-    /// Issues a new API token for `user` (site admins, or the user themself)
-    /// and returns it; only its digest is stored.
-    pub async fn issue_token(&self, actor: &Actor, user: UserId, label: &str) -> Result<String> {
-        {
-            let m = self.read();
-            if *actor != Actor::User(user) {
-                m.require_admin(actor)?;
-            }
-            m.user(user).ok_or_else(|| Error::not_found("user", format!("{user:?}")))?;
-        }
-        let token = crate::credentials::new_token();
-        self.register_token(user, &token, label).await?;
-        Ok(token)
-    }
-
-    /// Stores the digest of a caller-chosen token (e.g. `ROSTER_ADMIN_TOKEN`)
-    /// unless it is already registered for that user.
-    pub async fn register_token(&self, user: UserId, token: &str, label: &str) -> Result<()> {
-        let hash = crate::credentials::token_hash(token);
-        match self.read().token_owner(&hash) {
-            Some(owner) if owner == user => return Ok(()),
-            Some(_) => return Err(Error::exists("token", "that token belongs to another user")),
-            None => {}
-        }
-        let cmd = Command::AddToken { user, hash, label: label.to_string(), created_ms: now_ms() };
-        self.store.apply(vec![cmd]).await?;
-        Ok(())
     }
 }

@@ -68,7 +68,7 @@ enum Present {
 
 /// The whole directory, indexed.
 #[derive(Debug, Default)]
-pub struct Model {
+pub(crate) struct Model {
     users: Vec<Option<UserEntry>>,
     user_count: usize,
     by_account: AccountIndex,

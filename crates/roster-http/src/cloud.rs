@@ -11,7 +11,8 @@ mod request;
 mod search;
 mod users;
 
-use roster_core::model::{GroupEntry, Model, UserEntry};
+use roster_core::directory::Reader;
+use roster_core::model::{GroupEntry, UserEntry};
 use roster_core::{Error, Result};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -74,7 +75,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The user a request names: `accountId`, else `username`, else `key`.
-pub(crate) fn user_from<'m>(m: &'m Model, p: &Params) -> Result<&'m UserEntry> {
+pub(crate) fn user_from<'m>(m: &'m Reader<'_>, p: &Params) -> Result<&'m UserEntry> {
     if let Some(id) = p.get("accountId").filter(|v| !v.is_empty()) {
         render::user_by_account(m, id)
     } else if let Some(name) = p.get("username").filter(|v| !v.is_empty()) {
@@ -87,6 +88,6 @@ pub(crate) fn user_from<'m>(m: &'m Model, p: &Params) -> Result<&'m UserEntry> {
 }
 
 /// The group named by the `name` query parameter.
-pub(crate) fn group_by_name_param<'m>(m: &'m Model, p: &Params) -> Result<&'m GroupEntry> {
+pub(crate) fn group_by_name_param<'m>(m: &'m Reader<'_>, p: &Params) -> Result<&'m GroupEntry> {
     m.group_by_name(p.required("name")?)
 }

@@ -12,7 +12,8 @@ pub mod render;
 mod request;
 mod users;
 
-use roster_core::model::{Model, UserEntry};
+use roster_core::directory::Reader;
+use roster_core::model::UserEntry;
 use roster_core::{Error, Result};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -54,7 +55,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The user a request names by `username`, else `key`.
-pub(crate) fn user_from<'m>(m: &'m Model, p: &Params) -> Result<&'m UserEntry> {
+pub(crate) fn user_from<'m>(m: &'m Reader<'_>, p: &Params) -> Result<&'m UserEntry> {
     if let Some(name) = p.get("username").filter(|v| !v.is_empty()) {
         m.user_by_username(name)
     } else if let Some(key) = p.get("key").filter(|v| !v.is_empty()) {

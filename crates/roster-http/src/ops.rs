@@ -37,13 +37,10 @@ async fn healthz() -> Response {
     responses((status = 200, description = "The directory is loaded and served", body = crate::openapi::common::Ready))
 )]
 async fn readyz(State(s): State<AppState>) -> Response {
-    let (users, groups) = {
-        let m = s.dir.read();
-        (m.user_count(), m.group_count())
-    };
+    let (users, groups) = s.dir.counts();
     let body = format!(r#"{{"status":"ready","store":{},"users":{users},"groups":{groups}}}"#, {
         let mut v = Vec::new();
-        crate::json::string(&mut v, &s.dir.store().describe());
+        crate::json::string(&mut v, &s.dir.store_description());
         String::from_utf8(v).unwrap_or_default()
     });
     crate::json::json_response(body.into_bytes())

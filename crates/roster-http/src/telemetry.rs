@@ -117,11 +117,9 @@ impl Telemetry {
 
     /// The registry as Prometheus text, with directory and store gauges.
     pub fn encode(&self, dir: &Directory) -> Result<String, std::fmt::Error> {
-        {
-            let m = dir.read();
-            self.users.set(m.user_count() as i64);
-            self.groups.set(m.group_count() as i64);
-        }
+        let (users, groups) = dir.counts();
+        self.users.set(users as i64);
+        self.groups.set(groups as i64);
         let mut out = String::new();
         encode(&mut out, &self.registry)?;
         if let Some(extra) = store_metrics(dir) {
@@ -137,7 +135,7 @@ impl Telemetry {
 /// Store figures (commit latency, batch sizes, size on disk), when the
 /// store reports them.
 fn store_metrics(dir: &Directory) -> Option<String> {
-    dir.store().metrics_text()
+    dir.store_metrics_text()
 }
 
 /// One route's series, kept by the route table (see `routes.rs`).

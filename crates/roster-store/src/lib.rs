@@ -1,4 +1,4 @@
-//! roster-store: durable implementations of [`roster_core::Store`].
+//! roster-store: durable implementations of [`roster_records::Store`].
 //!
 //! [`SqliteStore`] is the default: an embedded SQLite file in WAL mode with
 //! `synchronous=FULL`, written by a single writer thread that batches

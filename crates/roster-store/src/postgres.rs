@@ -19,10 +19,10 @@ mod writer;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use roster_core::audit::{AuditPage, AuditQuery, AuditRecord};
-use roster_core::import::ImportSet;
-use roster_core::store::{CommitListener, ImportReport};
-use roster_core::{Change, Command, Result, Snapshot, Store, UserId};
+use roster_records::audit::{AuditPage, AuditQuery, AuditRecord};
+use roster_records::import::ImportSet;
+use roster_records::store::{CommitListener, ImportReport};
+use roster_records::{Change, Command, Result, Snapshot, Store, UserId};
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::config::Host;
 use tokio_postgres::{Client, Config, NoTls};

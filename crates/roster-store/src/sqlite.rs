@@ -21,10 +21,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use roster_core::audit::{AuditPage, AuditQuery, AuditRecord};
-use roster_core::import::ImportSet;
-use roster_core::store::{CommitListener, ImportReport};
-use roster_core::{Change, Command, Error, Result, Snapshot, Store, UserId};
+use roster_records::audit::{AuditPage, AuditQuery, AuditRecord};
+use roster_records::import::ImportSet;
+use roster_records::store::{CommitListener, ImportReport};
+use roster_records::{Change, Command, Error, Result, Snapshot, Store, UserId};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 

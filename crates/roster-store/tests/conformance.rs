@@ -6,10 +6,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use roster_core::audit::{AuditQuery, AuditRecord};
-use roster_core::store::CommitListener;
-use roster_core::types::{NewGroup, NewUser, UserDetails};
-use roster_core::{Change, Command, Error, GroupId, Store, UserId};
+use roster_records::audit::{AuditQuery, AuditRecord};
+use roster_records::store::CommitListener;
+use roster_records::types::{NewGroup, NewUser, UserDetails};
+use roster_records::{Change, Command, Error, GroupId, Store, UserId};
 use roster_store::{PostgresStore, SqliteStore};
 
 // Bulk loads: import and snapshot restore.

@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use roster_core::types::{NewGroup, NewUser, UserDetails};
-use roster_core::{Change, Command, GroupId, Store, UserId};
+use roster_records::types::{NewGroup, NewUser, UserDetails};
+use roster_records::{Change, Command, GroupId, Store, UserId};
 use roster_store::sqlite::{OpenOptions, SqliteStore};
 
 #[path = "durability/open_refusals.rs"]

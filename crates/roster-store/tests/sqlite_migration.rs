@@ -4,7 +4,7 @@
 //! membership and token, keep its constraints, and then never hand out a
 //! deleted id again.
 
-use roster_core::{Change, Command, Error, GroupId, Store, UserId};
+use roster_records::{Change, Command, Error, GroupId, Store, UserId};
 use roster_store::SqliteStore;
 use rusqlite::{params, Connection};
 
@@ -76,7 +76,7 @@ async fn a_version_two_store_upgrades_without_loss_and_stops_reusing_ids() {
 
     // From now on a deleted id stays retired: user 3 is the newest.
     s.apply(vec![Command::DeleteUser(UserId(3))]).await.unwrap();
-    let mut fresh = roster_core::types::NewUser {
+    let mut fresh = roster_records::types::NewUser {
         account_id: "acc-new".into(),
         account_type: "atlassian".into(),
         username: Some("new".into()),

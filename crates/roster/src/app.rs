@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use roster_core::{Directory, Policy, Store};
+use roster_core::{Directory, Policy};
 use roster_http::server::Limits;
+use roster_records::Store;
 use roster_store::{PostgresStore, SqliteStore};
 use tokio::net::TcpListener;
 

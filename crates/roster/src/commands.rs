@@ -1,5 +1,6 @@
 //! One module per command. Each works on the store directly through the
-//! directory, as the `System` actor, with the API's validation.
+//! directory's doors (`reader`, `admin`), as the `System` actor, with the
+//! API's validation.
 
 pub mod audit;
 pub mod export;
@@ -11,11 +12,12 @@ pub mod serve;
 pub mod token;
 pub mod user;
 
-use roster_core::model::{Model, UserEntry};
+use roster_core::directory::Reader;
+use roster_core::model::UserEntry;
 use roster_core::{Error, Result};
 
 /// Finds a user by account id, username or e-mail address.
-pub fn find_user<'m>(m: &'m Model, who: &str) -> Result<&'m UserEntry> {
+pub fn find_user<'m>(m: &'m Reader<'_>, who: &str) -> Result<&'m UserEntry> {
     m.user_by_account(who)
         .or_else(|_| m.user_by_username(who))
         .or_else(|e| m.user_by_email(who).ok_or(e))

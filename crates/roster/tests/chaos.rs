@@ -53,19 +53,6 @@ fn seconds() -> u64 {
 }
 
 /// A small xorshift generator.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 fn source(n: u8) -> IpAddr {
     IpAddr::V4(Ipv4Addr::new(127, 0, 0, n))
 }
@@ -98,18 +85,21 @@ struct Fixture {
 async fn setup(db: &Path) -> Fixture {
     let dir = roster::app::open_directory(db.to_str().unwrap(), Policy::default()).await.unwrap();
     dir.ensure_admin(Some(ADMIN)).await.unwrap();
-    let admin = dir.read().user_by_username("admin").map(|e| e.user.id).expect("the admin exists");
+    let admin =
+        dir.reader(&Actor::System).unwrap().user_by_username("admin").map(|e| e.user.id).expect("the admin exists");
     for g in ["site-admins", "confluence-administrators"] {
-        let found = dir.read().group_by_name(g).map(|grp| grp.group.id).ok();
+        let found = dir.reader(&Actor::System).unwrap().group_by_name(g).map(|grp| grp.group.id).ok();
         let id = match found {
             Some(id) => id,
-            None => dir.create_group(&Actor::System, g).await.unwrap().id,
+            None => dir.admin(&Actor::System).unwrap().create_group(g).await.unwrap().id,
         };
-        dir.add_member(&Actor::System, id, admin).await.unwrap();
+        dir.admin(&Actor::System).unwrap().add_member(id, admin).await.unwrap();
     }
     let mut groups = Vec::new();
     for g in 0..4 {
-        groups.push(dir.create_group(&Actor::System, &format!("chaos-{g}")).await.unwrap().uuid.to_string());
+        groups.push(
+            dir.admin(&Actor::System).unwrap().create_group(&format!("chaos-{g}")).await.unwrap().uuid.to_string(),
+        );
     }
     let mut accounts = Vec::new();
     let words = ["ada", "alan", "anne", "arthur", "barbara", "bob", "carol", "dan"];
@@ -120,7 +110,12 @@ async fn setup(db: &Path) -> Fixture {
             active: true,
             ..UserInput::default()
         };
-        let user = dir.create_user(&Actor::System, &input, &["confluence-users".to_string()]).await.unwrap();
+        let user = dir
+            .admin(&Actor::System)
+            .unwrap()
+            .create_user(&input, roster_core::directory::Joins::Groups(vec!["confluence-users".to_string()]))
+            .await
+            .unwrap();
         accounts.push(user.account_id.to_string());
     }
     Fixture { accounts, groups }
@@ -129,10 +124,10 @@ async fn setup(db: &Path) -> Fixture {
 /// The legitimate prober: `/healthz` and `memberof`, one at a time, timed.
 async fn prober(url: String, fx: Arc<Fixture>, stop: Arc<AtomicBool>, tally: Arc<Tally>) -> Vec<Duration> {
     let http = client_from(1);
-    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut rng = fastrand::Rng::with_seed(0x9e3779b97f4a7c15);
     let mut lat = Vec::new();
     while !stop.load(Ordering::Relaxed) {
-        let acc = &fx.accounts[rng.below(fx.accounts.len() as u64) as usize];
+        let acc = &fx.accounts[rng.usize(..fx.accounts.len())];
         for path in ["/healthz".to_string(), format!("/wiki/rest/api/user/memberof?accountId={acc}")] {
             let t = Instant::now();
             match http.get(format!("{url}{path}")).bearer_auth(ADMIN).send().await {
@@ -160,11 +155,11 @@ async fn writer(
     tally: Arc<Tally>,
 ) -> HashMap<(String, String), bool> {
     let http = client_from(1);
-    let mut rng = Rng(0x5eed + w as u64);
+    let mut rng = fastrand::Rng::with_seed(0x5eed + w as u64);
     let mut acked: HashMap<(String, String), bool> = HashMap::new();
     while !stop.load(Ordering::Relaxed) {
-        let g = fx.groups[rng.below(fx.groups.len() as u64) as usize].clone();
-        let u = fx.accounts[w * PAIRS_PER_WRITER + rng.below(PAIRS_PER_WRITER as u64) as usize].clone();
+        let g = fx.groups[rng.usize(..fx.groups.len())].clone();
+        let u = fx.accounts[w * PAIRS_PER_WRITER + rng.usize(..PAIRS_PER_WRITER)].clone();
         let key = (g.clone(), u.clone());
         let want = !acked.get(&key).copied().unwrap_or(false);
         let base = format!("{url}/wiki/rest/api/group/userByGroupId?groupId={g}");
@@ -288,9 +283,9 @@ async fn roster_keeps_serving_its_callers_under_every_attack_at_once() {
         let (url, stop, tally) = (url.clone(), stop.clone(), tally.clone());
         attackers.push(tokio::spawn(async move {
             let http = client_from(2);
-            let mut rng = Rng(0xabad1dea + c);
+            let mut rng = fastrand::Rng::with_seed(0xabad1dea + c);
             attack("random-login", stop, tally, |_| {
-                let login = format!("nobody{}@example.com", rng.next());
+                let login = format!("nobody{}@example.com", rng.u64(..));
                 http.get(format!("{url}/wiki/rest/api/user/current"))
                     .header("Authorization", basic(&login, "wrong"))
                     .send()
@@ -475,7 +470,7 @@ async fn roster_keeps_serving_its_callers_under_every_attack_at_once() {
     assert_eq!(store.integrity_check().unwrap(), "ok");
     drop(store);
     let dir = roster::app::open_directory(db.to_str().unwrap(), Policy::default()).await.unwrap();
-    let model = dir.read();
+    let model = dir.reader(&Actor::System).unwrap();
     let mut lost = 0;
     for ((g, u), want) in &acked {
         let grp = model.group_by_uuid(g).unwrap().group.id;

@@ -21,7 +21,8 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 use roster_core::directory::UserInput;
-use roster_core::{Actor, Policy, Store};
+use roster_core::{Actor, Policy};
+use roster_records::Store;
 use roster_store::SqliteStore;
 use serde_json::{json, Value};
 
@@ -31,19 +32,6 @@ const USERS_PER_WRITER: usize = 8;
 const GROUPS: usize = 4;
 
 /// A small xorshift generator: deterministic from the printed seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// What the clients know about one (group, user) pair.
 #[derive(Clone, Copy, Default)]
 struct Pair {
@@ -80,7 +68,7 @@ async fn setup(db: &Path) -> Fixture {
     dir.ensure_admin(Some(ADMIN)).await.unwrap();
     let mut groups = Vec::new();
     for g in 0..GROUPS {
-        let grp = dir.create_group(&Actor::System, &format!("crash-m{g}")).await.unwrap();
+        let grp = dir.admin(&Actor::System).unwrap().create_group(&format!("crash-m{g}")).await.unwrap();
         groups.push((grp.name.to_string(), grp.uuid.to_string()));
     }
     let make = |i: usize| {
@@ -92,7 +80,13 @@ async fn setup(db: &Path) -> Fixture {
                 active: true,
                 ..UserInput::default()
             };
-            dir.create_user(&Actor::System, &input, &[]).await.unwrap().account_id.to_string()
+            dir.admin(&Actor::System)
+                .unwrap()
+                .create_user(&input, roster_core::directory::Joins::Groups(vec![]))
+                .await
+                .unwrap()
+                .account_id
+                .to_string()
         }
     };
     let mut users = Vec::new();
@@ -121,10 +115,10 @@ fn auth(req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
 /// One membership writer: flips its own pairs until the server dies.
 async fn member_writer(url: String, fx: Arc<Fixture>, w: usize, log: Arc<Mutex<Log>>, seed: u64) {
     let http = client();
-    let mut rng = Rng(seed | 1);
+    let mut rng = fastrand::Rng::with_seed(seed);
     loop {
-        let g = rng.below(GROUPS as u64) as usize;
-        let user = fx.users[w][rng.below(USERS_PER_WRITER as u64) as usize].clone();
+        let g = rng.usize(..GROUPS);
+        let user = fx.users[w][rng.usize(..USERS_PER_WRITER)].clone();
         let key = (g, user.clone());
         let want = !log.lock().pairs.get(&key).copied().unwrap_or_default().acked;
         log.lock().pairs.entry(key.clone()).or_default().pending = Some(want);
@@ -270,17 +264,17 @@ async fn killed_servers_lose_no_acknowledged_write_and_leave_nothing_half_applie
     let log_file = tmp.path().join("roster.log");
     let fx = Arc::new(setup(&db).await);
     let log = Arc::new(Mutex::new(Log::default()));
-    let mut rng = Rng(seed | 1);
+    let mut rng = fastrand::Rng::with_seed(seed);
     let started = Instant::now();
     let mut violations = 0;
     for cycle in 0..cycles {
         let server = process::spawn(&db, &[("ROSTER_ADMIN_TOKEN", ADMIN), ("ROSTER_LOG", "warn")], &log_file).await;
         let mut tasks = Vec::new();
         for w in 0..WRITERS {
-            tasks.push(tokio::spawn(member_writer(server.url.clone(), fx.clone(), w, log.clone(), rng.next())));
+            tasks.push(tokio::spawn(member_writer(server.url.clone(), fx.clone(), w, log.clone(), rng.u64(..))));
         }
         tasks.push(tokio::spawn(group_writer(server.url.clone(), fx.clone(), log.clone(), cycle)));
-        tokio::time::sleep(Duration::from_millis(50 + rng.below(950))).await;
+        tokio::time::sleep(Duration::from_millis(50 + rng.u64(..950))).await;
         server.kill().await;
         for t in tasks {
             t.await.expect("a writer saw a server error");

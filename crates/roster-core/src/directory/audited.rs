@@ -233,12 +233,6 @@ impl Store for Audited {
 }
 
 impl super::Directory {
-    /// Searches the audit log (site admins only).
-    pub async fn audit_log(&self, actor: &crate::Actor, query: AuditQuery) -> Result<AuditPage> {
-        self.read().require_admin(actor)?;
-        self.store.audit(query).await
-    }
-
     /// The who-and-where fields of an audit record for the current caller
     /// (for records written outside `apply`, such as a snapshot restore's).
     pub fn audit_base(&self) -> AuditRecord {

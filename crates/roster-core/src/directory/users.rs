@@ -7,7 +7,7 @@
 
 use super::auth::current_source;
 use super::throttle::Key;
-use super::Directory;
+use super::{Admin, Directory};
 use crate::actor::Actor;
 use crate::credentials;
 use crate::error::{Error, Result};
@@ -32,7 +32,7 @@ pub struct UserInput {
 
 /// Builds a validated [`NewUser`] (password hashed, ids generated). Hashes
 /// on the calling thread: for the command line and imports; the server
-/// goes through [`Directory::create_user`].
+/// goes through [`Admin::create_user`].
 pub fn new_user(input: &UserInput) -> Result<NewUser> {
     let account_type = input.account_type.clone().unwrap_or_else(|| "atlassian".into());
     names::account_type(&account_type)?;
@@ -61,17 +61,28 @@ pub fn new_user(input: &UserInput) -> Result<NewUser> {
     })
 }
 
-impl Directory {
-    /// Creates a user (site admins only), optionally adding it to groups in
-    /// the same transaction.
-    pub async fn create_user(&self, actor: &Actor, input: &UserInput, groups: &[String]) -> Result<User> {
+/// Which groups a new user joins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Joins {
+    /// The default access group (the first access group that exists), as
+    /// users created in Confluence's admin screens do; none when no access
+    /// group exists.
+    DefaultAccessGroup,
+    /// Exactly these, by name; all must exist, or nothing is created.
+    Groups(Vec<String>),
+}
+
+impl Admin<'_> {
+    /// A validated, not yet stored user: ids generated, the password
+    /// hashed on the password workers; 409 when its account id, username or
+    /// e-mail address is taken.
+    pub(super) async fn prepare_user(&self, input: &UserInput) -> Result<NewUser> {
         let mut new = new_user(&UserInput { password: None, ..input.clone() })?;
         if let Some(p) = &input.password {
             credentials::validate_password(p)?;
         }
-        let group_ids = {
-            let m = self.read();
-            m.require_admin(actor)?;
+        {
+            let m = self.dir.read();
             if m.account_taken(&new.account_id) {
                 return Err(Error::exists("user", format!("accountId {}", new.account_id)));
             }
@@ -83,47 +94,64 @@ impl Directory {
             if m.email_taken(&new.email) {
                 return Err(Error::exists("user", format!("email {}", new.email)));
             }
-            groups.iter().map(|g| m.group_by_name(g).map(|e| e.group.id)).collect::<Result<Vec<_>>>()?
-        };
-        if let Some(p) = &input.password {
-            new.password_hash = Some(self.auth.hasher.hash(p).await?);
         }
-        let changes = self.store.apply(vec![Command::CreateUser(new)]).await?;
+        if let Some(p) = &input.password {
+            new.password_hash = Some(self.dir.auth.hasher.hash(p).await?);
+        }
+        Ok(new)
+    }
+
+    /// Creates a user who joins the groups `joins` says. The store assigns
+    /// the new user's id, so the memberships are a second transaction; when
+    /// it fails (a group deleted meanwhile) the account is deleted again, so
+    /// the call leaves nothing behind.
+    pub async fn create_user(&self, input: &UserInput, joins: Joins) -> Result<User> {
+        let new = self.prepare_user(input).await?;
+        let group_ids = {
+            let m = self.dir.read();
+            match &joins {
+                Joins::DefaultAccessGroup => m
+                    .policy()
+                    .access_groups
+                    .iter()
+                    .find_map(|g| m.group_by_name(g).ok())
+                    .map(|g| g.group.id)
+                    .into_iter()
+                    .collect(),
+                Joins::Groups(names) => {
+                    names.iter().map(|g| m.group_by_name(g).map(|e| e.group.id)).collect::<Result<Vec<_>>>()?
+                }
+            }
+        };
+        let changes = self.dir.store.apply(vec![Command::CreateUser(new)]).await?;
         let Some(Change::UserSaved(user)) = changes.into_iter().next() else {
             return Err(Error::Internal(anyhow::anyhow!("create user reported no user")));
         };
         if !group_ids.is_empty() {
             let cmds = group_ids.into_iter().map(|group| Command::AddMember { group, user: user.id }).collect();
-            if let Err(e) = self.store.apply(cmds).await {
-                // A group vanished between the check and the write: take the
-                // new account back so the call leaves nothing behind.
-                let _ = self.store.apply(vec![Command::DeleteUser(user.id)]).await;
+            if let Err(e) = self.dir.store.apply(cmds).await {
+                let _ = self.dir.store.apply(vec![Command::DeleteUser(user.id)]).await;
                 return Err(e);
             }
         }
         Ok(user)
     }
 
-    /// Deletes a user with its memberships and tokens (site admins only;
-    /// nobody may delete their own account).
-    pub async fn delete_user(&self, actor: &Actor, id: UserId) -> Result<()> {
-        {
-            let m = self.read();
-            m.require_admin(actor)?;
-            m.user(id).ok_or_else(|| Error::not_found("user", format!("{id:?}")))?;
-        }
-        if *actor == Actor::User(id) {
+    /// Deletes a user with its memberships and tokens (nobody may delete
+    /// their own account).
+    pub async fn delete_user(&self, id: UserId) -> Result<()> {
+        self.dir.read().user(id).ok_or_else(|| Error::not_found("user", format!("{id:?}")))?;
+        if self.actor == Actor::User(id) {
             return Err(Error::invalid("username", "you cannot delete your own account"));
         }
-        self.store.apply(vec![Command::DeleteUser(id)]).await?;
+        self.dir.store.apply(vec![Command::DeleteUser(id)]).await?;
         Ok(())
     }
 
-    /// Sets a user's password (site admins only).
-    pub async fn set_password(&self, actor: &Actor, id: UserId, password: &str) -> Result<()> {
-        self.read().require_admin(actor)?;
-        let phc = self.auth.hasher.hash(password).await?;
-        self.update_user(actor, id, |u| {
+    /// Sets a user's password.
+    pub async fn set_password(&self, id: UserId, password: &str) -> Result<()> {
+        let phc = self.dir.auth.hasher.hash(password).await?;
+        self.update_user(id, |u| {
             u.password_hash = Some(phc.into());
             Ok(())
         })
@@ -131,6 +159,39 @@ impl Directory {
         Ok(())
     }
 
+    /// Turns an account on or off; nobody may turn off their own (a 400
+    /// naming `field`). Answers whether anything changed (nothing does when
+    /// the account already is as asked).
+    pub async fn set_active(&self, id: UserId, active: bool, field: &'static str) -> Result<bool> {
+        if !active && self.actor == Actor::User(id) {
+            return Err(Error::invalid(field, "you cannot deactivate your own account"));
+        }
+        let already = self.dir.read().user(id).is_some_and(|e| e.user.active == active);
+        if !already {
+            self.update_user(id, |u| {
+                u.active = active;
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(!already)
+    }
+
+    /// Changes a user with `edit` and saves it.
+    pub async fn update_user(&self, id: UserId, edit: impl FnOnce(&mut User) -> Result<()>) -> Result<User> {
+        let mut user =
+            self.dir.read().user(id).ok_or_else(|| Error::not_found("user", format!("{id:?}")))?.user.clone();
+        edit(&mut user)?;
+        user.updated_ms = now_ms();
+        let changes = self.dir.store.apply(vec![Command::UpdateUser(user)]).await?;
+        match changes.into_iter().next() {
+            Some(Change::UserSaved(u)) => Ok(u),
+            _ => Err(Error::Internal(anyhow::anyhow!("update user reported no user"))),
+        }
+    }
+}
+
+impl Directory {
     /// Changes the caller's own password after checking the current one.
     /// Forbidden when the current password is wrong or the account has none.
     /// Wrong current passwords are throttled per (account, source) and per
@@ -192,32 +253,12 @@ impl Directory {
         Ok(n)
     }
 
-    /// Changes a user with `edit` (site admins only) and saves it.
-    pub async fn update_user(
-        &self,
-        actor: &Actor,
-        id: UserId,
-        edit: impl FnOnce(&mut User) -> Result<()>,
-    ) -> Result<User> {
-        let mut user = {
-            let m = self.read();
-            m.require_admin(actor)?;
-            m.user(id).ok_or_else(|| Error::not_found("user", format!("{id:?}")))?.user.clone()
-        };
-        edit(&mut user)?;
-        user.updated_ms = now_ms();
-        let changes = self.store.apply(vec![Command::UpdateUser(user)]).await?;
-        match changes.into_iter().next() {
-            Some(Change::UserSaved(u)) => Ok(u),
-            _ => Err(Error::Internal(anyhow::anyhow!("update user reported no user"))),
-        }
-    }
-
     /// Makes sure the site admin `admin` (admin@example.com) exists, with
     /// the access and admin groups. Returns a newly issued token when it had
     /// to create the account and no `token` was given; registers `token`
     /// for the admin when one is given.
     pub async fn ensure_admin(&self, token: Option<&str>) -> Result<Option<String>> {
+        let system = self.admin(&Actor::System)?;
         let existing = self.read().user_by_username("admin").ok().map(|u| u.user.id);
         let (admin, created) = match existing {
             Some(id) => (id, false),
@@ -225,7 +266,7 @@ impl Directory {
                 let policy = self.read().policy().clone();
                 for g in policy.access_groups.iter().take(1).chain(policy.admin_groups.iter().take(1)) {
                     if !self.read().group_name_taken(g) {
-                        self.create_group(&Actor::System, g).await?;
+                        system.create_group(g).await?;
                     }
                 }
                 let input = UserInput {
@@ -237,15 +278,15 @@ impl Directory {
                 };
                 let groups: Vec<String> =
                     policy.access_groups.iter().take(1).chain(policy.admin_groups.iter().take(1)).cloned().collect();
-                (self.create_user(&Actor::System, &input, &groups).await?.id, true)
+                (system.create_user(&input, Joins::Groups(groups)).await?.id, true)
             }
         };
         match token {
             Some(t) => {
-                self.register_token(admin, t, "ROSTER_ADMIN_TOKEN").await?;
+                system.register_token(admin, t, "ROSTER_ADMIN_TOKEN").await?;
                 Ok(None)
             }
-            None if created => Ok(Some(self.issue_token(&Actor::System, admin, "first start").await?)),
+            None if created => Ok(Some(system.issue_token(admin, "first start").await?)),
             None => Ok(None),
         }
     }

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use roster_core::model::{GroupEntry, Model};
+use roster_core::model::GroupEntry;
 use roster_core::page::MAX_LIMIT;
 use roster_core::types::fold;
 use roster_core::{Error, Result};
@@ -56,8 +56,7 @@ pub(super) fn page_of<'m>(
     responses((status = 200, description = "Groups by name", body = crate::openapi::cloud::GroupPage))
 )]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     page_of(&s, &here, m.groups_by_name(), m.group_count())
 }
 
@@ -71,8 +70,7 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     responses((status = 200, description = "Groups whose name contains the text", body = crate::openapi::cloud::GroupPage))
 )]
 pub async fn picker(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let q = fold(here.params.required("query")?);
     let hits: Vec<&GroupEntry> = m.groups_by_name().filter(|g| fold(&g.group.name).contains(&q)).collect();
     let total = hits.len();
@@ -89,8 +87,7 @@ pub async fn picker(State(s): State<AppState>, Caller(actor): Caller, here: Here
     responses((status = 200, description = "The group", body = crate::openapi::cloud::Group))
 )]
 pub async fn by_name(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     Ok(one(&s, group_by_name_param(&m, &here.params)?))
 }
 
@@ -104,8 +101,7 @@ pub async fn by_name(State(s): State<AppState>, Caller(actor): Caller, here: Her
     responses((status = 200, description = "The group", body = crate::openapi::cloud::Group))
 )]
 pub async fn by_id(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     Ok(one(&s, m.group_by_uuid(here.params.required("id")?)?))
 }
 
@@ -119,8 +115,7 @@ pub async fn by_id(State(s): State<AppState>, Caller(actor): Caller, here: Here)
     responses((status = 200, description = "The group", body = crate::openapi::cloud::Group))
 )]
 pub async fn by_path(State(s): State<AppState>, Caller(actor): Caller, Segment(name): Segment) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     Ok(one(&s, m.group_by_name(&name)?))
 }
 
@@ -139,17 +134,13 @@ struct CreateGroup {
     responses((status = 201, description = "The new group (site admins)", body = crate::openapi::cloud::Group))
 )]
 pub async fn create(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
-    s.dir.read().require_admin(&actor)?;
+    let admin = s.dir.admin(&actor)?;
     let req: CreateGroup = parse(&body)?;
     let name = req.name.ok_or_else(|| Error::invalid("name", "is required"))?;
-    let g = s.dir.create_group(&actor, &name).await?;
-    let m = s.dir.read();
+    let g = admin.create_group(&name).await?;
+    let m = admin.reader();
     let entry = m.group(g.id).ok_or_else(|| Error::not_found("group", name))?;
     Ok((StatusCode::CREATED, one(&s, entry)).into_response())
-}
-
-fn resolve(m: &Model, by: impl FnOnce(&Model) -> Result<&GroupEntry>) -> Result<roster_core::GroupId> {
-    by(m).map(|g| g.group.id)
 }
 
 /// `DELETE /group?name=`: 204 (site admins).
@@ -162,12 +153,9 @@ fn resolve(m: &Model, by: impl FnOnce(&Model) -> Result<&GroupEntry>) -> Result<
     responses((status = 204, description = "Deleted (site admins)"))
 )]
 pub async fn delete_by_name(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let gid = {
-        let m = s.dir.read();
-        m.require_admin(&actor)?;
-        resolve(&m, |m| group_by_name_param(m, &here.params))?
-    };
-    s.dir.delete_group(&actor, gid).await?;
+    let admin = s.dir.admin(&actor)?;
+    let gid = group_by_name_param(&admin.reader(), &here.params)?.group.id;
+    admin.delete_group(gid, "name").await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -181,12 +169,8 @@ pub async fn delete_by_name(State(s): State<AppState>, Caller(actor): Caller, he
     responses((status = 204, description = "Deleted (site admins)"))
 )]
 pub async fn delete_by_id(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let gid = {
-        let m = s.dir.read();
-        m.require_admin(&actor)?;
-        let id = here.params.required("id")?;
-        resolve(&m, |m| m.group_by_uuid(id))?
-    };
-    s.dir.delete_group(&actor, gid).await?;
+    let admin = s.dir.admin(&actor)?;
+    let gid = admin.reader().group_by_uuid(here.params.required("id")?)?.group.id;
+    admin.delete_group(gid, "name").await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -5,7 +5,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use roster_core::model::{GroupEntry, Model};
+use roster_core::directory::Reader;
+use roster_core::model::GroupEntry;
 use roster_core::page::MAX_LIMIT;
 use roster_core::{Error, GroupId, Result, UserId};
 use serde::Deserialize;
@@ -21,7 +22,7 @@ use crate::state::AppState;
 
 type Reply = Result<Response, ApiError>;
 
-fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here, g: &GroupEntry) -> Reply {
+fn members_page(s: &AppState, m: &Reader<'_>, here: &Here, g: &GroupEntry) -> Reply {
     let p = &here.params;
     let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
     let total = g.members.len();
@@ -30,7 +31,7 @@ fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here
     let ids: Vec<u32> = g.members.iter_from(page.start).take(page.limit).collect();
     let found = m.members(&ids);
     let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
-    let users = UserWriter::new(m, actor, &s.cloud_base_json, expand);
+    let users = UserWriter::new(m, &s.cloud_base_json, expand);
     for e in found {
         w.item(|o| users.write(o, e));
     }
@@ -50,10 +51,9 @@ fn members_page(s: &AppState, m: &Model, actor: &roster_core::Actor, here: &Here
     responses((status = 200, description = "Members, in account-creation order", body = crate::openapi::cloud::UserPage))
 )]
 pub async fn list_by_query(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let g = group_by_name_param(&m, &here.params)?;
-    members_page(&s, &m, &actor, &here, g)
+    members_page(&s, &m, &here, g)
 }
 
 /// `GET /group/{groupName}/member`.
@@ -71,10 +71,9 @@ pub async fn list_by_path_name(
     Segment(name): Segment,
     here: Here,
 ) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let g = m.group_by_name(&name)?;
-    members_page(&s, &m, &actor, &here, g)
+    members_page(&s, &m, &here, g)
 }
 
 /// `GET /group/{groupId}/membersByGroupId`.
@@ -92,10 +91,9 @@ pub async fn list_by_path_id(
     Segment(id): Segment,
     here: Here,
 ) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let g = m.group_by_uuid(&id)?;
-    members_page(&s, &m, &actor, &here, g)
+    members_page(&s, &m, &here, g)
 }
 
 #[derive(Deserialize)]
@@ -110,7 +108,7 @@ fn account_from_body(body: &[u8]) -> Result<String> {
 }
 
 /// Resolves the group (by `name` or `groupId`) and the user of a write.
-fn target(m: &Model, here: &Here, by_id: bool, account: &str) -> Result<(GroupId, UserId)> {
+fn target(m: &Reader<'_>, here: &Here, by_id: bool, account: &str) -> Result<(GroupId, UserId)> {
     let g =
         if by_id { m.group_by_uuid(here.params.required("groupId")?)? } else { group_by_name_param(m, &here.params)? };
     let u = m.user_by_account(account)?;
@@ -118,24 +116,17 @@ fn target(m: &Model, here: &Here, by_id: bool, account: &str) -> Result<(GroupId
 }
 
 async fn add(s: AppState, actor: roster_core::Actor, here: Here, body: &[u8], by_id: bool) -> Reply {
-    let (g, u) = {
-        let m = s.dir.read();
-        m.require_admin(&actor)?;
-        let account = account_from_body(body)?;
-        target(&m, &here, by_id, &account)?
-    };
-    s.dir.add_member(&actor, g, u).await?;
+    let admin = s.dir.admin(&actor)?;
+    let account = account_from_body(body)?;
+    let (g, u) = target(&admin.reader(), &here, by_id, &account)?;
+    admin.add_member(g, u).await?;
     Ok(StatusCode::CREATED.into_response())
 }
 
 async fn remove(s: AppState, actor: roster_core::Actor, here: Here, by_id: bool) -> Reply {
-    let (g, u) = {
-        let m = s.dir.read();
-        m.require_admin(&actor)?;
-        let account = here.params.required("accountId")?.to_string();
-        target(&m, &here, by_id, &account)?
-    };
-    s.dir.remove_member(&actor, g, u).await?;
+    let admin = s.dir.admin(&actor)?;
+    let (g, u) = target(&admin.reader(), &here, by_id, here.params.required("accountId")?)?;
+    admin.remove_member(g, u).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -19,7 +19,7 @@ impl FromRequestParts<AppState> for Prefetched {
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Infallible> {
         if let Some(id) = parts.uri.query().and_then(plain_account_id) {
-            s.dir.read().prefetch_account(id);
+            s.dir.prefetch_account(id);
         }
         Ok(Prefetched)
     }

@@ -3,9 +3,9 @@
 //! (dropped when the record changes); a page is then mostly copies of
 //! cached bytes. Expanded users take the slower, general path.
 
-use roster_core::model::{EmailSight, Fragment, GroupEntry, Model, UserEntry, GROUP_INLINE, ID};
+use roster_core::directory::Reader;
+use roster_core::model::{EmailSight, Fragment, GroupEntry, UserEntry, GROUP_INLINE, ID};
 use roster_core::page::Page;
-use roster_core::Actor;
 use serde_json::{json, Map, Value};
 
 use crate::json::{escape, int, string};
@@ -135,8 +135,7 @@ fn write_user(out: &mut Vec<u8>, e: &UserEntry, tails: &Tails, show_email: bool)
 /// for every user of the page (whether the viewer sees all addresses, the
 /// links' fixed text) is worked out once, not per user.
 pub struct UserWriter<'a> {
-    m: &'a Model,
-    viewer: &'a Actor,
+    m: &'a Reader<'a>,
     sight: EmailSight<'a>,
     base_json: &'a str,
     tails: Tails,
@@ -144,15 +143,15 @@ pub struct UserWriter<'a> {
 }
 
 impl<'a> UserWriter<'a> {
-    /// A writer for `viewer` (`base_json` as for [`user`]).
-    pub fn new(m: &'a Model, viewer: &'a Actor, base_json: &'a str, expand: Expand) -> Self {
-        UserWriter { m, viewer, sight: m.email_sight(viewer), base_json, tails: Tails::new(base_json), expand }
+    /// A writer for the reader (`base_json` as for [`user`]).
+    pub fn new(m: &'a Reader<'a>, base_json: &'a str, expand: Expand) -> Self {
+        UserWriter { m, sight: m.email_sight(), base_json, tails: Tails::new(base_json), expand }
     }
 
     /// Appends `e` as the viewer may see it.
     pub fn write(&self, out: &mut Vec<u8>, e: &UserEntry) {
         if self.expand.any() {
-            return user_for(out, self.m, e, self.base_json, self.viewer, self.expand);
+            return user_for(out, self.m, e, self.base_json, self.expand);
         }
         write_user(out, e, &self.tails, self.sight.shows(e));
     }
@@ -166,7 +165,7 @@ impl<'a> UserWriter<'a> {
 /// writes a backslash, so when the id asked for has no backslash and equals
 /// those bytes, it equals the stored id. Anything else takes the model's
 /// exact lookup.
-pub fn users_by_account<'m>(m: &'m Model, account_ids: &[&str]) -> Vec<&'m UserEntry> {
+pub fn users_by_account<'m>(m: &'m Reader<'_>, account_ids: &[&str]) -> Vec<&'m UserEntry> {
     // The candidates' entries are already in cache: the model's lookup
     // touched them all in one pass.
     let candidates = m.account_candidates(account_ids);
@@ -184,7 +183,7 @@ pub fn users_by_account<'m>(m: &'m Model, account_ids: &[&str]) -> Vec<&'m UserE
 /// The user holding this account id, confirmed as in [`users_by_account`]:
 /// on the entry's first cache lines, where the model's own lookup reads
 /// the stored id from elsewhere in memory.
-pub fn user_by_account<'m>(m: &'m Model, account_id: &str) -> roster_core::Result<&'m UserEntry> {
+pub fn user_by_account<'m>(m: &'m Reader<'_>, account_id: &str) -> roster_core::Result<&'m UserEntry> {
     match m.account_candidate(account_id) {
         Some(e) if holds(e.pieces.piece(ID), account_id) => Ok(e),
         _ => m.user_by_account(account_id),
@@ -230,8 +229,8 @@ pub fn users_capacity(users: &[&UserEntry], base_json: &str) -> usize {
 
 /// Appends the user object for `viewer`, with the requested expansions
 /// (`base_json` as for [`user`]).
-pub fn user_for(out: &mut Vec<u8>, m: &Model, e: &UserEntry, base_json: &str, viewer: &Actor, expand: Expand) {
-    let show = m.may_see_email(viewer, e);
+pub fn user_for(out: &mut Vec<u8>, m: &Reader<'_>, e: &UserEntry, base_json: &str, expand: Expand) {
+    let show = m.may_see_email(e);
     if !expand.any() {
         return user(out, e, base_json, show);
     }

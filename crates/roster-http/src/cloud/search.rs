@@ -12,9 +12,10 @@ use std::time::Instant;
 
 use axum::extract::State;
 use axum::response::Response;
+use roster_core::directory::Reader;
 use roster_core::model::name_index::{name_matches, NameMatches};
 use roster_core::model::UserEntry;
-use roster_core::{Actor, Error, Model};
+use roster_core::{Actor, Error};
 use tokio::sync::Semaphore;
 
 use super::cql::{self, UserQuery};
@@ -51,7 +52,7 @@ impl Hits<'_> {
     }
 }
 
-fn find<'m>(m: &'m Model, q: &UserQuery, start: usize, limit: usize) -> Hits<'m> {
+fn find<'m>(m: &'m Reader<'_>, q: &UserQuery, start: usize, limit: usize) -> Hits<'m> {
     if q.contradictory {
         return Hits::Listed(Vec::new(), 0);
     }
@@ -79,7 +80,7 @@ fn find<'m>(m: &'m Model, q: &UserQuery, start: usize, limit: usize) -> Hits<'m>
 )]
 pub async fn users(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Result<Response, ApiError> {
     let started = Instant::now();
-    s.dir.read().require_read(&actor)?;
+    s.dir.reader(&actor)?;
     let q = cql::parse(here.params.required("cql")?)?;
     if q.fullname.is_empty() || q.account_id.is_some() {
         // A lookup or a walk of one page: no name search to bound.
@@ -92,8 +93,7 @@ pub async fn users(State(s): State<AppState>, Caller(actor): Caller, here: Here)
 
 /// The page of results, from one read of the model.
 fn answer(s: &AppState, actor: Actor, here: &Here, q: &UserQuery, started: Instant) -> Result<Response, ApiError> {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let p = &here.params;
     let cql_text = p.required("cql")?;
     let page = p.page(DEFAULT_LIMIT, MAX_SEARCH)?;
@@ -105,7 +105,7 @@ fn answer(s: &AppState, actor: Actor, here: &Here, q: &UserQuery, started: Insta
         Hits::Listed(list, _) => list.iter().take(page.limit).copied().collect(),
     };
     let mut w = PageWriter::new(700 * shown.len());
-    let users = render::UserWriter::new(&m, &actor, &s.cloud_base_json, expand);
+    let users = render::UserWriter::new(&m, &s.cloud_base_json, expand);
     for e in shown {
         w.item(|o| {
             o.extend_from_slice(br#"{"user":"#);

@@ -28,11 +28,10 @@ type Reply = Result<Response, ApiError>;
     responses((status = 200, description = "The user", body = crate::openapi::cloud::User))
 )]
 pub async fn get_user(State(s): State<AppState>, _: Prefetched, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let e = user_from(&m, &here.params)?;
     let mut out = Vec::with_capacity(512);
-    render::user_for(&mut out, &m, e, &s.cloud_base_json, &actor, Expand::parse(&here.params.all("expand")));
+    render::user_for(&mut out, &m, e, &s.cloud_base_json, Expand::parse(&here.params.all("expand")));
     Ok(json_response(out))
 }
 
@@ -61,7 +60,7 @@ fn anonymous_json(base: &str, operations: bool) -> serde_json::Value {
     responses((status = 200, description = "The anonymous user", body = crate::openapi::cloud::AnonymousUser))
 )]
 pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    s.dir.read().require_read(&actor)?;
+    s.dir.reader(&actor)?;
     let ops = Expand::parse(&here.params.all("expand")).operations;
     Ok(json_response(anonymous_json(&s.cloud_base, ops).to_string().into_bytes()))
 }
@@ -76,14 +75,13 @@ pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: H
     responses((status = 200, description = "The caller (the anonymous user when anonymous)", body = crate::openapi::cloud::CurrentUser))
 )]
 pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let expand = Expand::parse(&here.params.all("expand"));
     match actor {
         Actor::User(id) => {
             let e = m.user(id).ok_or(Error::Unauthenticated)?;
             let mut out = Vec::with_capacity(512);
-            render::user_for(&mut out, &m, e, &s.cloud_base_json, &actor, expand);
+            render::user_for(&mut out, &m, e, &s.cloud_base_json, expand);
             Ok(json_response(out))
         }
         _ => Ok(json_response(anonymous_json(&s.cloud_base, expand.operations).to_string().into_bytes())),
@@ -100,8 +98,7 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Her
     responses((status = 200, description = "The user's groups, by name", body = crate::openapi::cloud::GroupPage))
 )]
 pub async fn memberof(State(s): State<AppState>, _: Prefetched, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let p = &here.params;
     let e = user_from(&m, p)?;
     let groups = m.groups_of(e);
@@ -119,8 +116,7 @@ pub async fn memberof(State(s): State<AppState>, _: Prefetched, Caller(actor): C
     responses((status = 200, description = "The users found", body = crate::openapi::cloud::UserPage))
 )]
 pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let p = &here.params;
     let ids = p.all("accountId");
     if ids.is_empty() {
@@ -133,7 +129,7 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     let expand = Expand::parse(&p.all("expand"));
     let found = render::users_by_account(&m, &ids[..ids.len().min(limit)]);
     let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
-    let users = UserWriter::new(&m, &actor, &s.cloud_base_json, expand);
+    let users = UserWriter::new(&m, &s.cloud_base_json, expand);
     for e in found {
         w.item(|o| users.write(o, e));
     }
@@ -154,10 +150,9 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     responses((status = 200, description = "The user's address (site admins, or the user themself)", body = crate::openapi::cloud::AccountEmail))
 )]
 pub async fn email(State(s): State<AppState>, _: Prefetched, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let e = m.user_by_account(here.params.required("accountId")?)?;
-    if !m.may_see_email(&actor, e) {
+    if !m.may_see_email(e) {
         return Err(Error::forbidden("Only site admins may read other users' e-mail addresses").into());
     }
     let body = json!({"accountId": &*e.user.account_id, "email": &*e.user.email});
@@ -175,8 +170,7 @@ pub async fn email(State(s): State<AppState>, _: Prefetched, Caller(actor): Call
     responses((status = 200, description = "The addresses the caller may see", body = Vec<crate::openapi::cloud::AccountEmail>))
 )]
 pub async fn email_bulk(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let ids = here.params.all("accountId");
     if ids.is_empty() {
         return Err(Error::invalid("accountId", "is required").into());
@@ -184,7 +178,7 @@ pub async fn email_bulk(State(s): State<AppState>, Caller(actor): Caller, here: 
     let records: Vec<_> = ids
         .iter()
         .filter_map(|id| m.user_by_account(id).ok())
-        .filter(|e| m.may_see_email(&actor, e))
+        .filter(|e| m.may_see_email(e))
         .map(|e| json!({"accountId": &*e.user.account_id, "email": &*e.user.email}))
         .collect();
     Ok(json_response(serde_json::Value::Array(records).to_string().into_bytes()))
@@ -200,8 +194,7 @@ pub async fn email_bulk(State(s): State<AppState>, Caller(actor): Caller, here: 
     responses((status = 200, description = "Key, username and account id of each user found (site admins)", body = crate::openapi::cloud::MigrationPage))
 )]
 pub async fn migration(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_admin(&actor)?;
+    let m = s.dir.admin_reader(&actor)?;
     let p = &here.params;
     let (keys, names) = (p.all("key"), p.all("username"));
     let by_key = match (keys.is_empty(), names.is_empty()) {

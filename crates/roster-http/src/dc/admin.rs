@@ -6,7 +6,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use roster_core::directory::UserInput;
+use roster_core::directory::{Admin, Joins, UserInput};
 use roster_core::{names, Actor, Error, Result, UserId};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -65,11 +65,7 @@ fn notify_flag(v: Option<Value>) -> Result<bool> {
     responses((status = 201, description = "The new user's key (site admins)", body = crate::openapi::dc::DcUserKey))
 )]
 pub async fn create_user(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
-    let default_group = {
-        let m = s.dir.read();
-        m.require_admin(&actor)?;
-        m.policy().access_groups.iter().find(|g| m.group_name_taken(g)).cloned()
-    };
+    let admin = s.dir.admin(&actor)?;
     let req: NewUser = parse(&body)?;
     let user_name = field(req.user_name, "userName")?;
     names::username(&user_name).map_err(|e| renamed(e, "userName"))?;
@@ -94,31 +90,21 @@ pub async fn create_user(State(s): State<AppState>, Caller(actor): Caller, RawBo
         active: true,
         ..UserInput::default()
     };
-    let user = s.dir.create_user(&actor, &input, &default_group.into_iter().collect::<Vec<_>>()).await?;
+    let user = admin.create_user(&input, Joins::DefaultAccessGroup).await?;
     let body = json!({"userKey": &*user.user_key}).to_string().into_bytes();
     Ok((StatusCode::CREATED, json_response(body)).into_response())
 }
 
-fn target(s: &AppState, actor: &Actor, username: &str) -> Result<UserId> {
-    let m = s.dir.read();
-    m.require_admin(actor)?;
-    Ok(m.user_by_username(username)?.user.id)
+/// The admin capability and the user named `username`.
+fn target<'d>(s: &'d AppState, actor: &Actor, username: &str) -> Result<(Admin<'d>, UserId)> {
+    let admin = s.dir.admin(actor)?;
+    let id = admin.reader().user_by_username(username)?.user.id;
+    Ok((admin, id))
 }
 
 async fn set_active(s: AppState, actor: Actor, username: &str, active: bool) -> Reply {
-    let id = target(&s, &actor, username)?;
-    if !active && actor == Actor::User(id) {
-        return Err(Error::invalid("username", "you cannot disable your own account").into());
-    }
-    let already = s.dir.read().user(id).is_some_and(|e| e.user.active == active);
-    if !already {
-        s.dir
-            .update_user(&actor, id, |u| {
-                u.active = active;
-                Ok(())
-            })
-            .await?;
-    }
+    let (admin, id) = target(&s, &actor, username)?;
+    admin.set_active(id, active, "username").await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -158,8 +144,8 @@ pub async fn enable(State(s): State<AppState>, Caller(actor): Caller, seg: Segme
     responses((status = 202, description = "Deleted (site admins)", body = crate::openapi::dc::LongTaskSubmission))
 )]
 pub async fn delete_user(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: Here) -> Reply {
-    let id = target(&s, &actor, seg.at(0))?;
-    s.dir.delete_user(&actor, id).await?;
+    let (admin, id) = target(&s, &actor, seg.at(0))?;
+    admin.delete_user(id).await?;
     let task = uuid::Uuid::new_v4().to_string();
     let body = json!({
         "id": task,
@@ -189,10 +175,10 @@ pub async fn set_password(
     seg: Segments,
     RawBody(b): RawBody,
 ) -> Reply {
-    let id = target(&s, &actor, seg.at(0))?;
+    let (admin, id) = target(&s, &actor, seg.at(0))?;
     let req: Password = parse(&b)?;
     let password = field(req.password, "password")?;
-    s.dir.set_password(&actor, id, &password).await?;
+    admin.set_password(id, &password).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -28,8 +28,7 @@ type Reply = Result<Response, ApiError>;
     responses((status = 200, description = "Groups by name", body = crate::openapi::dc::DcGroupCollection))
 )]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let page = here.params.page(LIMIT, LIMIT)?;
     let total = m.group_count();
     let mut c = Collection::new(160 * page.limit.min(total));
@@ -49,8 +48,7 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) 
     responses((status = 200, description = "The group", body = crate::openapi::dc::Group))
 )]
 pub async fn one(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let g = m.group_by_name(seg.at(0))?;
     let mut out = Vec::with_capacity(200);
     render::group(&mut out, g, &here);
@@ -74,14 +72,14 @@ struct NewGroup {
     responses((status = 200, description = "The new group (site admins)", body = crate::openapi::dc::Group))
 )]
 pub async fn create(State(s): State<AppState>, Caller(actor): Caller, here: Here, RawBody(body): RawBody) -> Reply {
-    s.dir.read().require_admin(&actor)?;
+    let admin = s.dir.admin(&actor)?;
     let req: NewGroup = parse(&body)?;
     if req.kind.as_deref().is_some_and(|k| k != "group") {
         return Err(Error::invalid("type", "must be \"group\"").into());
     }
     let name = req.name.filter(|n| !n.is_empty()).ok_or_else(|| Error::invalid("name", "is required"))?;
-    let g = s.dir.create_group(&actor, &name).await?;
-    let m = s.dir.read();
+    let g = admin.create_group(&name).await?;
+    let m = admin.reader();
     let entry = m.group(g.id).ok_or_else(|| Error::not_found("group", name))?;
     let mut out = Vec::with_capacity(200);
     render::group(&mut out, entry, &here);
@@ -98,13 +96,8 @@ pub async fn create(State(s): State<AppState>, Caller(actor): Caller, here: Here
     responses((status = 204, description = "Deleted (site admins; never the last admin group)"))
 )]
 pub async fn delete(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
-    let gid = {
-        let m = s.dir.read();
-        m.require_admin(&actor)?;
-        let gid = m.group_by_name(seg.at(0))?.group.id;
-        m.keeps_an_admin_group(&[gid], "groupName")?;
-        gid
-    };
-    s.dir.delete_group_for(&actor, gid, "groupName").await?;
+    let admin = s.dir.admin(&actor)?;
+    let gid = admin.reader().group_by_name(seg.at(0))?.group.id;
+    admin.delete_group(gid, "groupName").await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

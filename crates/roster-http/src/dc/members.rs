@@ -8,7 +8,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use roster_core::{Actor, Command, Error, GroupId, UserId};
+use roster_core::{Actor, Error};
 use serde::Deserialize;
 
 use super::render::{self, Collection, Expand};
@@ -31,8 +31,7 @@ type Reply = Result<Response, ApiError>;
     responses((status = 200, description = "Members, in account-creation order", body = crate::openapi::dc::DcPersonCollection))
 )]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let g = m.group_by_name(seg.at(0))?;
     let page = here.params.page(LIMIT, LIMIT)?;
     let x = Expand::of(&here);
@@ -40,25 +39,19 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, seg: Segment
     let mut c = Collection::new(400 * page.limit.min(total));
     for id in g.members.iter_from(page.start).take(page.limit) {
         if let Some(e) = m.member(id) {
-            c.item(|o| render::person(o, &m, e, &here, &actor, x));
+            c.item(|o| render::person(o, &m, e, &here, x));
         }
     }
     Ok(json_response(c.finish(&here, page.start, page.limit, total)))
 }
 
-/// Resolves a group and a user by name for an admin.
-fn resolve(s: &AppState, actor: &Actor, group: &str, username: &str) -> Result<(GroupId, UserId), ApiError> {
-    let m = s.dir.read();
-    m.require_admin(actor)?;
-    let g = m.group_by_name(group)?.group.id;
-    let u = m.user_by_username(username)?.user.id;
-    Ok((g, u))
-}
-
 async fn change(s: &AppState, actor: &Actor, group: &str, username: &str, add: bool) -> Reply {
-    let (group, user) = resolve(s, actor, group, username)?;
-    let cmd = if add { Command::AddMember { group, user } } else { Command::RemoveMember { group, user } };
-    s.dir.apply_as(actor, vec![cmd]).await?;
+    let admin = s.dir.admin(actor)?;
+    let (group, user) = {
+        let m = admin.reader();
+        (m.group_by_name(group)?.group.id, m.user_by_username(username)?.user.id)
+    };
+    admin.set_member(group, user, add).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -109,7 +102,7 @@ pub async fn post_member(
     seg: Segments,
     RawBody(b): RawBody,
 ) -> Reply {
-    s.dir.read().require_admin(&actor)?;
+    s.dir.admin(&actor)?;
     let r: MemberRef = parse(&b)?;
     let name = r.name.filter(|n| !n.is_empty()).ok_or_else(|| Error::invalid("name", "is required"))?;
     change(&s, &actor, seg.at(0), &name, true).await

@@ -2,8 +2,8 @@
 //! `{"results","start","limit","size","totalCount","_links":{"base","context","self","next","prev"}}`.
 //! `next` and `prev` are relative to `_links.base`, as DC writes them.
 
-use roster_core::model::{GroupEntry, Model, UserEntry};
-use roster_core::Actor;
+use roster_core::directory::Reader;
+use roster_core::model::{GroupEntry, UserEntry};
 
 use super::Here;
 use crate::json::{escape, int, string};
@@ -43,7 +43,7 @@ fn picture(o: &mut Vec<u8>, context: &str, file: &str) {
 }
 
 /// Appends a Person for `viewer`.
-pub fn person(o: &mut Vec<u8>, m: &Model, e: &UserEntry, here: &Here, viewer: &Actor, x: Expand) {
+pub fn person(o: &mut Vec<u8>, m: &Reader<'_>, e: &UserEntry, here: &Here, x: Expand) {
     let u = &e.user;
     o.extend_from_slice(br#"{"type":"known","username":"#);
     string(o, u.username.as_deref().unwrap_or(""));
@@ -79,7 +79,7 @@ pub fn person(o: &mut Vec<u8>, m: &Model, e: &UserEntry, here: &Here, viewer: &A
             o.extend_from_slice(br#","website":"#);
             string(o, &d.website);
             o.extend_from_slice(br#","email":"#);
-            string(o, if m.may_see_email(viewer, e) { &u.email } else { "" });
+            string(o, if m.may_see_email(e) { &u.email } else { "" });
             o.push(b'}');
         }
         o.push(b'}');

@@ -25,11 +25,10 @@ type Reply = Result<Response, ApiError>;
     responses((status = 200, description = "The user", body = crate::openapi::dc::Person))
 )]
 pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let e = user_from(&m, &here.params)?;
     let mut out = Vec::with_capacity(512);
-    render::person(&mut out, &m, e, &here, &actor, Expand::of(&here));
+    render::person(&mut out, &m, e, &here, Expand::of(&here));
     Ok(json_response(out))
 }
 
@@ -44,13 +43,12 @@ pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: He
     responses((status = 200, description = "The caller (the anonymous user when anonymous)", body = crate::openapi::dc::CurrentPerson))
 )]
 pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     match actor {
         Actor::User(id) => {
             let e = m.user(id).ok_or(Error::Unauthenticated)?;
             let mut out = Vec::with_capacity(512);
-            render::person(&mut out, &m, e, &here, &actor, Expand::of(&here));
+            render::person(&mut out, &m, e, &here, Expand::of(&here));
             Ok(json_response(out))
         }
         _ => Ok(json_response(render::anonymous(&here))),
@@ -66,7 +64,7 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Her
     responses((status = 200, description = "The anonymous user", body = crate::openapi::dc::AnonymousPerson))
 )]
 pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    s.dir.read().require_read(&actor)?;
+    s.dir.reader(&actor)?;
     Ok(json_response(render::anonymous(&here)))
 }
 
@@ -80,8 +78,7 @@ pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: H
     responses((status = 200, description = "The user's groups, by name", body = crate::openapi::dc::DcGroupCollection))
 )]
 pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let e = user_from(&m, &here.params)?;
     let page = here.params.page(LIMIT, LIMIT)?;
     let groups = m.groups_of(e);
@@ -102,14 +99,13 @@ pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: He
     responses((status = 200, description = "Every user, active or not, in creation order", body = crate::openapi::dc::DcPersonCollection))
 )]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: Here) -> Reply {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let page = here.params.page(LIMIT, LIMIT)?;
     let x = Expand::of(&here);
     let total = m.user_count();
     let mut c = Collection::new(400 * page.limit.min(total));
     for e in m.users().skip(page.start).take(page.limit) {
-        c.item(|o| render::person(o, &m, e, &here, &actor, x));
+        c.item(|o| render::person(o, &m, e, &here, x));
     }
     Ok(json_response(c.finish(&here, page.start, page.limit, total)))
 }

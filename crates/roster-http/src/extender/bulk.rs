@@ -1,6 +1,7 @@
 //! Extender bulk writes: `addGroups`, `removeGroups`, `addUsers/{GROUP}`,
-//! `removeUsers/{GROUP}`. Each call is one store transaction
-//! (`Directory::apply_as`): every listed change applies or none does.
+//! `removeUsers/{GROUP}`: the directory's bulk verbs (`Admin::create_groups`
+//! and the rest), each one transaction: every listed change applies or none
+//! does.
 //!
 //! What is skipped (reported in `...Skipped`, not an error): a group that
 //! already exists (addGroups) or does not exist (removeGroups); a user who
@@ -16,12 +17,10 @@
 //! addGroups (400 naming it); an unknown `{GROUP}` in addUsers/removeUsers
 //! (404); removing every admin group (400); and any store failure.
 
-use std::collections::HashSet;
-
 use axum::extract::State;
 use axum::response::Response;
-use roster_core::types::{fold, now_ms, NewGroup};
-use roster_core::{names, Actor, Change, Command, Error, Result};
+use roster_core::directory::{Outcome, UserKey};
+use roster_core::{Actor, Error, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -59,48 +58,14 @@ struct Messages {
     none: &'static str,
 }
 
-fn outcome(done_key: &str, done: Vec<String>, skipped: Vec<String>, msg: &Messages) -> Value {
-    let message = match (done.is_empty(), skipped.is_empty()) {
+fn outcome(done_key: &str, o: Outcome, msg: &Messages) -> Value {
+    let message = match (o.done.is_empty(), o.skipped.is_empty()) {
         (_, true) => msg.all,
         (false, false) => msg.some,
         (true, false) => msg.none,
     };
     let skipped_key = if done_key.starts_with("groups") { "groupsSkipped" } else { "usersSkipped" };
-    json!({done_key: done, skipped_key: skipped, "message": message, "status": "success"})
-}
-
-/// Marks the names `attempt` takes on (first occurrences, compared
-/// case-insensitively; `attempt` pushes one command for each it takes).
-fn attempts(names: Vec<String>, mut attempt: impl FnMut(&str) -> bool) -> Vec<(String, bool)> {
-    let mut seen = HashSet::new();
-    names
-        .into_iter()
-        .map(|n| {
-            let tried = seen.insert(fold(&n)) && attempt(&n);
-            (n, tried)
-        })
-        .collect()
-}
-
-/// Splits the names into done and skipped, in the order sent, by what the
-/// call's own transaction changed (`changes`: one per attempted name, in
-/// order). The model only chose what to try: a concurrent call may have
-/// made the same change first, and then this one reports it skipped.
-fn settle(names: Vec<(String, bool)>, changes: Vec<Change>) -> (Vec<String>, Vec<String>) {
-    let mut changed = changes.into_iter().map(|c| !matches!(c, Change::Unchanged));
-    let (mut done, mut skipped) = (Vec::new(), Vec::new());
-    for (n, tried) in names {
-        if tried && changed.next().unwrap_or(false) {
-            done.push(n);
-        } else {
-            skipped.push(n);
-        }
-    }
-    (done, skipped)
-}
-
-fn require_admin(s: &AppState, actor: &Actor) -> Result<()> {
-    s.dir.read().require_admin(actor)
+    json!({done_key: o.done, skipped_key: o.skipped, "message": message, "status": "success"})
 }
 
 /// `POST group/addGroups` `{"groups":[...]}`.
@@ -113,32 +78,15 @@ fn require_admin(s: &AppState, actor: &Actor) -> Result<()> {
     responses((status = 200, description = "Created and skipped (site admins; one transaction)", body = crate::openapi::extender::ExtenderGroupsAdded))
 )]
 pub async fn add_groups(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
-    require_admin(&s, &actor)?;
+    let admin = s.dir.admin(&actor)?;
     let list = listed(parse::<GroupsBody>(&body)?.groups, "groups")?;
-    let policy = s.dir.read().policy().clone();
-    for n in &list {
-        names::new_group_name(n, &policy).map_err(|e| match e {
-            Error::Invalid { reason, .. } => Error::invalid("groups", format!("group name '{n}' {reason}")),
-            other => other,
-        })?;
-    }
-    let now = now_ms();
-    let mut cmds = Vec::new();
-    let names = attempts(list, |n| {
-        let free = !s.dir.read().group_name_taken(n);
-        if free {
-            let uuid = uuid::Uuid::new_v4().to_string();
-            cmds.push(Command::CreateGroup(NewGroup { uuid, name: n.to_string(), created_ms: now }));
-        }
-        free
-    });
-    let (added, skipped) = settle(names, s.dir.apply_as(&actor, cmds).await?);
+    let done = admin.create_groups(list, "groups").await?;
     let msg = Messages {
         all: "all groups added",
         some: "groups added, some groups skipped",
         none: "no groups added, all groups skipped",
     };
-    Ok(reply(outcome("groupsAdded", added, skipped, &msg)))
+    Ok(reply(outcome("groupsAdded", done, &msg)))
 }
 
 /// `POST group/removeGroups` `{"groups":[...]}`.
@@ -151,62 +99,35 @@ pub async fn add_groups(State(s): State<AppState>, Caller(actor): Caller, RawBod
     responses((status = 200, description = "Deleted and skipped (site admins; one transaction)", body = crate::openapi::extender::ExtenderGroupsRemoved))
 )]
 pub async fn remove_groups(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
-    require_admin(&s, &actor)?;
+    let admin = s.dir.admin(&actor)?;
     let list = listed(parse::<GroupsBody>(&body)?.groups, "groups")?;
-    let (names, cmds) = {
-        let m = s.dir.read();
-        let mut ids = Vec::new();
-        let names = attempts(list, |n| m.group_by_name(n).map(|g| ids.push(g.group.id)).is_ok());
-        // The quick refusal; apply_as adds the store's precondition.
-        m.keeps_an_admin_group(&ids, "groups")?;
-        (names, ids.into_iter().map(Command::DeleteGroup).collect())
-    };
-    let (removed, skipped) = settle(names, s.dir.apply_as(&actor, cmds).await?);
+    let done = admin.delete_groups(list, "groups").await?;
     let msg = Messages {
         all: "all groups removed",
         some: "groups removed, some groups skipped",
         none: "no groups removed, all groups skipped",
     };
-    Ok(reply(outcome("groupsRemoved", removed, skipped, &msg)))
+    Ok(reply(outcome("groupsRemoved", done, &msg)))
 }
 
 async fn members(s: AppState, actor: Actor, group: String, body: &[u8], add: bool) -> Reply {
-    require_admin(&s, &actor)?;
+    let admin = s.dir.admin(&actor)?;
     let list = listed(parse::<UsersBody>(body)?.users, "users")?;
-    let (names, cmds) = {
-        let m = s.dir.read();
-        let g = m.group_by_name(&group)?;
-        let gid = g.group.id;
-        let mut cmds = Vec::new();
-        let names = attempts(list, |n| match m.user_by_username(n) {
-            Ok(u) if g.members.contains(u.user.id.0 as u32) != add => {
-                let user = u.user.id;
-                cmds.push(if add {
-                    Command::AddMember { group: gid, user }
-                } else {
-                    Command::RemoveMember { group: gid, user }
-                });
-                true
-            }
-            _ => false,
-        });
-        (names, cmds)
-    };
-    let (done, skipped) = settle(names, s.dir.apply_as(&actor, cmds).await?);
+    let done = admin.change_members(&group, list, UserKey::Username, add).await?;
     if add {
         let msg = Messages {
             all: "all users added to group",
             some: "users added to group, but some users skipped",
             none: "no users added to group, all users skipped",
         };
-        Ok(reply(outcome("usersAdded", done, skipped, &msg)))
+        Ok(reply(outcome("usersAdded", done, &msg)))
     } else {
         let msg = Messages {
             all: "all users removed from group",
             some: "users removed from group, but some users skipped",
             none: "no users removed from group, all users skipped",
         };
-        Ok(reply(outcome("usersRemoved", done, skipped, &msg)))
+        Ok(reply(outcome("usersRemoved", done, &msg)))
     }
 }
 

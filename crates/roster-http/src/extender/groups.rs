@@ -33,8 +33,7 @@ pub async fn get_users(
     Name(group): Name,
     p: Params,
 ) -> Result<Response, ApiError> {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let (detail, fmt) = options(&p)?;
     let paging = Paging::from(&p, GROUP_USERS_DEFAULT)?;
     let g = m.group_by_name(&group)?;
@@ -43,7 +42,7 @@ pub async fn get_users(
         .iter_from(paging.start)
         .take(paging.max)
         .filter_map(|id| m.member(id))
-        .map(|e| render::user(&m, e, detail, &fmt, &actor))
+        .map(|e| render::user(&m, e, detail, &fmt))
         .collect();
     Ok(reply(render::user_page(g.members.len(), paging.max, paging.start, users)))
 }
@@ -58,8 +57,7 @@ pub async fn get_users(
     responses((status = 200, description = "Group names (default 50 a page)", body = crate::openapi::extender::ExtenderGroupNames))
 )]
 pub async fn get_groups(State(s): State<AppState>, Caller(actor): Caller, p: Params) -> Result<Response, ApiError> {
-    let m = s.dir.read();
-    m.require_read(&actor)?;
+    let m = s.dir.reader(&actor)?;
     let paging = Paging::from(&p, GROUPS_DEFAULT)?;
     let names: Vec<&str> = m.groups_by_name().skip(paging.start).take(paging.max).map(|g| &*g.group.name).collect();
     Ok(reply(json!({

@@ -6,8 +6,9 @@
 //! `hasAccessToUseConfluence`). E-mail addresses are shown to site admins
 //! and to the user themself, as everywhere in roster; others see "".
 
-use roster_core::model::{Model, UserEntry};
-use roster_core::{Actor, Result};
+use roster_core::directory::Reader;
+use roster_core::model::UserEntry;
+use roster_core::Result;
 use serde_json::{json, Map, Value};
 
 use super::dates::DateFormat;
@@ -46,14 +47,14 @@ fn date(obj: &mut Map<String, Value>, key: &str, ms: Option<i64>, fmt: &DateForm
 }
 
 /// The user object at `detail`, for `viewer`.
-pub fn user(m: &Model, e: &UserEntry, detail: Detail, fmt: &DateFormat, viewer: &Actor) -> Value {
+pub fn user(m: &Reader<'_>, e: &UserEntry, detail: Detail, fmt: &DateFormat) -> Value {
     let u = &e.user;
     let mut obj = Map::new();
     obj.insert("name".into(), name(e).into());
     if detail == Detail::Name {
         return Value::Object(obj);
     }
-    let email = if m.may_see_email(viewer, e) { &*u.email } else { "" };
+    let email = if m.may_see_email(e) { &*u.email } else { "" };
     obj.insert("fullName".into(), (&*u.display_name).into());
     obj.insert("key".into(), (&*u.user_key).into());
     obj.insert("email".into(), email.into());

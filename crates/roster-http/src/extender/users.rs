@@ -5,7 +5,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use roster_core::directory::UserInput;
+use roster_core::directory::{Joins, Reader, UserInput};
 use roster_core::model::UserEntry;
 use roster_core::{names, Actor, Error, Result};
 use serde::Deserialize;
@@ -24,16 +24,15 @@ type Reply = std::result::Result<Response, ApiError>;
 /// Default `maxResults` of the user lists (the vendor's).
 const USERS_DEFAULT: usize = 50;
 
-fn list(s: &AppState, actor: &Actor, p: &Params, keep: impl Fn(&roster_core::Model, &UserEntry) -> bool) -> Reply {
-    let m = s.dir.read();
-    m.require_admin(actor)?;
+fn list(s: &AppState, actor: &Actor, p: &Params, keep: impl Fn(&Reader<'_>, &UserEntry) -> bool) -> Reply {
+    let m = s.dir.admin_reader(actor)?;
     let (detail, fmt) = options(p)?;
     let paging = Paging::from(p, USERS_DEFAULT)?;
     let mut total = 0;
     let mut users = Vec::with_capacity(paging.max.min(1024));
     for e in m.users().filter(|e| keep(&m, e)) {
         if total >= paging.start && users.len() < paging.max {
-            users.push(render::user(&m, e, detail, &fmt, actor));
+            users.push(render::user(&m, e, detail, &fmt));
         }
         total += 1;
     }
@@ -76,11 +75,10 @@ pub async fn get_users_with_access(State(s): State<AppState>, Caller(actor): Cal
     responses((status = 200, description = "The extended user object (site admins)", body = crate::openapi::extender::ExtenderUser))
 )]
 pub async fn get_user_details(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name, p: Params) -> Reply {
-    let m = s.dir.read();
-    m.require_admin(&actor)?;
+    let m = s.dir.admin_reader(&actor)?;
     let (_, fmt) = options(&p)?;
     let e = m.user_by_username(&name)?;
-    Ok(reply(render::user(&m, e, Detail::Extended, &fmt, &actor)))
+    Ok(reply(render::user(&m, e, Detail::Extended, &fmt)))
 }
 
 #[derive(Deserialize)]
@@ -110,11 +108,7 @@ fn required(v: Option<String>, field: &'static str) -> Result<String> {
     responses((status = 200, description = "The new user (site admins)", body = crate::openapi::extender::ExtenderUserAdded))
 )]
 pub async fn add(State(s): State<AppState>, Caller(actor): Caller, RawBody(body): RawBody) -> Reply {
-    let default_group = {
-        let m = s.dir.read();
-        m.require_admin(&actor)?;
-        m.policy().access_groups.iter().find(|g| m.group_name_taken(g)).cloned()
-    };
+    let admin = s.dir.admin(&actor)?;
     let req: AddUser = parse(&body)?;
     let name = required(req.name, "name")?;
     names::username(&name).map_err(|e| match e {
@@ -129,11 +123,11 @@ pub async fn add(State(s): State<AppState>, Caller(actor): Caller, RawBody(body)
         active: true,
         ..UserInput::default()
     };
-    let groups = match req.groups {
-        Some(g) => g,
-        None => default_group.into_iter().collect(),
+    let joins = match req.groups {
+        Some(g) => Joins::Groups(g),
+        None => Joins::DefaultAccessGroup,
     };
-    let user = s.dir.create_user(&actor, &input, &groups).await?;
+    let user = admin.create_user(&input, joins).await?;
     Ok(reply(json!({
         "name": name,
         "key": &*user.user_key,
@@ -143,25 +137,11 @@ pub async fn add(State(s): State<AppState>, Caller(actor): Caller, RawBody(body)
 }
 
 async fn set_active(s: AppState, actor: Actor, name: String, active: bool) -> Reply {
-    let (id, was) = {
-        let m = s.dir.read();
-        m.require_admin(&actor)?;
-        let e = m.user_by_username(&name)?;
-        (e.user.id, e.user.active)
-    };
-    if !active && actor == Actor::User(id) {
-        return Err(Error::invalid("userName", "you cannot deactivate your own account").into());
-    }
+    let admin = s.dir.admin(&actor)?;
+    let id = admin.reader().user_by_username(&name)?.user.id;
+    let changed = admin.set_active(id, active, "userName").await?;
     let verb = if active { "activated" } else { "deactivated" };
-    if was != active {
-        s.dir
-            .update_user(&actor, id, |u| {
-                u.active = active;
-                Ok(())
-            })
-            .await?;
-    }
-    let message = if was == active { format!("user {name} was already {verb}") } else { format!("user {name} {verb}") };
+    let message = if changed { format!("user {name} {verb}") } else { format!("user {name} was already {verb}") };
     Ok(reply(json!({"message": message, "status": "success"})))
 }
 

@@ -2,8 +2,9 @@
 //! searching it (newest first) from a read connection. Same semantics as
 //! the SQLite version (whose `like` ignores ASCII case: here `ilike`).
 
-use roster_core::audit::{AuditPage, AuditQuery, AuditRecord};
-use roster_core::Result;
+use roster_records::audit::{AuditPage, AuditQuery, AuditRecord};
+use roster_records::Result;
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Statement};
 
 use super::errors::internal;
@@ -14,26 +15,26 @@ pub const INSERT: &str = "insert into audit (at_ms, actor, actor_name, source, r
 
 /// Inserts `r` (inside the open transaction).
 pub async fn insert(client: &Client, stmt: &Statement, r: &AuditRecord) -> Result<(), tokio_postgres::Error> {
-    client
-        .execute(
-            stmt,
-            &[
-                &r.at_ms,
-                &r.actor,
-                &r.actor_name,
-                &r.source,
-                &r.request_id,
-                &r.action,
-                &r.target_kind,
-                &r.target,
-                &r.target_name,
-                &r.object,
-                &r.outcome,
-                &r.detail,
-            ],
-        )
-        .await
-        .map(|_| ())
+    client.execute(stmt, &columns(r)).await.map(|_| ())
+}
+
+/// `r`'s columns in [`INSERT`]'s order, for statements that append them to
+/// parameters of their own.
+pub fn columns(r: &AuditRecord) -> [&(dyn ToSql + Sync); 12] {
+    [
+        &r.at_ms,
+        &r.actor,
+        &r.actor_name,
+        &r.source,
+        &r.request_id,
+        &r.action,
+        &r.target_kind,
+        &r.target,
+        &r.target_name,
+        &r.object,
+        &r.outcome,
+        &r.detail,
+    ]
 }
 
 /// Escapes `%`, `_` and `\` for a `like ... escape '\'` pattern.

@@ -4,10 +4,11 @@
 
 use std::collections::HashSet;
 
-use roster_core::store::last_admin_group;
-use roster_core::types::fold;
-use roster_core::usernames;
-use roster_core::{Change, Command, Error, Result, UserId};
+use roster_records::store::last_admin_group;
+use roster_records::types::fold;
+use roster_records::usernames;
+use roster_records::{Change, Command, Error, Result, UserId};
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Statement};
 
 use super::errors::{internal, map};
@@ -119,35 +120,16 @@ async fn membership_audited(
     stmt: &Statement,
     group: i64,
     user: i64,
-    r: &roster_core::audit::AuditRecord,
+    r: &roster_records::audit::AuditRecord,
 ) -> Result<bool> {
-    let n = client
-        .execute(
-            stmt,
-            &[
-                &group,
-                &user,
-                &r.at_ms,
-                &r.actor,
-                &r.actor_name,
-                &r.source,
-                &r.request_id,
-                &r.action,
-                &r.target_kind,
-                &r.target,
-                &r.target_name,
-                &r.object,
-                &r.outcome,
-                &r.detail,
-            ],
-        )
-        .await
-        .map_err(|e| map(e, "membership", ""))?;
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&group, &user];
+    params.extend(super::audit::columns(r));
+    let n = client.execute(stmt, &params).await.map_err(|e| map(e, "membership", ""))?;
     Ok(n == 1)
 }
 
 /// A free username for a new account that came without one (see
-/// [`roster_core::usernames`]), checked against the rows inside the open
+/// [`roster_records::usernames`]), checked against the rows inside the open
 /// transaction; roster's writers are serialised, so none can take it
 /// before this transaction commits.
 async fn generated_username(client: &Client, st: &Statements, email: &str, display_name: &str) -> Result<String> {

@@ -2,7 +2,7 @@
 //! are conflicts, foreign-key violations mean a referenced record is gone,
 //! everything else is internal (and never shown to callers).
 
-use roster_core::Error;
+use roster_records::Error;
 use tokio_postgres::error::SqlState;
 
 /// Maps an error raised while writing `what` (`user`, `group`, ...).

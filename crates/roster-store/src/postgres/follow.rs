@@ -12,8 +12,8 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use roster_core::store::CommitListener;
-use roster_core::{Change, Result};
+use roster_records::store::CommitListener;
+use roster_records::{Change, Result};
 use tokio::sync::{mpsc, oneshot, Mutex, Notify};
 use tokio_postgres::{AsyncMessage, Client, Config, NoTls};
 

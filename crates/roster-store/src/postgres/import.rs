@@ -8,11 +8,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use roster_core::import::ImportSet;
-use roster_core::store::ImportReport;
-use roster_core::types::fold;
-use roster_core::usernames;
-use roster_core::{Error, Result};
+use roster_records::import::ImportSet;
+use roster_records::store::ImportReport;
+use roster_records::types::fold;
+use roster_records::usernames;
+use roster_records::{Error, Result};
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::Type;
 use tokio_postgres::Client;
@@ -110,7 +110,7 @@ async fn load(client: &Client, set: &ImportSet) -> Result<ImportReport> {
     struct NewRow<'a> {
         index: usize,
         username: String,
-        user: &'a roster_core::NewUser,
+        user: &'a roster_records::NewUser,
     }
     let mut new_rows: Vec<NewRow> = Vec::new();
     let mut updates: Vec<usize> = Vec::new();

@@ -2,8 +2,8 @@
 //! every instance can replay exactly what the writing instance applied.
 //! `reload` stands for "too much changed, read a snapshot" (imports).
 
-use roster_core::types::UserDetails;
-use roster_core::{Change, Error, Group, GroupId, Result, User, UserId};
+use roster_records::types::UserDetails;
+use roster_records::{Change, Error, Group, GroupId, Result, User, UserId};
 use serde_json::{json, Value};
 
 /// One log entry, decoded.

@@ -7,9 +7,9 @@
 //! The commit is a `reload` entry of the change log: every instance
 //! re-reads a snapshot.
 
-use roster_core::audit::AuditRecord;
-use roster_core::types::fold;
-use roster_core::{Result, Snapshot};
+use roster_records::audit::AuditRecord;
+use roster_records::types::fold;
+use roster_records::{Result, Snapshot};
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::Client;

@@ -2,8 +2,8 @@
 //! the change-log position it corresponds to.
 
 use futures::TryStreamExt;
-use roster_core::types::UserDetails;
-use roster_core::{Group, GroupId, Result, Snapshot, User, UserId};
+use roster_records::types::UserDetails;
+use roster_records::{Group, GroupId, Result, Snapshot, User, UserId};
 use tokio_postgres::{Client, Row};
 
 use super::errors::internal;

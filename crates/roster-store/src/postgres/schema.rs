@@ -3,7 +3,7 @@
 //! advisory lock so instances starting together migrate once. Never edit
 //! an applied file: add the next one.
 
-use roster_core::Result;
+use roster_records::Result;
 use tokio_postgres::Client;
 
 use super::errors::internal;

@@ -12,11 +12,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::future::{maybe_done, MaybeDone};
-use roster_core::audit::AuditRecord;
-use roster_core::import::ImportSet;
-use roster_core::store::ImportReport;
-use roster_core::types::now_ms;
-use roster_core::{Change, Command, Result, Snapshot, UserId};
+use roster_records::audit::AuditRecord;
+use roster_records::import::ImportSet;
+use roster_records::store::ImportReport;
+use roster_records::types::now_ms;
+use roster_records::{Change, Command, Result, Snapshot, UserId};
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::{Client, Config, SimpleQueryMessage};
 

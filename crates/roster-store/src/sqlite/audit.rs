@@ -1,7 +1,7 @@
 //! The audit table: inserting a record inside the writer's transaction and
 //! searching it (newest first) from a read connection.
 
-use roster_core::audit::{AuditPage, AuditQuery, AuditRecord};
+use roster_records::audit::{AuditPage, AuditQuery, AuditRecord};
 use rusqlite::{params, Connection};
 
 /// Inserts `r` on `conn` (inside the open transaction).

@@ -1,10 +1,10 @@
 //! Executes one domain command inside the writer's open transaction and
 //! reports what it changed.
 
-use roster_core::store::last_admin_group;
-use roster_core::types::fold;
-use roster_core::usernames;
-use roster_core::{Change, Command, Error, Result, User, UserId};
+use roster_records::store::last_admin_group;
+use roster_records::types::fold;
+use roster_records::usernames;
+use roster_records::{Change, Command, Error, Result, User, UserId};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::errors::map;
@@ -18,7 +18,7 @@ fn load_user(conn: &Connection, id: i64) -> Result<User> {
 }
 
 /// A free username for a new account that came without one (see
-/// [`roster_core::usernames`]), checked against the rows inside the open
+/// [`roster_records::usernames`]), checked against the rows inside the open
 /// transaction, so concurrent creations cannot pick the same name.
 fn generated_username(conn: &Connection, email: &str, display_name: &str) -> Result<String> {
     let mut failure = None;

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use roster_core::{Error, Result};
+use roster_records::{Error, Result};
 use rusqlite::Connection;
 
 use super::errors::{io_disk_full, opening, or_disk_full};

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use roster_core::Error;
+use roster_records::Error;
 use rusqlite::ffi::ErrorCode;
 
 /// Maps a SQLite error raised while writing `what` (`user`, `group`, ...).

@@ -5,11 +5,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use roster_core::import::ImportSet;
-use roster_core::store::ImportReport;
-use roster_core::types::fold;
-use roster_core::usernames;
-use roster_core::{Error, Result};
+use roster_records::import::ImportSet;
+use roster_records::store::ImportReport;
+use roster_records::types::fold;
+use roster_records::usernames;
+use roster_records::{Error, Result};
 use rusqlite::{params, Connection};
 
 use super::errors::map;
@@ -47,7 +47,7 @@ fn load(conn: &Connection, set: &ImportSet) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut accounts = ids(conn, "select account_id, id from users")?;
     // New users without a username get one generated (see
-    // roster_core::usernames); existing users keep theirs, so a re-import
+    // roster_records::usernames); existing users keep theirs, so a re-import
     // never renames anyone.
     let mut taken: HashSet<String> =
         ids(conn, "select username_lower, id from users where username_lower is not null")?.into_keys().collect();

@@ -8,7 +8,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use roster_core::{Error, Result};
+use roster_records::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 
 /// Written into the header's application id (offset 68) of every store

@@ -8,8 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use roster_core::audit::AuditRecord;
-use roster_core::{GroupId, Result, Snapshot, UserId};
+use roster_records::audit::AuditRecord;
+use roster_records::{GroupId, Result, Snapshot, UserId};
 use rusqlite::{params, Connection};
 
 use super::internal;
@@ -46,8 +46,8 @@ fn diff(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
     for (g, u) in have_m.difference(&want_m) {
         del.execute([g.0, u.0])?;
     }
-    let want_u: HashMap<UserId, &roster_core::User> = s.users.iter().map(|u| (u.id, u)).collect();
-    let want_g: HashMap<GroupId, &roster_core::Group> = s.groups.iter().map(|g| (g.id, g)).collect();
+    let want_u: HashMap<UserId, &roster_records::User> = s.users.iter().map(|u| (u.id, u)).collect();
+    let want_g: HashMap<GroupId, &roster_records::Group> = s.groups.iter().map(|g| (g.id, g)).collect();
     for u in &now.users {
         if want_u.get(&u.id) != Some(&u) {
             conn.execute("delete from users where id = ?1", [u.id.0])?;
@@ -58,10 +58,10 @@ fn diff(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
             conn.execute("delete from groups where id = ?1", [g.id.0])?;
         }
     }
-    let have_u: HashSet<&roster_core::User> = now.users.iter().collect();
-    let have_g: HashSet<&roster_core::Group> = now.groups.iter().collect();
-    let users: Vec<&roster_core::User> = s.users.iter().filter(|u| !have_u.contains(u)).collect();
-    let groups: Vec<&roster_core::Group> = s.groups.iter().filter(|g| !have_g.contains(g)).collect();
+    let have_u: HashSet<&roster_records::User> = now.users.iter().collect();
+    let have_g: HashSet<&roster_records::Group> = now.groups.iter().collect();
+    let users: Vec<&roster_records::User> = s.users.iter().filter(|u| !have_u.contains(u)).collect();
+    let groups: Vec<&roster_records::Group> = s.groups.iter().filter(|g| !have_g.contains(g)).collect();
     insert_users(conn, &users)?;
     insert_groups(conn, &groups)?;
     // Re-inserted users and groups lost their memberships by cascade.
@@ -97,7 +97,7 @@ fn replace_tokens(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn insert_users(conn: &Connection, users: &[&roster_core::User]) -> rusqlite::Result<()> {
+fn insert_users(conn: &Connection, users: &[&roster_records::User]) -> rusqlite::Result<()> {
     let mut user = conn.prepare(
         "insert into users (id, account_id, account_type, username, username_lower, user_key, display_name, email, \
          email_lower, active, password_hash, position, department, location, phone, im, website, created_ms, \
@@ -133,7 +133,7 @@ fn insert_users(conn: &Connection, users: &[&roster_core::User]) -> rusqlite::Re
     Ok(())
 }
 
-fn insert_groups(conn: &Connection, groups: &[&roster_core::Group]) -> rusqlite::Result<()> {
+fn insert_groups(conn: &Connection, groups: &[&roster_records::Group]) -> rusqlite::Result<()> {
     let mut group =
         conn.prepare("insert into groups (id, uuid, name, name_lower, created_ms) values (?1, ?2, ?3, ?4, ?5)")?;
     for g in groups {

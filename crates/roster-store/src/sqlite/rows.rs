@@ -1,7 +1,7 @@
 //! Reading rows into domain records, and the full snapshot.
 
-use roster_core::types::UserDetails;
-use roster_core::{Group, GroupId, Result, Snapshot, User, UserId};
+use roster_records::types::UserDetails;
+use roster_records::{Group, GroupId, Result, Snapshot, User, UserId};
 use rusqlite::{Connection, Row};
 
 use super::internal;

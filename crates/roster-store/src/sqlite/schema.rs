@@ -2,7 +2,7 @@
 //! have been applied; each runs in its own transaction. Never edit an
 //! applied file: add the next one.
 
-use roster_core::Result;
+use roster_records::Result;
 use rusqlite::Connection;
 
 use super::internal;

@@ -14,10 +14,10 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use roster_core::audit::AuditRecord;
-use roster_core::import::ImportSet;
-use roster_core::store::{CommitListener, ImportReport};
-use roster_core::{Change, Command, Error, Result, Snapshot, UserId};
+use roster_records::audit::AuditRecord;
+use roster_records::import::ImportSet;
+use roster_records::store::{CommitListener, ImportReport};
+use roster_records::{Change, Command, Error, Result, Snapshot, UserId};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use roster_core::import::{ImportMembership, ImportSet};
-use roster_core::{Change, Command, Error, UserId};
+use roster_records::import::{ImportMembership, ImportSet};
+use roster_records::{Change, Command, Error, UserId};
 
 use super::{group, new_group, new_user, user, Opened, Recorder};
 

@@ -5,8 +5,8 @@
 //! a membership command's audit record, written only when the command
 //! changed something (`Command::WithAudit`).
 
-use roster_core::audit::{AuditQuery, AuditRecord};
-use roster_core::{Change, Command, Error, GroupId, Store};
+use roster_records::audit::{AuditQuery, AuditRecord};
+use roster_records::{Change, Command, Error, GroupId, Store};
 
 use super::{group, new_group, reopen, user, Opened};
 
@@ -120,7 +120,7 @@ pub async fn a_membership_record_is_written_only_when_the_membership_changed(o: 
     let s = o.store.clone();
     let g = group(&*s, "watched").await;
     let users = [user(&*s, "pat").await, user(&*s, "quinn").await];
-    let with = |add: bool, u: roster_core::UserId| {
+    let with = |add: bool, u: roster_records::UserId| {
         let (command, action) = if add {
             (Command::AddMember { group: g, user: u }, "member.add")
         } else {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use roster_core::Store;
+use roster_records::Store;
 use roster_store::sqlite::{OpenOptions, SqliteStore, APPLICATION_ID};
 
 use super::{closed_store, refusal};

@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use roster_core::import::ImportSet;
-use roster_core::{Command, GroupId, Store, UserId};
+use roster_records::import::ImportSet;
+use roster_records::{Command, GroupId, Store, UserId};
 use roster_store::sqlite::SqliteStore;
 
 use super::{group, new_user, user};
@@ -79,7 +79,7 @@ fn free(path: &Path) -> u64 {
 }
 
 /// Adds `u` to `g`, or removes it again.
-async fn toggle(s: &dyn Store, g: GroupId, u: UserId, add: bool) -> roster_core::Result<()> {
+async fn toggle(s: &dyn Store, g: GroupId, u: UserId, add: bool) -> roster_records::Result<()> {
     let cmd = if add { Command::AddMember { group: g, user: u } } else { Command::RemoveMember { group: g, user: u } };
     s.apply(vec![cmd]).await.map(drop)
 }

@@ -4,7 +4,7 @@
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
-use roster_core::Command;
+use roster_records::Command;
 use roster_store::sqlite::{OpenOptions, SqliteStore, StartCheck};
 
 use super::{new_user, refusal};
@@ -14,7 +14,7 @@ use super::{new_user, refusal};
 async fn store_with_users(db: &Path) -> (u64, u64) {
     let store = SqliteStore::open(db).unwrap();
     let users: Vec<Command> = (0..300).map(|i| Command::CreateUser(new_user(&format!("user{i:04}")))).collect();
-    roster_core::Store::apply(&store, users).await.unwrap();
+    roster_records::Store::apply(&store, users).await.unwrap();
     store.close();
     let c = rusqlite::Connection::open(db).unwrap();
     let root: u64 = c.query_row("select rootpage from sqlite_master where name = 'users'", [], |r| r.get(0)).unwrap();

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use roster_core::{Command, Store};
+use roster_records::{Command, Store};
 use roster_store::sqlite::{OpenOptions, SqliteStore};
 
 use super::{group, user};

@@ -34,7 +34,7 @@ pub struct AuditArgs {
 pub async fn run(db: &str, a: AuditArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let dir = open_directory(db, Policy::default()).await?;
     let query = AuditQuery { start_ms: a.since, end_ms: a.until, search: a.search, start: 0, limit: a.limit };
-    let page = dir.audit_log(&Actor::System, query).await?;
+    let page = dir.admin(&Actor::System)?.audit_log(query).await?;
     for r in &page.records {
         if a.json {
             writeln!(out, "{}", roster_http::audit::render(r))?;

@@ -8,7 +8,8 @@ use std::io::{BufWriter, Write};
 
 use anyhow::Context;
 use clap::Args;
-use roster_core::Policy;
+use roster_core::directory::Reader;
+use roster_core::{Actor, Policy};
 use serde_json::{json, Map, Value};
 
 use crate::app::open_directory;
@@ -21,7 +22,7 @@ pub struct ExportArgs {
 }
 
 /// Writes every record of the directory to `out`.
-pub fn write_all(m: &roster_core::Model, out: &mut dyn Write) -> std::io::Result<(usize, usize, usize)> {
+pub fn write_all(m: &Reader<'_>, out: &mut dyn Write) -> std::io::Result<(usize, usize, usize)> {
     let mut users = 0;
     for e in m.users() {
         let u = &e.user;
@@ -63,7 +64,7 @@ pub fn write_all(m: &roster_core::Model, out: &mut dyn Write) -> std::io::Result
 /// Runs the export.
 pub async fn run(db: &str, a: ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
     let dir = open_directory(db, Policy::default()).await?;
-    let m = dir.read();
+    let m = dir.reader(&Actor::System)?;
     let counts = match a.file.as_deref() {
         None | Some("-") => write_all(&m, out)?,
         Some(path) => {

@@ -24,11 +24,11 @@ pub async fn run(db: &str, c: GroupCommand, out: &mut dyn Write) -> anyhow::Resu
     let dir = open_directory(db, Policy::default()).await?;
     match c {
         GroupCommand::Create { name } => {
-            let g = dir.create_group(&Actor::System, &name).await?;
+            let g = dir.admin(&Actor::System)?.create_group(&name).await?;
             writeln!(out, "created group {} (id {})", g.name, g.uuid)?;
         }
         GroupCommand::List { limit } => {
-            let m = dir.read();
+            let m = dir.reader(&Actor::System)?;
             for g in m.groups_by_name().take(limit) {
                 writeln!(out, "{}\t{}\t{} members", g.group.name, g.group.uuid, g.members.len())?;
             }

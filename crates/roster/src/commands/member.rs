@@ -25,15 +25,16 @@ pub async fn run(db: &str, c: MemberCommand, out: &mut dyn Write) -> anyhow::Res
         MemberCommand::Add { group, user } => (group, user, true),
         MemberCommand::Remove { group, user } => (group, user, false),
     };
+    let admin = dir.admin(&Actor::System)?;
     let (g, u) = {
-        let m = dir.read();
+        let m = admin.reader();
         (m.group_by_name(group)?.group.id, find_user(&m, user)?.user.id)
     };
     if add {
-        let added = dir.add_member(&Actor::System, g, u).await?;
+        let added = admin.add_member(g, u).await?;
         writeln!(out, "{}", if added { "added" } else { "already a member: nothing changed" })?;
     } else {
-        dir.remove_member(&Actor::System, g, u).await?;
+        admin.remove_member(g, u).await?;
         writeln!(out, "removed")?;
     }
     Ok(())

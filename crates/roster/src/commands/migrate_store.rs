@@ -44,7 +44,7 @@ pub async fn run(a: MigrateStoreArgs, out: &mut dyn Write, err: &mut dyn Write) 
     }
     writeln!(err, "roster: reading {}...", from.describe())?;
     let snapshot = from.snapshot().await.with_context(|| format!("reading the source store {}", from.describe()))?;
-    let counts = |s: &roster_core::Snapshot| (s.users.len(), s.groups.len(), s.memberships.len(), s.tokens.len());
+    let counts = |s: &roster_records::Snapshot| (s.users.len(), s.groups.len(), s.memberships.len(), s.tokens.len());
     let want = counts(&snapshot);
     writeln!(err, "roster: writing {} (one transaction)...", to.describe())?;
     to.replace_all(snapshot).await.with_context(|| format!("writing the target store {}", to.describe()))?;

@@ -133,7 +133,7 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
         writeln!(err, "roster: its API token, shown only this once: {token}")?;
         writeln!(err, "roster: try  curl -u admin@example.com:{token} {}/wiki/rest/api/group", running.url)?;
     }
-    writeln!(err, "roster: listening on http://{} (store {})", running.addr, running.dir.store().describe())?;
+    writeln!(err, "roster: listening on http://{} (store {})", running.addr, running.dir.store_description())?;
     err.flush()?;
     tracing::info!(
         max_connections = limits.max_connections,

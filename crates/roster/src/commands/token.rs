@@ -23,8 +23,9 @@ pub enum TokenCommand {
 pub async fn run(db: &str, c: TokenCommand, out: &mut dyn Write) -> anyhow::Result<()> {
     let dir = open_directory(db, Policy::default()).await?;
     let TokenCommand::Create { user, label } = c;
-    let uid = find_user(&dir.read(), &user)?.user.id;
-    let token = dir.issue_token(&Actor::System, uid, &label).await?;
+    let admin = dir.admin(&Actor::System)?;
+    let uid = find_user(&admin.reader(), &user)?.user.id;
+    let token = admin.issue_token(uid, &label).await?;
     writeln!(out, "{token}")?;
     Ok(())
 }

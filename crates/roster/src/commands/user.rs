@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use roster_core::directory::UserInput;
+use roster_core::directory::{Joins, UserInput};
 use roster_core::{Actor, Policy};
 
 use crate::app::open_directory;
@@ -59,11 +59,11 @@ pub async fn run(db: &str, c: UserCommand, out: &mut dyn Write) -> anyhow::Resul
                 ..UserInput::default()
             };
             let groups: Vec<String> = a.groups.into_iter().filter(|g| !g.is_empty()).collect();
-            let u = dir.create_user(&Actor::System, &input, &groups).await?;
+            let u = dir.admin(&Actor::System)?.create_user(&input, Joins::Groups(groups)).await?;
             writeln!(out, "created user {} ({})", u.account_id, u.display_name)?;
         }
         UserCommand::List { limit } => {
-            let m = dir.read();
+            let m = dir.reader(&Actor::System)?;
             writeln!(out, "{:<44} {:<16} {:<32} EMAIL", "ACCOUNT ID", "USERNAME", "DISPLAY NAME")?;
             for e in m.users().take(limit) {
                 let u = &e.user;

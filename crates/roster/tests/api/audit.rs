@@ -4,7 +4,8 @@
 //! shape and filters) and with `roster audit`.
 
 use roster_core::audit::AuditQuery;
-use roster_core::{Actor, Command, GroupId, UserId};
+use roster_core::directory::UserInput;
+use roster_core::Actor;
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_error, TestApp};
@@ -35,7 +36,7 @@ async fn changes_over_http_are_recorded_newest_first_with_who_where_and_what() {
         ["Group deleted", "User removed from group", "User added to group", "Group created"],
         "one record per change, none for the no-op, newest first"
     );
-    let admin_id = app.dir.read().user_by_username("admin").unwrap().user.account_id.to_string();
+    let admin_id = app.view().user_by_username("admin").unwrap().user.account_id.to_string();
     for rec in r.body["results"].as_array().unwrap() {
         assert_eq!(rec["author"]["accountId"], admin_id.as_str());
         assert_eq!(rec["remoteAddress"], "127.0.0.1");
@@ -95,7 +96,9 @@ async fn a_change_that_fails_leaves_no_audit_record_behind() {
     let count = |app: &TestApp| {
         let dir = app.dir.clone();
         async move {
-            dir.audit_log(&Actor::System, AuditQuery { limit: 10_000, ..Default::default() })
+            dir.admin(&roster_core::Actor::System)
+                .unwrap()
+                .audit_log(AuditQuery { limit: 10_000, ..Default::default() })
                 .await
                 .unwrap()
                 .records
@@ -103,12 +106,17 @@ async fn a_change_that_fails_leaves_no_audit_record_behind() {
         }
     };
     let before = count(&app).await;
-    // A group and a membership of a user that does not exist: one apply call,
-    // so the group, and both audit records, must roll back together.
-    let new = roster_core::NewGroup { uuid: "u-rollback".into(), name: "rollback".into(), created_ms: 1 };
-    let cmds = vec![Command::CreateGroup(new), Command::AddMember { group: GroupId(1), user: UserId(999_999) }];
-    assert!(app.dir.store().apply(cmds).await.is_err());
-    assert!(!app.dir.read().group_name_taken("rollback"));
+    // Two new users with one e-mail address in one call: the store refuses
+    // the second, so the first, and both audit records, roll back together.
+    let twin = |name: &str| UserInput {
+        display_name: name.to_string(),
+        email: "twin@example.com".into(),
+        active: true,
+        ..UserInput::default()
+    };
+    let admin = app.dir.admin(&Actor::System).unwrap();
+    assert!(admin.create_users(&[twin("Twin One"), twin("Twin Two")]).await.is_err());
+    assert!(app.dir.reader(&Actor::System).unwrap().user_by_email("twin@example.com").is_none());
     assert_eq!(count(&app).await, before);
     let r = app.admin().post("/wiki/rest/api/group", json!({"name": "site-admins"})).await;
     assert_error(&r, 409);
@@ -118,10 +126,10 @@ async fn a_change_that_fails_leaves_no_audit_record_behind() {
 #[tokio::test]
 async fn command_line_changes_are_recorded_as_the_system_and_roster_audit_prints_them() {
     let app = TestApp::spawn().await;
-    let uid = app.dir.read().user_by_username("admin").unwrap().user.id;
-    app.dir.issue_token(&Actor::System, uid, "ci robot").await.unwrap();
-    app.dir
-        .update_user(&Actor::System, uid, |u| {
+    let uid = app.view().user_by_username("admin").unwrap().user.id;
+    app.system().issue_token(uid, "ci robot").await.unwrap();
+    app.system()
+        .update_user(uid, |u| {
             u.display_name = "Admin Renamed".into();
             Ok(())
         })

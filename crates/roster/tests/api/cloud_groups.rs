@@ -28,7 +28,7 @@ async fn a_group_name_that_exists_in_any_case_is_a_409() {
     app.group("devs").await;
     let r = app.admin().post(&format!("{API}/group"), json!({"name": "DEVS"})).await;
     assert_error(&r, 409);
-    assert_eq!(app.dir.read().group_count(), 3, "devs plus the two system groups");
+    assert_eq!(app.view().group_count(), 3, "devs plus the two system groups");
 }
 
 #[tokio::test]
@@ -73,7 +73,7 @@ async fn deleting_a_group_by_name_or_id_removes_it_and_its_memberships() {
     let r = app.admin().delete(&format!("{API}/group?name=DOOMED")).await;
     assert_eq!(r.status, 204);
     assert!(r.text.is_empty());
-    let id = app.dir.read().group_by_name("also-doomed").unwrap().group.uuid.to_string();
+    let id = app.view().group_by_name("also-doomed").unwrap().group.uuid.to_string();
     assert_eq!(app.admin().delete(&format!("{API}/group/by-id?id={id}")).await.status, 204);
     let r = app.admin().get(&format!("{API}/user/memberof?accountId={}", enc(&acc))).await;
     assert_eq!(r.body["size"], 1);
@@ -117,7 +117,7 @@ async fn the_last_site_admin_group_cannot_be_deleted() {
     let app = TestApp::spawn().await;
     let r = app.admin().delete(&format!("{API}/group?name=site-admins")).await;
     assert_error(&r, 400);
-    let id = app.dir.read().group_by_name("site-admins").unwrap().group.uuid.to_string();
+    let id = app.view().group_by_name("site-admins").unwrap().group.uuid.to_string();
     assert_error(&app.admin().delete(&format!("{API}/group/by-id?id={id}")).await, 400);
     assert_eq!(app.admin().get(&format!("{API}/group")).await.status, 200, "the admin still administers");
     // With a second admin group, the first one may go.

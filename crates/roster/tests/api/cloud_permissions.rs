@@ -29,8 +29,8 @@ async fn fixture() -> Fixture {
     let (target, _) = app.user("target", &["confluence-users", "crew", "crew2"]).await;
     let victim2 = app.group("victim2").await;
     app.group("victim1").await;
-    let crew_id = app.dir.read().group_by_name("crew").unwrap().group.uuid.to_string();
-    let crew2_id = app.dir.read().group_by_name("crew2").unwrap().group.uuid.to_string();
+    let crew_id = app.view().group_by_name("crew").unwrap().group.uuid.to_string();
+    let crew2_id = app.view().group_by_name("crew2").unwrap().group.uuid.to_string();
     let (joiner, _) = app.user("joiner", &["confluence-users"]).await;
     let t = enc(&target);
     let j = enc(&joiner);
@@ -72,7 +72,7 @@ async fn fixture() -> Fixture {
 }
 
 fn state(app: &TestApp) -> String {
-    let m = app.dir.read();
+    let m = app.view();
     m.groups_by_name().map(|g| format!("{}={};", g.group.name, g.members.len())).collect()
 }
 
@@ -116,7 +116,7 @@ async fn site_admins_may_do_everything() {
         let r = admin.send(method.clone(), path, body.as_ref()).await;
         assert!(r.status.is_success(), "admin {method} {path}: {} {}", r.status, r.text);
     }
-    let m = f.app.dir.read();
+    let m = f.app.view();
     assert!(m.group_by_name("brand-new").is_ok());
     assert!(m.group_by_name("victim1").is_err() && m.group_by_name("victim2").is_err());
     assert_eq!(m.group_by_name("crew").unwrap().members.len(), 1, "joiner in, target out");
@@ -132,5 +132,5 @@ async fn anonymous_access_when_switched_on_allows_reads_but_not_writes() {
     assert_eq!(anon.get(&format!("{API}/user/current")).await.body["type"], "anonymous");
     let r = anon.post(&format!("{API}/group"), json!({"name": "sneaky"})).await;
     assert_eq!(r.status, 401);
-    assert!(app.dir.read().group_by_name("sneaky").is_err());
+    assert!(app.view().group_by_name("sneaky").is_err());
 }

@@ -33,7 +33,7 @@ async fn a_user_is_also_found_by_username_and_key() {
     let (acc, _) = app.plain_user("bob").await;
     let r = app.admin().get(&format!("{API}/user?username=BOB")).await;
     assert_eq!(r.body["accountId"], acc.as_str());
-    let key = app.dir.read().user_by_account(&acc).unwrap().user.user_key.to_string();
+    let key = app.view().user_by_account(&acc).unwrap().user.user_key.to_string();
     let r = app.admin().get(&format!("{API}/user?key={key}")).await;
     assert_eq!(r.body["accountId"], acc.as_str());
 }
@@ -180,9 +180,9 @@ async fn migration_maps_usernames_and_keys_to_account_ids() {
 async fn deactivated_users_cannot_read_and_show_as_inactive() {
     let app = TestApp::spawn().await;
     let (acc, frank) = app.plain_user("frank").await;
-    let id = app.dir.read().user_by_account(&acc).unwrap().user.id;
-    app.dir
-        .update_user(&roster_core::Actor::System, id, |u| {
+    let id = app.view().user_by_account(&acc).unwrap().user.id;
+    app.system()
+        .update_user(id, |u| {
             u.active = false;
             Ok(())
         })

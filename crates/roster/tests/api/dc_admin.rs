@@ -44,7 +44,7 @@ async fn create_user_enforces_dc_validation() {
     for body in bad {
         assert_error(&app.admin().post(&format!("{DC}/admin/user"), body.clone()).await, 400);
     }
-    assert!(app.dir.read().user_by_username("ab").is_err());
+    assert!(app.view().user_by_username("ab").is_err());
     let r = app
         .admin()
         .post(
@@ -88,7 +88,7 @@ async fn deleting_a_user_answers_202_and_removes_it_everywhere() {
     assert_error(&app.admin().delete(&format!("{DC}/admin/user/admin")).await, 400);
     let (tmp, db) = app.stop().await;
     let app = TestApp::spawn_on(tmp, db, Default::default()).await;
-    assert!(app.dir.read().user_by_username("ann").is_err(), "the deletion is durable");
+    assert!(app.view().user_by_username("ann").is_err(), "the deletion is durable");
 }
 
 #[tokio::test]

@@ -53,7 +53,7 @@ async fn a_group_created_in_one_dialect_is_the_same_group_in_the_others() {
 async fn users_created_without_a_username_get_a_generated_unique_one() {
     let app = TestApp::spawn().await;
     let accs = app.users("Jane Doe", 1).await;
-    let first = app.dir.read().user_by_account(&accs[0]).unwrap().user.username.clone().unwrap();
+    let first = app.view().user_by_account(&accs[0]).unwrap().user.username.clone().unwrap();
     assert_eq!(&*first, "janedoe0");
     // Two more accounts whose e-mail local parts collide with existing names.
     app.plain_user("dup").await;
@@ -63,7 +63,7 @@ async fn users_created_without_a_username_get_a_generated_unique_one() {
         active: true,
         ..Default::default()
     };
-    let u = app.dir.create_user(&roster_core::Actor::System, &input, &[]).await.unwrap();
+    let u = app.system().create_user(&input, roster_core::directory::Joins::Groups(vec![])).await.unwrap();
     assert_eq!(u.username.as_deref(), Some("dup2"));
     let r = app.admin().get("/rest/api/user?username=dup2").await;
     assert_eq!(r.body["displayName"], "Other Dup");

@@ -43,7 +43,7 @@ async fn admin_group_create_and_delete_follow_dc() {
     assert_eq!(app.admin().delete(&format!("{DC}/admin/group/New-Group")).await.status, 204);
     assert_error(&app.admin().delete(&format!("{DC}/admin/group/new-group")).await, 404);
     assert_error(&app.admin().delete(&format!("{DC}/admin/group/site-admins")).await, 400);
-    assert!(app.dir.read().group_name_taken("site-admins"));
+    assert!(app.view().group_name_taken("site-admins"));
 }
 
 #[tokio::test]

@@ -82,7 +82,10 @@ async fn user_with_password(app: &TestApp, username: &str, name: &str, password:
         active: true,
         ..Default::default()
     };
-    app.dir.create_user(&roster_core::Actor::System, &input, &["confluence-users".into()]).await.unwrap()
+    app.system()
+        .create_user(&input, roster_core::directory::Joins::Groups(vec!["confluence-users".into()]))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -106,12 +109,12 @@ async fn a_remembered_sign_in_ends_when_the_password_changes_and_when_the_user_i
     for _ in 0..3 {
         assert_eq!(old.get(&format!("{API}/user/current")).await.status, 200);
     }
-    app.dir.set_password(&roster_core::Actor::System, sam.id, "second secret").await.unwrap();
+    app.system().set_password(sam.id, "second secret").await.unwrap();
     assert_error(&old.get(&format!("{API}/user/current")).await, 401);
     let new = app.with_auth(&crate::helpers::basic("sam", "second secret"));
     for _ in 0..3 {
         assert_eq!(new.get(&format!("{API}/user/current")).await.status, 200);
     }
-    app.dir.delete_user(&roster_core::Actor::System, sam.id).await.unwrap();
+    app.system().delete_user(sam.id).await.unwrap();
     assert_error(&new.get(&format!("{API}/user/current")).await, 401);
 }

@@ -27,9 +27,9 @@ async fn export_then_import_into_an_empty_store_then_export_gives_identical_byte
     run(&first, &["member", "add", "Zeta / Team", "ann"]).await;
     let app =
         crate::helpers::TestApp::spawn_on(tempfile::TempDir::new().unwrap(), first.clone(), Default::default()).await;
-    let bo = app.dir.read().user_by_email("bo@example.com").unwrap().user.id;
-    app.dir
-        .update_user(&roster_core::Actor::System, bo, |u| {
+    let bo = app.view().user_by_email("bo@example.com").unwrap().user.id;
+    app.system()
+        .update_user(bo, |u| {
             u.active = false;
             Ok(())
         })

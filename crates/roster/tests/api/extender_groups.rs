@@ -36,7 +36,7 @@ async fn basic_details_add_full_name_key_and_email() {
     assert_eq!(u["fullName"], "ann Tester");
     assert_eq!(u["email"], "ann@example.com");
     let key = u["key"].as_str().unwrap();
-    assert_eq!(key, &*app.dir.read().user_by_username("ann").unwrap().user.user_key);
+    assert_eq!(key, &*app.view().user_by_username("ann").unwrap().user.user_key);
     assert_eq!(u.as_object().unwrap().len(), 4);
 }
 
@@ -69,7 +69,7 @@ async fn extended_details_carry_profile_arrays_dates_and_access() {
 async fn date_format_follows_java_simple_date_format_patterns() {
     let app = TestApp::spawn().await;
     app.user("ann", &["crew"]).await;
-    let created = app.dir.read().user_by_username("ann").unwrap().user.created_ms;
+    let created = app.view().user_by_username("ann").unwrap().user.created_ms;
     let t = chrono_like(created);
     for (pattern, want) in [
         ("yyyy-MM-dd", format!("{}-{}-{}", t.0, t.1, t.2)),

@@ -104,13 +104,13 @@ async fn add_with_groups_joins_exactly_those_and_an_unknown_group_creates_nothin
         .await;
     assert_eq!(r.status, 200, "PUT works like POST: {}", r.text);
     {
-        let m = app.dir.read();
+        let m = app.view();
         let u = m.user_by_username("u1").unwrap();
         assert_eq!(m.groups_of(u).iter().map(|g| g.group.name.to_string()).collect::<Vec<_>>(), vec!["crew"]);
     }
     let body = json!({"name": "u2", "fullName": "U Two", "email": "u2@x.io", "groups": ["crew", "nope"]});
     assert_error(&app.admin().post(&format!("{EXT}/user/add"), body).await, 404);
-    assert!(app.dir.read().user_by_username("u2").is_err());
+    assert!(app.view().user_by_username("u2").is_err());
 }
 
 #[tokio::test]
@@ -129,7 +129,7 @@ async fn add_validates_its_fields_and_refuses_duplicates() {
         let r = app.admin().post(&format!("{EXT}/user/add"), body.clone()).await;
         assert_error(&r, status);
     }
-    assert!(app.dir.read().user_by_username("x").is_err());
+    assert!(app.view().user_by_username("x").is_err());
 }
 
 #[tokio::test]

@@ -38,7 +38,7 @@ async fn deeply_nested_or_malformed_json_is_a_400_naming_the_body() {
     }
     let r = app.admin().raw(Method::POST, "/wiki/rest/api/group", &[JSON], vec![0xff, 0xfe, b'{']).await;
     assert_error(&r, 400);
-    assert_eq!(app.dir.read().group_count(), 2, "nothing was created");
+    assert_eq!(app.view().group_count(), 2, "nothing was created");
 }
 
 #[tokio::test]
@@ -77,7 +77,7 @@ async fn control_characters_and_invalid_utf8_in_paths_and_queries_are_400s() {
     }
     let r = admin.delete("/wiki/rest/api/group?name=te%00am").await;
     assert_error(&r, 400);
-    assert!(app.dir.read().group_name_taken("team"));
+    assert!(app.view().group_name_taken("team"));
 }
 
 #[tokio::test]

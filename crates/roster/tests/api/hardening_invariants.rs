@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use roster_core::audit::AuditQuery;
-use roster_core::{Actor, UserId};
+use roster_core::UserId;
 use serde_json::{json, Value};
 use tokio::sync::Barrier;
 
@@ -37,7 +37,7 @@ async fn delete_group(api: &Api, via: Dialect, name: &str) -> Resp {
 }
 
 fn admin_id(app: &TestApp) -> UserId {
-    app.dir.read().user_by_username("admin").unwrap().user.id
+    app.view().user_by_username("admin").unwrap().user.id
 }
 
 /// Both admin groups exist and the admin is in both (so whichever one a
@@ -45,17 +45,17 @@ fn admin_id(app: &TestApp) -> UserId {
 async fn restore_admin_groups(app: &TestApp) {
     let admin = admin_id(app);
     for name in ADMIN_GROUPS {
-        if !app.dir.read().group_name_taken(name) {
-            app.dir.create_group(&Actor::System, name).await.unwrap();
+        if !app.view().group_name_taken(name) {
+            app.system().create_group(name).await.unwrap();
         }
-        let gid = app.dir.read().group_by_name(name).unwrap().group.id;
-        app.dir.add_member(&Actor::System, gid, admin).await.unwrap();
+        let gid = app.view().group_by_name(name).unwrap().group.id;
+        app.system().add_member(gid, admin).await.unwrap();
     }
 }
 
 /// The admin groups `app`'s model shows (lower case, sorted).
 fn admin_groups(app: &TestApp) -> Vec<&'static str> {
-    let m = app.dir.read();
+    let m = app.view();
     ADMIN_GROUPS.iter().copied().filter(|n| m.group_name_taken(n)).collect()
 }
 
@@ -135,7 +135,7 @@ async fn two_instances_deleting_the_two_admin_groups_at_once_leave_one() {
         // both handlers' own checks pass and only the store can refuse.
         for app in &apps {
             until(app, within, "both admin groups with the admin in each", |app| {
-                let m = app.dir.read();
+                let m = app.view();
                 let Some(admin) = m.user_by_username("admin").ok() else { return false };
                 ADMIN_GROUPS
                     .iter()
@@ -189,7 +189,7 @@ async fn concurrent_extender_add_users_report_each_user_added_by_exactly_one_cal
     app.group("crowd").await;
     let names: Vec<String> = {
         let accounts = app.users("Crowd", 30).await;
-        let m = app.dir.read();
+        let m = app.view();
         accounts.iter().map(|a| m.user_by_account(a).unwrap().user.username.as_deref().unwrap().to_string()).collect()
     };
     let clients: Vec<Api> = (0..4).map(|_| app.admin()).collect();
@@ -207,7 +207,7 @@ async fn concurrent_extender_add_users_report_each_user_added_by_exactly_one_cal
     // The audit log agrees: one record per membership change, written by
     // the call that made it (not one per call that meant to).
     let query = AuditQuery { search: Some("crowd".into()), limit: 10_000, ..AuditQuery::default() };
-    let page = app.dir.audit_log(&Actor::System, query).await.unwrap();
+    let page = app.system().audit_log(query).await.unwrap();
     let mut per_change: HashMap<(String, String), usize> = HashMap::new();
     for r in page.records.iter().filter(|r| r.action.starts_with("member.") && r.target_name == "crowd") {
         *per_change.entry((r.action.clone(), r.object.clone())).or_insert(0) += 1;

@@ -65,7 +65,7 @@ async fn create_user(admin: &Api, dialect: &str, username: &str, full_name: &str
 async fn every_invisible_character_class_is_refused_in_each_dialects_create_group_with_its_position() {
     let app = TestApp::spawn().await;
     let admin = app.admin();
-    let groups = app.dir.read().group_count();
+    let groups = app.view().group_count();
     for c in INVISIBLE {
         let name = format!("team{c}x");
         for dialect in ["cloud", "dc", "extender"] {
@@ -74,14 +74,14 @@ async fn every_invisible_character_class_is_refused_in_each_dialects_create_grou
             refused(&r, "at character 5", &format!("{dialect} create group"));
         }
     }
-    assert_eq!(app.dir.read().group_count(), groups, "nothing was created");
+    assert_eq!(app.view().group_count(), groups, "nothing was created");
 }
 
 #[tokio::test]
 async fn every_invisible_character_class_is_refused_in_each_dialects_create_user_field_by_field() {
     let app = TestApp::spawn().await;
     let admin = app.admin();
-    let users = app.dir.read().user_count();
+    let users = app.view().user_count();
     for c in INVISIBLE {
         for dialect in ["dc", "extender"] {
             let call = format!("{dialect} create user with {}", code(c));
@@ -96,7 +96,7 @@ async fn every_invisible_character_class_is_refused_in_each_dialects_create_user
             refused(&r, "at character 3", &call);
         }
     }
-    assert_eq!(app.dir.read().user_count(), users, "nothing was created");
+    assert_eq!(app.view().user_count(), users, "nothing was created");
     // The same user without the characters is fine.
     assert_eq!(create_user(&admin, "dc", "ann", "Ann Lee", "ann@example.com").await.status, 201);
 }
@@ -117,10 +117,10 @@ async fn lookalikes_of_the_admin_and_access_groups_are_refused_while_an_ordinary
         let ordinary = format!("site-admins-{dialect}");
         let r = create_group(&admin, dialect, &ordinary).await;
         assert!(r.status.is_success(), "{call} {ordinary}: {}", r.text);
-        assert!(app.dir.read().group_name_taken(&ordinary));
+        assert!(app.view().group_name_taken(&ordinary));
     }
     for name in ["Site-Admins", fullwidth, "site-admins\u{200B}", "Confluence-Administrators"] {
-        assert!(app.dir.read().groups_by_name().all(|g| &*g.group.name != name), "{name} exists");
+        assert!(app.view().groups_by_name().all(|g| &*g.group.name != name), "{name} exists");
     }
     // The policy's own names, exactly, are not lookalikes.
     let r = create_group(&admin, "cloud", "confluence-administrators").await;

@@ -8,7 +8,6 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use roster_core::directory::UserInput;
-use roster_core::Actor;
 use roster_http::ratelimit::RateLimit;
 use roster_http::AppState;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -149,9 +148,13 @@ async fn every_credential_form_of_one_user_shares_one_budget() {
         active: true,
         ..UserInput::default()
     };
-    let u = app.dir.create_user(&Actor::System, &input, &["confluence-users".into()]).await.unwrap();
-    let token = app.dir.issue_token(&Actor::System, u.id, "forms").await.unwrap();
-    let other = app.dir.issue_token(&Actor::System, u.id, "forms-2").await.unwrap();
+    let u = app
+        .system()
+        .create_user(&input, roster_core::directory::Joins::Groups(vec!["confluence-users".into()]))
+        .await
+        .unwrap();
+    let token = app.system().issue_token(u.id, "forms").await.unwrap();
+    let other = app.system().issue_token(u.id, "forms-2").await.unwrap();
     let forms = [
         basic("forms@example.com", &token),
         basic("forms", "correct horse battery staple"),

@@ -6,12 +6,11 @@
 
 use reqwest::Method;
 use roster_core::audit::AuditQuery;
-use roster_core::Actor;
 
 use crate::helpers::TestApp;
 
 async fn audit_request_ids(app: &TestApp, target_name: &str) -> Vec<String> {
-    let page = app.dir.audit_log(&Actor::System, AuditQuery { limit: 10_000, ..Default::default() }).await.unwrap();
+    let page = app.system().audit_log(AuditQuery { limit: 10_000, ..Default::default() }).await.unwrap();
     page.records.into_iter().filter(|r| r.target_name == target_name).map(|r| r.request_id).collect()
 }
 
@@ -54,7 +53,7 @@ async fn a_refused_sign_in_is_audited_under_rosters_id_and_insane_client_ids_are
         .await;
     let ours = r.headers["x-request-id"].to_str().unwrap().to_string();
     assert_eq!(r.headers["x-client-request-id"], "trace-from-a-proxy");
-    let page = app.dir.audit_log(&Actor::System, AuditQuery { limit: 10_000, ..Default::default() }).await.unwrap();
+    let page = app.system().audit_log(AuditQuery { limit: 10_000, ..Default::default() }).await.unwrap();
     let ids: Vec<&str> =
         page.records.iter().filter(|r| r.action == "auth.refused").map(|r| r.request_id.as_str()).collect();
     assert!(ids.contains(&ours.as_str()), "{ours} not among {ids:?}");

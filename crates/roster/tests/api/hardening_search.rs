@@ -9,8 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use roster_core::directory::{new_user, UserInput};
-use roster_core::import::ImportSet;
+use roster_core::directory::UserInput;
 
 use crate::helpers::{assert_error, enc, TestApp, ADMIN_TOKEN};
 
@@ -90,21 +89,17 @@ async fn the_broadest_allowed_searches_do_not_stall_other_callers() {
     // Enough users that a scan of every user for every word would show:
     // names of two words (`Alma2 0417`), every one holding an `a`, so each
     // of the giant's words went through every name; single-character
-    // words start thousands of them. The import path loads them in one
-    // transaction (a COPY on PostgreSQL) and reloads the model.
-    let users = (0..20_000)
-        .map(|i| {
-            let input = UserInput {
-                display_name: format!("Alma{} {:04}", i / 5_000, i % 5_000),
-                email: format!("alma{i}@example.com"),
-                active: true,
-                ..UserInput::default()
-            };
-            (new_user(&input).unwrap(), format!("seed:{i}"))
+    // words start thousands of them, created in one transaction.
+    let users: Vec<UserInput> = (0..20_000)
+        .map(|i| UserInput {
+            display_name: format!("Alma{} {:04}", i / 5_000, i % 5_000),
+            email: format!("alma{i}@example.com"),
+            active: true,
+            ..UserInput::default()
         })
         .collect();
-    app.dir.store().import(ImportSet { users, ..ImportSet::default() }).await.unwrap();
-    assert!(app.dir.read().user_count() > 20_000);
+    app.system().create_users(&users).await.unwrap();
+    assert!(app.view().user_count() > 20_000);
 
     let (url, acc) = (app.url.clone(), account.clone());
     let measuring = std::thread::spawn(move || victim(url, acc, Duration::from_secs(3)));

@@ -15,7 +15,6 @@ use std::task::{Context, Waker};
 use std::time::{Duration, Instant};
 
 use roster_core::directory::{UserInput, SOURCE_THROTTLE_AFTER, THROTTLE_AFTER};
-use roster_core::Actor;
 use serde_json::json;
 
 use crate::hardening_secrets::process;
@@ -75,8 +74,12 @@ async fn password_user(app: &TestApp, name: &str, password: &str) -> String {
         active: true,
         ..UserInput::default()
     };
-    let u = app.dir.create_user(&Actor::System, &input, &["confluence-users".into()]).await.unwrap();
-    app.dir.issue_token(&Actor::System, u.id, "test").await.unwrap()
+    let u = app
+        .system()
+        .create_user(&input, roster_core::directory::Joins::Groups(vec!["confluence-users".into()]))
+        .await
+        .unwrap();
+    app.system().issue_token(u.id, "test").await.unwrap()
 }
 
 /// A real `roster serve` over a store with the password user `victim`.
@@ -338,7 +341,12 @@ async fn creating_a_user_with_a_password_does_not_hash_on_the_calling_task() {
         ..UserInput::default()
     };
     let dir = app.dir.clone();
-    let mut create = Box::pin(async move { dir.create_user(&Actor::System, &input, &[]).await });
+    let mut create = Box::pin(async move {
+        dir.admin(&roster_core::Actor::System)
+            .unwrap()
+            .create_user(&input, roster_core::directory::Joins::Groups(vec![]))
+            .await
+    });
     // The first poll must hand the hash to a password worker and return:
     // the old code hashed right there, holding the runtime thread.
     let start = Instant::now();

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use roster_core::snapshots::changes::fingerprint;
-use roster_core::{Actor, Policy};
+use roster_core::Policy;
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_error, basic, TestApp};
@@ -19,8 +19,8 @@ const SNAP: &str = "/rest/roster/1.0/snapshots";
 /// `name` with a freshly issued token in `groups`: (account id, token).
 async fn user_with_token(app: &TestApp, name: &str, groups: &[&str]) -> (String, String) {
     let (account, _) = app.user(name, groups).await;
-    let id = app.dir.read().user_by_account(&account).unwrap().user.id;
-    let token = app.dir.issue_token(&Actor::System, id, "ci robot").await.unwrap();
+    let id = app.view().user_by_account(&account).unwrap().user.id;
+    let token = app.system().issue_token(id, "ci robot").await.unwrap();
     (account, token)
 }
 
@@ -74,7 +74,7 @@ async fn a_restore_names_the_deleted_user_and_token_it_brings_back_and_is_audite
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["size"], 1, "{}", r.text);
     let rec = &r.body["results"][0];
-    let admin_id = app.dir.read().user_by_username("admin").unwrap().user.account_id.to_string();
+    let admin_id = app.view().user_by_username("admin").unwrap().user.account_id.to_string();
     assert_eq!(rec["author"]["accountId"], admin_id.as_str());
     assert_eq!(rec["summary"], "Snapshot restored");
     assert_eq!(rec["affectedObject"], json!({"name": format!("snapshot {id}"), "objectType": "Snapshot"}));
@@ -106,7 +106,7 @@ async fn a_restore_names_users_whose_deactivation_or_password_it_reverts() {
     assert_eq!(u["change"], "updated");
     assert_eq!(u["fields"], json!(["active"]));
     assert_eq!(r.body["changes"]["users"]["updated"], 1);
-    assert!(app.dir.read().user_by_username("dan").unwrap().user.active);
+    assert!(app.view().user_by_username("dan").unwrap().user.active);
 }
 
 #[tokio::test]

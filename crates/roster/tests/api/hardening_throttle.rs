@@ -5,7 +5,6 @@
 use std::net::IpAddr;
 
 use roster_core::directory::{UserInput, THROTTLE_AFTER};
-use roster_core::Actor;
 
 use crate::helpers::{assert_error, basic, TestApp};
 
@@ -42,8 +41,12 @@ async fn victim(app: &TestApp) -> String {
         active: true,
         ..UserInput::default()
     };
-    let u = app.dir.create_user(&Actor::System, &input, &["confluence-users".into()]).await.unwrap();
-    app.dir.issue_token(&Actor::System, u.id, "victim").await.unwrap()
+    let u = app
+        .system()
+        .create_user(&input, roster_core::directory::Joins::Groups(vec!["confluence-users".into()]))
+        .await
+        .unwrap();
+    app.system().issue_token(u.id, "victim").await.unwrap()
 }
 
 #[tokio::test]

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use base64::Engine;
 use reqwest::{Method, StatusCode};
 use roster::app::{self, ServeOptions};
-use roster_core::directory::{new_user, UserInput};
-use roster_core::{Actor, Change, Command, Directory, Policy};
+use roster_core::directory::{Reader, UserInput, UserKey};
+use roster_core::{Actor, Directory, Policy};
 use serde_json::Value;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -106,8 +106,8 @@ impl TestApp {
     /// Creates a user in `groups` and returns (accountId, a client for it).
     pub async fn user(&self, name: &str, groups: &[&str]) -> (String, Api) {
         for g in groups {
-            if !self.dir.read().group_name_taken(g) {
-                self.dir.create_group(&Actor::System, g).await.unwrap();
+            if !self.view().group_name_taken(g) {
+                self.system().create_group(g).await.unwrap();
             }
         }
         let input = UserInput {
@@ -118,8 +118,9 @@ impl TestApp {
             ..UserInput::default()
         };
         let groups: Vec<String> = groups.iter().map(|g| g.to_string()).collect();
-        let u = self.dir.create_user(&Actor::System, &input, &groups).await.unwrap();
-        let token = self.dir.issue_token(&Actor::System, u.id, "test").await.unwrap();
+        let u =
+            self.system().create_user(&input, roster_core::directory::Joins::Groups(groups.to_vec())).await.unwrap();
+        let token = self.system().issue_token(u.id, "test").await.unwrap();
         (u.account_id.to_string(), self.with_auth(&basic(&format!("{name}@example.com"), &token)))
     }
 
@@ -131,48 +132,42 @@ impl TestApp {
     /// Creates `n` users named `{prefix} {i}` in one commit and returns
     /// their account ids, in creation order.
     pub async fn users(&self, prefix: &str, n: usize) -> Vec<String> {
-        let cmds = (0..n)
-            .map(|i| {
-                let input = UserInput {
-                    display_name: format!("{prefix} {i:04}"),
-                    email: format!("{}{i}@example.com", prefix.to_lowercase().replace(' ', "")),
-                    active: true,
-                    ..UserInput::default()
-                };
-                Command::CreateUser(new_user(&input).unwrap())
+        let inputs: Vec<UserInput> = (0..n)
+            .map(|i| UserInput {
+                display_name: format!("{prefix} {i:04}"),
+                email: format!("{}{i}@example.com", prefix.to_lowercase().replace(' ', "")),
+                active: true,
+                ..UserInput::default()
             })
             .collect();
-        let changes = self.dir.store().apply(cmds).await.unwrap();
-        changes
-            .into_iter()
-            .map(|c| match c {
-                Change::UserSaved(u) => u.account_id.to_string(),
-                other => panic!("unexpected {other:?}"),
-            })
-            .collect()
+        let users = self.system().create_users(&inputs).await.unwrap();
+        users.into_iter().map(|u| u.account_id.to_string()).collect()
     }
 
     /// Adds the given accounts to group `name` in one commit.
     pub async fn add_members(&self, name: &str, accounts: &[String]) {
-        let cmds = {
-            let m = self.dir.read();
-            let g = m.group_by_name(name).unwrap().group.id;
-            accounts
-                .iter()
-                .map(|a| Command::AddMember { group: g, user: m.user_by_account(a).unwrap().user.id })
-                .collect::<Vec<_>>()
-        };
-        self.dir.store().apply(cmds).await.unwrap();
+        let outcome = self.system().change_members(name, accounts.to_vec(), UserKey::AccountId, true).await.unwrap();
+        assert!(outcome.skipped.is_empty(), "not added: {:?}", outcome.skipped);
+    }
+
+    /// The directory as the system reads it.
+    pub fn view(&self) -> Reader<'_> {
+        self.dir.reader(&Actor::System).unwrap()
+    }
+
+    /// The directory's write door, as the system.
+    pub fn system(&self) -> roster_core::directory::Admin<'_> {
+        self.dir.admin(&Actor::System).unwrap()
     }
 
     /// Member count of group `name`, read from the model.
     pub fn member_count(&self, name: &str) -> usize {
-        self.dir.read().group_by_name(name).map(|g| g.members.len()).unwrap_or(0)
+        self.view().group_by_name(name).map(|g| g.members.len()).unwrap_or(0)
     }
 
     /// Creates a group directly (as the system).
     pub async fn group(&self, name: &str) -> String {
-        self.dir.create_group(&Actor::System, name).await.unwrap().uuid.to_string()
+        self.system().create_group(name).await.unwrap().uuid.to_string()
     }
 }
 

@@ -23,7 +23,7 @@ async fn a_sqlite_store_moves_to_postgresql_with_its_ids_and_tokens() {
     let (acc, api) = app.user("mover", &["confluence-users", "Movers"]).await;
     let accounts = app.users("Bulk Mover", 30).await;
     app.add_members("Movers", &accounts[..20]).await;
-    let group_id = app.dir.read().group_by_name("movers").unwrap().group.uuid.to_string();
+    let group_id = app.view().group_by_name("movers").unwrap().group.uuid.to_string();
     assert_eq!(api.get("/wiki/rest/api/user/current").await.status, 200);
     let (tmp, _) = app.stop().await;
     let token = run(&["--db", &sqlite, "token", "create", "mover"]).await.unwrap().trim().to_string();

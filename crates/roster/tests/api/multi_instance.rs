@@ -67,7 +67,7 @@ async fn three_instances_add_and_remove_a_hundred_members_in_parallel_twenty_tim
     // The users created through instance 0 reach the others too.
     let deadline = Instant::now() + Duration::from_secs(1);
     for app in &apps {
-        while app.dir.read().user_count() < 101 {
+        while app.view().user_count() < 101 {
             assert!(Instant::now() < deadline, "users did not reach every instance within 1 s");
             tokio::time::sleep(Duration::from_millis(10)).await;
         }

@@ -31,13 +31,13 @@ async fn restoring_a_snapshot_undoes_every_change_made_since() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(app.member_count("kept"), 2);
     assert_error(&admin.get("/wiki/rest/api/group/added-later").await, 404);
-    assert_eq!(app.dir.read().user_count(), 4, "admin and the three Snap users");
+    assert_eq!(app.view().user_count(), 4, "admin and the three Snap users");
     assert_eq!(admin.get("/wiki/rest/api/group/kept/member").await.body["size"], 2);
     // And the store agrees after a restart.
     let (tmp, db) = app.stop().await;
     let app = TestApp::spawn_on(tmp, db, Default::default()).await;
     assert_eq!(app.member_count("kept"), 2);
-    assert!(app.dir.read().group_by_name("added-later").is_err());
+    assert!(app.view().group_by_name("added-later").is_err());
 }
 
 #[tokio::test]
