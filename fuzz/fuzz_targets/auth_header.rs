@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use roster_core::directory::Credentials;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(Credentials::Basic { login, secret }) = roster_http::auth::parse(data) {
+    if let Ok(Credentials::Basic { login, secret }) = roster_http::wire::auth::parse(data) {
         assert!(!login.is_empty() && !secret.is_empty());
     }
 });

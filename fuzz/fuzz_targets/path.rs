@@ -14,6 +14,6 @@ fuzz_target!(|data: &[u8]| {
     let Ok(tail) = std::str::from_utf8(rest) else { return };
     let uri = format!("{}{}", PREFIXES[first as usize % PREFIXES.len()], tail);
     let Ok(req) = roster_fuzz::admin("GET", &uri).body(Body::empty()) else { return };
-    let _ = roster_http::hygiene::check_path(tail);
+    let _ = roster_http::middleware::hygiene::check_path(tail);
     roster_fuzz::check(req);
 });

@@ -4,11 +4,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use roster_http::params::Params;
+use roster_http::wire::params::Params;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };
-    let clean = roster_http::hygiene::check_query(s).is_ok();
+    let clean = roster_http::middleware::hygiene::check_query(s).is_ok();
     match Params::parse(s) {
         Ok(p) => {
             let _ = p.all("accountId");

@@ -3,64 +3,55 @@
 //!
 //! Owns routing, authentication headers, query and body parsing, JSON
 //! rendering and the single JSON error shape. It holds no state of its own
-//! beyond [`AppState`] and never talks to a store directly.
+//! beyond [`AppState`], and reaches the directory only through its doors
+//! (`Directory::reader`, `admin_reader`, `admin`): it cannot name the model
+//! or the store.
+//!
+//! Where a change goes: `dialects/` (one module per API: routes, handlers,
+//! renderers), `wire/` (parsing requests, writing answers, errors),
+//! `middleware/` (what wraps every request), `operations/` (roster's own
+//! endpoints and the OpenAPI description), `server/` (the accept loop).
 
-pub mod audit;
-pub mod auth;
-pub mod body;
-pub mod buffers;
-pub mod cloud;
-pub mod console;
-pub mod dc;
-pub mod direct;
-pub mod error;
-pub mod extender;
-pub mod guard;
-pub mod hygiene;
-pub mod json;
-pub mod openapi;
-pub mod ops;
-pub mod params;
-pub mod ratelimit;
-pub mod routes;
+pub mod dialects;
+pub mod middleware;
+pub mod operations;
 pub mod server;
-pub mod snapshots;
 pub mod state;
-pub mod telemetry;
-pub mod xsrf;
+pub mod wire;
 
 use std::future::Future;
 
 use axum::Router;
 use tokio::net::TcpListener;
 
-pub use error::ApiError;
-pub use guard::Guarded;
+pub use middleware::guard::Guarded;
 pub use state::AppState;
+pub use wire::error::ApiError;
 
 /// Every route roster serves, all dialects, with the JSON 404 fallback,
 /// inside the guard (request id and context, rate limit, hygiene, XSRF,
 /// panic guard and metrics; see guard.rs). The API routes come from
-/// [`openapi::api`], the same value the OpenAPI description is generated
+/// [`operations::openapi::api`], the same value the OpenAPI description is generated
 /// from; only the console's static files are left out of the description.
 /// The Cloud reads without path parameters are answered by their handlers
 /// without the router (see direct.rs).
 pub fn app(state: AppState) -> Guarded {
-    let api = openapi::api();
+    let api = operations::openapi::api();
     let paths = &api.get_openapi().paths.paths;
     let templates: Vec<String> = paths.keys().cloned().collect();
     let gets: Vec<String> = paths.iter().filter(|(_, item)| item.get.is_some()).map(|(t, _)| t.clone()).collect();
     let router = Router::new()
         .merge(Router::from(api))
-        .merge(console::routes())
-        .fallback(error::unknown_route)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .merge(operations::console::routes())
+        .fallback(wire::error::unknown_route)
+        .method_not_allowed_fallback(wire::error::method_not_allowed)
         .with_state(state.clone());
-    let direct = cloud::direct_gets();
+    let direct = dialects::cloud::direct_gets();
     if let Some((t, _)) = direct.iter().find(|(t, _)| !gets.iter().any(|g| g == t)) {
         panic!("direct GET handler for {t}, which the API does not describe as a GET");
     }
-    Guarded::new(router, state, templates.iter().map(String::as_str).chain(console::PATHS)).with_direct_gets(direct)
+    Guarded::new(router, state, templates.iter().map(String::as_str).chain(operations::console::PATHS))
+        .with_direct_gets(direct)
 }
 
 /// Serves `app` on an already bound listener until `shutdown` resolves,

@@ -41,7 +41,7 @@ use tokio::time::Instant;
 pub use body::{is_body_timeout, BodyLimits, BodyTimedOut, BODY_GRACE};
 pub use metrics::ConnectionMetrics;
 
-use crate::guard::{Guard, Guarded};
+use crate::middleware::guard::{Guard, Guarded};
 
 /// The connection settings (`roster serve --header-read-timeout` and
 /// friends; docs/reliability.md, "Connections and timeouts").

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use roster_core::Directory;
 
-use crate::ratelimit::{Limiter, RateLimit};
-use crate::telemetry::Telemetry;
+use crate::middleware::ratelimit::{Limiter, RateLimit};
+use crate::middleware::telemetry::Telemetry;
 
 /// Shared state of the HTTP layer (cheap to clone; see [`Shared`]).
 #[derive(Clone)]
@@ -49,7 +49,7 @@ impl AppState {
         let public_url = public_url.trim_end_matches('/');
         let cloud_base = format!("{public_url}/wiki");
         let mut cloud_base_json = Vec::new();
-        crate::json::escape(&mut cloud_base_json, &cloud_base);
+        crate::wire::json::escape(&mut cloud_base_json, &cloud_base);
         AppState(Arc::new(Shared {
             dir,
             public_url: public_url.into(),

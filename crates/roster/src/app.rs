@@ -42,7 +42,7 @@ pub struct ServeOptions {
     pub policy: Policy,
     pub admin_token: Option<String>,
     /// Per-caller request budget (`roster serve --rate-limit`); None: unlimited.
-    pub rate_limit: Option<roster_http::ratelimit::RateLimit>,
+    pub rate_limit: Option<roster_http::middleware::ratelimit::RateLimit>,
 }
 
 /// A server that is bound and running.

@@ -6,7 +6,7 @@
 use axum::http::{header, StatusCode};
 use tokio::net::TcpStream;
 
-use crate::error::error_body;
+use crate::wire::error::error_body;
 
 /// The message of the refusal.
 pub const MESSAGE: &str = "Too many open connections; try again shortly";

@@ -19,7 +19,7 @@ use tower::Service as _;
 
 use super::body::{BodyLimits, TimedBody};
 use super::deadline::Signals;
-use crate::guard::{Guard, GuardFuture};
+use crate::middleware::guard::{Guard, GuardFuture};
 
 /// One connection's service.
 pub(super) struct ConnService {

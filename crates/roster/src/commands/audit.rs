@@ -37,7 +37,7 @@ pub async fn run(db: &str, a: AuditArgs, out: &mut dyn Write) -> anyhow::Result<
     let page = dir.admin(&Actor::System)?.audit_log(query).await?;
     for r in &page.records {
         if a.json {
-            writeln!(out, "{}", roster_http::audit::render(r))?;
+            writeln!(out, "{}", roster_http::operations::audit::render(r))?;
         } else {
             writeln!(
                 out,

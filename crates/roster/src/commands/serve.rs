@@ -37,11 +37,11 @@ pub struct ServeArgs {
     /// valid credentials) may make LIMIT requests per SECONDS, refilled
     /// continuously. Off when unset.
     #[arg(long, env = "ROSTER_RATE_LIMIT")]
-    pub rate_limit: Option<roster_http::ratelimit::RateLimit>,
+    pub rate_limit: Option<roster_http::middleware::ratelimit::RateLimit>,
     /// Accounts, and as many source addresses, whose budgets the rate limit
     /// keeps at most; beyond it, new callers share one budget until idle
     /// ones are forgotten.
-    #[arg(long, env = "ROSTER_RATE_LIMIT_KEYS", default_value_t = roster_http::ratelimit::RateLimit::DEFAULT_MAX_KEYS,
+    #[arg(long, env = "ROSTER_RATE_LIMIT_KEYS", default_value_t = roster_http::middleware::ratelimit::RateLimit::DEFAULT_MAX_KEYS,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit_keys: u32,
     /// Keep the store in a temporary directory, removed on exit (for
@@ -125,7 +125,9 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
         public_url: a.public_url,
         policy: a.policy.policy(),
         admin_token,
-        rate_limit: a.rate_limit.map(|r| roster_http::ratelimit::RateLimit { max_keys: a.rate_limit_keys, ..r }),
+        rate_limit: a
+            .rate_limit
+            .map(|r| roster_http::middleware::ratelimit::RateLimit { max_keys: a.rate_limit_keys, ..r }),
     };
     let running = app::start_with(&opts, limits, shutdown_signal()).await?;
     if let Some(token) = &running.new_admin_token {

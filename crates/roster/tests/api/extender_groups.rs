@@ -87,7 +87,7 @@ async fn date_format_follows_java_simple_date_format_patterns() {
 
 /// (yyyy, MM, dd, HH, mm, ss) of epoch milliseconds in UTC, zero-padded.
 fn chrono_like(ms: i64) -> (String, String, String, String, String, String) {
-    let s = roster_http::extender::dates::DateFormat::parse("yyyy MM dd HH mm ss").unwrap().format(ms);
+    let s = roster_http::dialects::extender::dates::DateFormat::parse("yyyy MM dd HH mm ss").unwrap().format(ms);
     let p: Vec<String> = s.split(' ').map(String::from).collect();
     (p[0].clone(), p[1].clone(), p[2].clone(), p[3].clone(), p[4].clone(), p[5].clone())
 }

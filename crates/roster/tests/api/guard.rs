@@ -43,7 +43,7 @@ async fn a_direct_get_handler_answers_gets_and_the_router_answers_every_other_me
     let state = AppState::new(app.dir.clone(), "http://127.0.0.1", None);
     let router = axum::Router::new().route("/page", get(|| async { "routed" }).post(|| async { "posted" }));
     let guarded = Guarded::new(router, state.clone(), ["/page"])
-        .with_direct_gets([("/page", roster_http::direct::direct(|| async { "direct" }))]);
+        .with_direct_gets([("/page", roster_http::middleware::direct::direct(|| async { "direct" }))]);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/page", listener.local_addr().unwrap());
     let server = tokio::spawn(roster_http::serve(listener, guarded, std::future::pending()));

@@ -13,7 +13,7 @@ const JSON: (&str, &str) = ("Content-Type", "application/json");
 #[tokio::test]
 async fn a_body_one_byte_over_the_cap_is_refused_with_413() {
     let app = TestApp::spawn().await;
-    let cap = roster_http::body::MAX_BODY;
+    let cap = roster_http::wire::body::MAX_BODY;
     let mut body = format!(r#"{{"name":"big","pad":"{}"}}"#, "x".repeat(cap)).into_bytes();
     body.truncate(cap + 1);
     let r = app.admin().raw(Method::POST, "/wiki/rest/api/group", &[JSON], body).await;

@@ -5,7 +5,7 @@
 
 use roster::app::{self, ServeOptions};
 use roster_core::Policy;
-use roster_http::ratelimit::RateLimit;
+use roster_http::middleware::ratelimit::RateLimit;
 
 use crate::helpers::{assert_error, basic, Resp, TestApp, ADMIN_TOKEN};
 

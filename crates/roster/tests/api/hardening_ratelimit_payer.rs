@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use roster_core::directory::UserInput;
-use roster_http::ratelimit::RateLimit;
+use roster_http::middleware::ratelimit::RateLimit;
 use roster_http::AppState;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

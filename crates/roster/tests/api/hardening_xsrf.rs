@@ -111,11 +111,11 @@ async fn safe_methods_are_never_checked() {
 }
 
 /// Every mutating operation the router serves, from the OpenAPI description
-/// it is built together with (roster_http::openapi), wildcards written
+/// it is built together with (roster_http::operations::openapi), wildcards written
 /// `{name}`. The copies under `/confluence` run the same handlers as their
 /// root twins, which the table covers.
 fn mutating_routes_in_the_router() -> BTreeSet<(String, String)> {
-    let doc: serde_json::Value = serde_json::from_slice(roster_http::openapi::document()).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(roster_http::operations::openapi::document()).unwrap();
     let mut found = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for m in ["post", "put", "delete", "patch"] {

@@ -3,7 +3,7 @@
 //! describes is really routed. The other direction (every route is
 //! described) holds by construction: the router is built from the same
 //! `utoipa_axum` value the description is generated from (see
-//! roster_http::openapi). Whether the answers match the schemas is checked
+//! roster_http::operations::openapi). Whether the answers match the schemas is checked
 //! by the schemathesis run in tests/schemathesis.
 
 use std::collections::HashSet;

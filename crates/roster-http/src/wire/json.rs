@@ -1,0 +1,38 @@
+//! Fast JSON writing for hot paths: string escaping into a byte buffer,
+//! page envelopes, and the response wrapper with the JSON content type.
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Response};
+
+/// A 200 response carrying `body` as `application/json`.
+pub fn json_response(body: Vec<u8>) -> Response<Body> {
+    let mut r = Response::new(Body::from(crate::wire::buffers::into_body(body)));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json;charset=UTF-8"));
+    r
+}
+
+/// Appends `s` as a JSON string literal (with quotes).
+pub fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    escape(out, s);
+    out.push(b'"');
+}
+
+pub use roster_core::json_text::escape;
+
+/// Appends an integer.
+pub fn int(out: &mut Vec<u8>, n: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escaping_matches_serde_json() {
+        for s in ["plain", "quo\"te", "back\\slash", "new\nline", "ctl\u{1}x", "é日本", ""] {
+            let mut out = Vec::new();
+            super::string(&mut out, s);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());
+        }
+    }
+}
