@@ -31,11 +31,29 @@ pub use wire::error::ApiError;
 /// Every route roster serves, all dialects, with the JSON 404 fallback,
 /// inside the guard (request id and context, rate limit, hygiene, XSRF,
 /// panic guard and metrics; see guard.rs). The API routes come from
-/// [`operations::openapi::api`], the same value the OpenAPI description is generated
-/// from; only the console's static files are left out of the description.
-/// The Cloud reads without path parameters are answered by their handlers
-/// without the router (see direct.rs).
+/// [`operations::openapi::api`], the same value the OpenAPI description is
+/// generated from; only the console's static files are left out of the
+/// description. The Cloud reads without path parameters are answered by
+/// their handlers without the router (see direct.rs).
 pub fn app(state: AppState) -> Guarded {
+    let (router, templates, gets) = described(state.clone());
+    let direct = dialects::cloud::direct_gets();
+    if let Some((t, _)) = direct.iter().find(|(t, _)| !gets.iter().any(|g| g == t)) {
+        panic!("direct GET handler for {t}, which the API does not describe as a GET");
+    }
+    Guarded::new(router, state, templates.iter().map(String::as_str).chain(operations::console::PATHS))
+        .with_direct_gets(direct)
+}
+
+/// The router alone, without the guard (and so without the direct GET
+/// path): what [`app`] wraps. For tests that compare the two paths, and
+/// for fuzzing the handlers.
+pub fn router(state: AppState) -> Router {
+    described(state).0
+}
+
+/// The router, every described path template, and those with a GET.
+fn described(state: AppState) -> (Router, Vec<String>, Vec<String>) {
     let api = operations::openapi::api();
     let paths = &api.get_openapi().paths.paths;
     let templates: Vec<String> = paths.keys().cloned().collect();
@@ -45,13 +63,8 @@ pub fn app(state: AppState) -> Guarded {
         .merge(operations::console::routes())
         .fallback(wire::error::unknown_route)
         .method_not_allowed_fallback(wire::error::method_not_allowed)
-        .with_state(state.clone());
-    let direct = dialects::cloud::direct_gets();
-    if let Some((t, _)) = direct.iter().find(|(t, _)| !gets.iter().any(|g| g == t)) {
-        panic!("direct GET handler for {t}, which the API does not describe as a GET");
-    }
-    Guarded::new(router, state, templates.iter().map(String::as_str).chain(operations::console::PATHS))
-        .with_direct_gets(direct)
+        .with_state(state);
+    (router, templates, gets)
 }
 
 /// Serves `app` on an already bound listener until `shutdown` resolves,

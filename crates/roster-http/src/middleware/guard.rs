@@ -51,6 +51,7 @@ use crate::middleware::routes::Routes;
 use crate::middleware::{hygiene, xsrf};
 use crate::state::AppState;
 use crate::wire::error::{error_body, ApiError};
+use crate::wire::params::Params;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -77,11 +78,20 @@ fn serial_id(n: u64) -> HeaderValue {
     HeaderValue::from_bytes(&text[..=digits]).unwrap_or(HeaderValue::from_static("r0"))
 }
 
-/// The answer to a request that hygiene or the XSRF rule refuses.
-fn refusal(s: &AppState, req: &Request) -> Option<Response> {
-    let uri = req.uri();
-    if let Err(e) = hygiene::check_path(uri.path()).and_then(|_| hygiene::check_query(uri.query().unwrap_or(""))) {
+/// The answer to a request that hygiene, its query or the XSRF rule
+/// refuses. The query is parsed here, once: the parameters go into the
+/// request's extensions for the handler's extractors (`Params::of`).
+fn refusal(s: &AppState, req: &mut Request) -> Option<Response> {
+    if let Err(e) = hygiene::check_path(req.uri().path()) {
         return Some(ApiError(e).into_response());
+    }
+    if let Some(query) = req.uri().query() {
+        match Params::parse(query) {
+            Ok(params) => {
+                req.extensions_mut().insert(params);
+            }
+            Err(e) => return Some(ApiError(e).into_response()),
+        }
     }
     if xsrf::refuses(req.method(), req.headers(), &s.public_url) {
         return Some(error_body(StatusCode::FORBIDDEN, xsrf::MESSAGE));
@@ -200,7 +210,7 @@ impl Service<Request> for Guard {
         let mut charge = limiter.filter(|_| !deferred).map(|l| l.charge(Payer::Source(source)));
         let mut refused = match (&charge, limiter) {
             (Some(c), Some(l)) if !c.allowed => Some(l.refusal(c)),
-            _ => refusal(s, &req),
+            _ => refusal(s, &mut req),
         };
         if let (Some(l), None, true) = (limiter, charge, refused.is_some()) {
             // Refused before any sign-in: the source pays.

@@ -3,9 +3,15 @@
 //! parameters arrive repeated (`a=1&a=2`) or comma-joined (`a=1,2`), and
 //! unknown parameters are ignored.
 //!
-//! This sits on every request (a bulk lookup carries 200 ids), so the
-//! decoded names and values share one buffer, and `_links` are
-//! form-encoded straight into the response.
+//! Decoded names and values must be UTF-8 without control characters (tab,
+//! CR and LF excepted, since search text may hold them): a 400 naming
+//! `query` otherwise, so no handler ever sees `%00` or invalid UTF-8.
+//!
+//! The guard parses each request's query once ([`Params::of`]), before
+//! routing, and keeps the result in the request's extensions, where the
+//! handlers' extractors take it. This sits on every request (a bulk lookup
+//! carries 200 ids), so the decoded names and values share one buffer, and
+//! `_links` are form-encoded straight into the response.
 
 use std::ops::Range;
 
@@ -176,6 +182,11 @@ impl Params {
         let mut text = String::with_capacity(raw.len() + tail.len());
         text.push_str(query);
         match std::str::from_utf8(&tail) {
+            // The query as it came holds visible ASCII only (the URI parser
+            // saw to that): only escapes can bring control characters in.
+            Ok(decoded) if decoded.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) => {
+                return Err(Error::invalid("query", "must not contain control characters"));
+            }
             Ok(decoded) => text.push_str(decoded),
             Err(_) => return Err(not_utf8(&[raw, &tail].concat(), &pairs)),
         }
@@ -298,11 +309,29 @@ impl Params {
     }
 }
 
+impl Params {
+    /// The request's parameters: those the guard parsed, taken out of the
+    /// extensions (one extractor per request takes them), or parsed here
+    /// when no guard ran (a router called on its own).
+    pub fn of(parts: &mut Parts) -> Result<Self> {
+        match parts.extensions.remove::<Params>() {
+            Some(p) => Ok(p),
+            None => Params::parse(parts.uri.query().unwrap_or("")),
+        }
+    }
+
+    /// The request's parameters without taking them (for hints read
+    /// before the handler's own extractor runs).
+    pub fn peek(parts: &Parts) -> Option<&Params> {
+        parts.extensions.get::<Params>()
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Params::parse(parts.uri.query().unwrap_or(""))?)
+        Ok(Params::of(parts)?)
     }
 }
 
@@ -332,6 +361,10 @@ mod tests {
     #[test]
     fn invalid_utf8_and_bad_numbers_are_rejected() {
         assert!(Params::parse("name=%ff").is_err());
+        assert!(Params::parse("name=%00").is_err());
+        assert!(Params::parse("name=%7F").is_err());
+        assert!(Params::parse("name=%C2%85").is_err(), "a C1 control character");
+        assert!(Params::parse("cql=a%0Ab%09c%0D").is_ok(), "tab, CR and LF are search text");
         assert!(Params::parse("start=-1").unwrap().count("start", 0).is_err());
         assert_eq!(Params::parse("limit=500").unwrap().page(200, 200).unwrap().limit, 200);
     }

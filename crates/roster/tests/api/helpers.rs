@@ -180,6 +180,11 @@ impl Drop for TestApp {
 }
 
 impl Api {
+    /// The Authorization header this client sends, if any.
+    pub fn auth_header(&self) -> Option<&str> {
+        self.auth.as_deref()
+    }
+
     /// The same client and credentials, aimed at another server's `url`.
     pub fn at(&self, url: &str) -> Api {
         Api { http: self.http.clone(), url: url.to_string(), auth: self.auth.clone() }

@@ -19,6 +19,7 @@ mod dc_cross;
 mod dc_groups;
 mod dc_identity;
 mod dc_users;
+mod direct_routes;
 mod durability_start;
 mod errors;
 mod export;

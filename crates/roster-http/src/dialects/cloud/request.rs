@@ -29,7 +29,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CloudRequest {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         // Cloud routes are not nested, so the URI is the one the client sent.
-        let params = Params::parse(parts.uri.query().unwrap_or(""))?;
+        let params = Params::of(parts)?;
         Ok(CloudRequest { uri: parts.uri.clone(), params })
     }
 }

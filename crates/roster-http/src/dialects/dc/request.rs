@@ -42,7 +42,7 @@ impl FromRequestParts<AppState> for DcRequest {
             context,
             path: path.to_string(),
             base: format!("{}{context}", state.public_url),
-            params: Params::parse(uri.query().unwrap_or(""))?,
+            params: Params::of(parts)?,
         })
     }
 }
