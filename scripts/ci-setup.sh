@@ -2,6 +2,17 @@
 # Installs what the tests need on a fresh CI machine (Debian, root). Only
 # acts when CI is set; elsewhere it lists what is missing.
 set -euo pipefail
+
+# .ci/run checks for unused dependencies with cargo-machete.
+if ! cargo machete --version >/dev/null 2>&1; then
+  if [ -n "${CI:-}" ]; then
+    echo "== installing cargo-machete"
+    cargo install --locked --quiet cargo-machete@0.9.2
+  else
+    echo "note: missing cargo-machete (install with: cargo install --locked cargo-machete)"
+  fi
+fi
+
 need=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 [ -x /usr/bin/chromium ] || need+=(chromium) # the web console's browser test

@@ -6,7 +6,6 @@ mod access;
 mod account_index;
 mod fragment;
 mod group_list;
-mod hash;
 pub mod member_set;
 pub mod name_index;
 
@@ -23,9 +22,14 @@ pub use access::EmailSight;
 use account_index::AccountIndex;
 pub use fragment::{Fragment, EMAIL, GROUP_INLINE, ID, KIND, NAME, STATUS};
 pub use group_list::{GroupList, GROUPS_INLINE};
-pub use hash::FastMap;
 pub use member_set::MemberSet;
 use name_index::{NameIndex, NameMatches};
+
+/// The model's lookup tables. A bulk lookup resolves 200 account ids per
+/// request, so hashing is on the hot path, and std's SipHash costs more than
+/// the probe itself; foldhash is seeded per table, so colliding keys cannot
+/// be chosen offline.
+pub type FastMap<K, V> = foldhash::HashMap<K, V>;
 
 /// A user with its memberships.
 ///

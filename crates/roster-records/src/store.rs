@@ -181,4 +181,11 @@ pub trait Store: Send + Sync + 'static {
         let _ = query;
         Err(Error::Internal(anyhow::anyhow!("the store {} keeps no audit log", self.describe())))
     }
+
+    /// Finishes the writes already queued, then stops the store's writer
+    /// and returns once its connections are closed, so the store can be
+    /// opened again at once (by this process or another). Writes sent
+    /// after it fail. Closing twice is harmless; the default, for stores
+    /// without a writer of their own, does nothing.
+    async fn close(&self) {}
 }

@@ -85,10 +85,16 @@ impl PostgresStore {
         std::thread::Builder::new()
             .name("roster-postgres".into())
             .spawn(move || {
-                runtime.block_on(async move {
+                let closer = runtime.block_on(async move {
                     tokio::spawn(follow::run(c.clone(), f.clone(), st.clone(), stopped));
-                    writer::run(Conn::new(c), rx, f, st).await;
-                })
+                    writer::run(Conn::new(c), rx, f, st).await
+                });
+                // Dropping the runtime ends the change-log listener and the
+                // tasks driving both connections, which closes them.
+                drop(runtime);
+                if let Some(closer) = closer {
+                    let _ = closer.send(());
+                }
             })
             .map_err(internal)?;
         Ok(PostgresStore { config, migrated: tokio::sync::OnceCell::new(), jobs, follow, stats, _stop: stop })
@@ -159,6 +165,13 @@ impl Store for PostgresStore {
         self.ready().await?;
         let client = connect(&self.config).await?;
         audit::search(&client, &query).await
+    }
+
+    async fn close(&self) {
+        let (reply, closed) = oneshot::channel();
+        if self.jobs.send(Job::Close { reply }).is_ok() {
+            let _ = closed.await;
+        }
     }
 }
 

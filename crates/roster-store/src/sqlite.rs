@@ -136,8 +136,9 @@ impl SqliteStore {
         Ok(rows.join("\n"))
     }
 
-    /// Finishes the queued writes and closes the store's file. Dropping the
-    /// store does the same without waiting.
+    /// Finishes the queued writes and closes the store's file, blocking
+    /// (for synchronous callers; [`Store::close`] waits without blocking).
+    /// Dropping the store does the same without waiting.
     pub fn close(self) {
         self.writer.close();
     }
@@ -206,5 +207,9 @@ impl Store for SqliteStore {
         tokio::task::spawn_blocking(move || audit::search(&connect(&path)?, &query).map_err(internal))
             .await
             .map_err(internal)?
+    }
+
+    async fn close(&self) {
+        self.writer.stop().await;
     }
 }

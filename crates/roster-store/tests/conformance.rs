@@ -4,7 +4,6 @@
 //! under CI). Cases talk to the `Store` trait only.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use roster_records::audit::{AuditQuery, AuditRecord};
 use roster_records::store::CommitListener;
@@ -76,6 +75,7 @@ conformance!(
     an_import_loads_everything_and_a_second_import_changes_nothing,
     a_bad_import_record_is_named_and_nothing_is_imported,
     data_survives_reopening_the_store,
+    closing_commits_the_queued_writes_then_refuses_more,
     updating_a_user_keeps_its_id_and_checks_uniqueness,
     replacing_everything_with_a_snapshot_restores_exactly_its_rows,
     an_audit_record_alone_is_committed_and_found_by_search,
@@ -301,13 +301,26 @@ async fn the_listener_sees_every_commit_in_order_before_the_writer_is_answered(o
 async fn data_survives_reopening_the_store(o: Opened) {
     let (u, g) = (user(&*o.store, "jo").await, group(&*o.store, "kept").await);
     o.store.apply(vec![Command::AddMember { group: g, user: u }]).await.unwrap();
+    o.store.close().await;
     drop(o.store);
-    tokio::time::sleep(Duration::from_millis(50)).await;
     let s = reopen(&o.target).await;
     let snap = s.snapshot().await.unwrap();
     assert_eq!(snap.memberships, vec![(g, u)]);
     // Ids keep growing after a restart; nothing is reused.
     assert!(user(&*s, "kim").await.0 > u.0);
+}
+
+async fn closing_commits_the_queued_writes_then_refuses_more(o: Opened) {
+    let s = &*o.store;
+    let (u, g) = (user(s, "queued").await, group(s, "queued").await);
+    // join! polls in order: the write is queued before the close.
+    let (written, ()) = tokio::join!(s.apply(vec![Command::AddMember { group: g, user: u }]), s.close());
+    assert!(written.is_ok(), "{written:?}");
+    s.close().await;
+    assert!(s.apply(vec![Command::CreateGroup(new_group("late"))]).await.is_err());
+    drop(o.store);
+    let again = reopen(&o.target).await;
+    assert_eq!(again.snapshot().await.unwrap().memberships, vec![(g, u)]);
 }
 
 async fn updating_a_user_keeps_its_id_and_checks_uniqueness(o: Opened) {

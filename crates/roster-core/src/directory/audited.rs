@@ -230,6 +230,10 @@ impl Store for Audited {
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {
         self.inner.audit(query).await
     }
+
+    async fn close(&self) {
+        self.inner.close().await
+    }
 }
 
 impl super::Directory {

@@ -10,12 +10,13 @@
 //! anyway (see `Model::users_by_account`), which lets a batch of lookups
 //! run as a few passes of independent loads whose misses overlap.
 //!
-//! The hash is the model's seeded hasher, so colliding ids cannot be
-//! chosen from outside; a full-hash collision only costs a second probe.
+//! The hash is foldhash with a random seed per index, so colliding ids
+//! cannot be chosen from outside; a full-hash collision only costs a second
+//! probe.
 
 use std::hash::BuildHasher;
 
-use super::hash::FastState;
+use foldhash::fast::RandomState;
 
 /// No user: marks an empty slot.
 const EMPTY: u32 = u32::MAX;
@@ -35,12 +36,12 @@ pub struct AccountIndex {
     /// 64 − log2(slots): the top bits of a hash pick its home slot.
     shift: u32,
     len: usize,
-    state: FastState,
+    state: RandomState,
 }
 
 impl Default for AccountIndex {
     fn default() -> Self {
-        AccountIndex { slots: vec![FREE; 16], shift: 60, len: 0, state: FastState::default() }
+        AccountIndex { slots: vec![FREE; 16], shift: 60, len: 0, state: RandomState::default() }
     }
 }
 

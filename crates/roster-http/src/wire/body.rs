@@ -12,9 +12,6 @@ use crate::wire::error::{error_body, ApiError};
 /// Largest request body roster reads (1 MiB).
 pub const MAX_BODY: usize = 1 << 20;
 
-/// A JSON body deserialized into `T`.
-pub struct JsonBody<T>(pub T);
-
 /// Why a body was refused.
 pub enum BodyRejection {
     TooLarge,
@@ -43,18 +40,6 @@ pub async fn read(req: Request) -> Result<Bytes, BodyRejection> {
         true => BodyRejection::TimedOut,
         false => BodyRejection::TooLarge,
     })
-}
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = BodyRejection;
-
-    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        let bytes = read(req).await?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(BodyRejection::Invalid("a JSON request body is required".into()));
-        }
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| BodyRejection::Invalid(format!("malformed JSON: {e}")))
-    }
 }
 
 /// The raw body, read under the cap; parse it with [`parse`] once the

@@ -34,12 +34,15 @@ const MAX_BATCH: usize = 4096;
 /// lagging instance then reloads from a snapshot).
 const LOG_RETAIN: i64 = 50_000;
 
-/// Work for the writer task (a `Replace`'s `audit` records commit in its transaction).
+/// Work for the writer task (a `Replace`'s `audit` records commit in its
+/// transaction; `Close` commits what is pending, stops, and is answered
+/// once the writer's thread has dropped its connections).
 pub enum Job {
     Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
     Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
     Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
     Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
+    Close { reply: oneshot::Sender<()> },
 }
 
 /// The writer's connection, re-opened when it breaks.
@@ -68,8 +71,14 @@ impl Conn {
 
 type Pending = Vec<(Vec<Command>, oneshot::Sender<Result<Vec<Change>>>)>;
 
-/// The task body: runs until every sender is gone.
-pub async fn run(mut conn: Conn, mut rx: mpsc::UnboundedReceiver<Job>, follow: Arc<Follow>, stats: Arc<WriterStats>) {
+/// The task body: runs jobs until every sender is gone (returns None) or a `Close` job
+/// comes (returns its reply).
+pub async fn run(
+    mut conn: Conn,
+    mut rx: mpsc::UnboundedReceiver<Job>,
+    follow: Arc<Follow>,
+    stats: Arc<WriterStats>,
+) -> Option<oneshot::Sender<()>> {
     let mut pending: Pending = Vec::new();
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
@@ -87,6 +96,10 @@ pub async fn run(mut conn: Conn, mut rx: mpsc::UnboundedReceiver<Job>, follow: A
                     commit_batch(&mut conn, &mut pending, &follow, &stats).await;
                     let _ = reply.send(run_replace(&mut conn, &snapshot, &audit, &follow).await);
                 }
+                Job::Close { reply } => {
+                    commit_batch(&mut conn, &mut pending, &follow, &stats).await;
+                    return Some(reply);
+                }
             }
             if pending.len() < MAX_BATCH {
                 next = rx.try_recv().ok();
@@ -94,6 +107,7 @@ pub async fn run(mut conn: Conn, mut rx: mpsc::UnboundedReceiver<Job>, follow: A
         }
         commit_batch(&mut conn, &mut pending, &follow, &stats).await;
     }
+    None
 }
 
 async fn run_import(conn: &mut Conn, set: ImportSet, follow: &Follow) -> Result<ImportReport> {

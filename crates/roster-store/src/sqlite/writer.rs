@@ -28,13 +28,16 @@ use crate::stats::WriterStats;
 /// Most jobs committed together.
 const MAX_BATCH: usize = 4096;
 
-/// Work for the writer thread (a `Replace`'s `audit` records commit in its transaction).
+/// Work for the writer thread (a `Replace`'s `audit` records commit in its
+/// transaction; `Close` commits what is pending, stops, and is answered once
+/// the connection is closed).
 pub enum Job {
     Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
     Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
     Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
     Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
     Settings { reply: oneshot::Sender<Result<WriterSettings>> },
+    Close { reply: oneshot::Sender<()> },
 }
 
 /// The writer connection's durability settings, as SQLite reports them.
@@ -87,7 +90,12 @@ impl Writer {
         let (l, st) = (listener.clone(), stats.clone());
         let thread = std::thread::Builder::new()
             .name("roster-sqlite-writer".into())
-            .spawn(move || run(conn, rx, &l, &st, &wal))
+            .spawn(move || {
+                // `run` owns the connection: it is closed when `run` returns.
+                if let Some(closer) = run(conn, rx, &l, &st, &wal) {
+                    let _ = closer.send(());
+                }
+            })
             .map_err(internal)?;
         Ok(Writer { tx, listener, stats, thread })
     }
@@ -98,6 +106,16 @@ impl Writer {
         let Writer { tx, thread, .. } = self;
         drop(tx);
         let _ = thread.join();
+    }
+
+    /// Stops the thread once the jobs queued before this call are done and
+    /// waits, without blocking, until its connection is closed. The thread
+    /// may be gone already (closed before): then there is nothing to wait for.
+    pub async fn stop(&self) {
+        let (reply, closed) = oneshot::channel();
+        if self.tx.send(Job::Close { reply }).is_ok() {
+            let _ = closed.await;
+        }
     }
 
     /// Queues a job.
@@ -145,7 +163,15 @@ fn reload_if_changed_elsewhere(conn: &Connection, seen: &mut i64, listener: &Lis
     }
 }
 
-fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterStats, wal: &WalGuard) {
+/// Runs jobs until every sender is gone (returns None) or a `Close` job
+/// comes (returns its reply, to be answered once `conn` is closed).
+fn run(
+    conn: Connection,
+    rx: Receiver<Job>,
+    listener: &Listener,
+    stats: &WriterStats,
+    wal: &WalGuard,
+) -> Option<oneshot::Sender<()>> {
     let mut pending: Pending = Vec::new();
     let mut seen = data_version(&conn);
     loop {
@@ -155,7 +181,7 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterS
                 reload_if_changed_elsewhere(&conn, &mut seen, listener);
                 continue;
             }
-            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Disconnected) => return None,
         };
         reload_if_changed_elsewhere(&conn, &mut seen, listener);
         let mut next = Some(first);
@@ -193,6 +219,10 @@ fn run(conn: Connection, rx: Receiver<Job>, listener: &Listener, stats: &WriterS
                 Job::Settings { reply } => {
                     commit_batch(&conn, &mut pending, listener, stats, wal);
                     let _ = reply.send(settings(&conn));
+                }
+                Job::Close { reply } => {
+                    commit_batch(&conn, &mut pending, listener, stats, wal);
+                    return Some(reply);
                 }
             }
             if pending.len() < MAX_BATCH {

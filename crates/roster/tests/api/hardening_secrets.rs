@@ -58,8 +58,19 @@ async fn no_password_or_token_is_stored_or_logged_in_the_clear() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 201);
-    // Let the sign-in recorder flush, then crash.
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Wait for the sign-in recorder's flush (store first, then model: once
+    // the API shows both times, the store holds them), then crash.
+    let details = format!("{}/rest/extender/1.0/user/getUserDetails/sec", server.url);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let r = http.get(&details).bearer_auth(ADMIN_SECRET).send().await.unwrap();
+        let body: serde_json::Value = r.json().await.unwrap();
+        if body["lastSuccessfulLoginDate"].is_i64() && body["lastFailedLoginDate"].is_i64() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "sign-in times never flushed: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     server.kill().await;
 
     let mut needles: Vec<String> =

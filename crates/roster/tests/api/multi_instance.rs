@@ -136,7 +136,19 @@ async fn conflicting_adds_and_removes_through_different_instances_converge_on_th
     let Some((apps, url)) = three_instances("the three-instance convergence test").await else { return };
     apps[0].group("contested").await;
     let accounts = apps[0].users("Contender", 10).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Every instance knows the group and its contenders before they write.
+    let users = apps[0].view().user_count();
+    let deadline = Instant::now() + Duration::from_secs(1);
+    for (i, app) in apps.iter().enumerate() {
+        loop {
+            let has_users = app.view().user_count() >= users;
+            if has_users && app.admin().get(&format!("{API}/group/contested")).await.status == 200 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the group and users did not reach instance {i} within 1 s");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
     let mut tasks = JoinSet::new();
     for step in 0..300 {
         let api = apps[step % 3].admin();
