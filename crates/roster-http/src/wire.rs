@@ -8,3 +8,4 @@ pub mod buffers;
 pub mod error;
 pub mod json;
 pub mod params;
+pub mod path;

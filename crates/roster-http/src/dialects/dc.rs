@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 
 use crate::state::AppState;
 use crate::wire::params::Params;
-pub use request::{DcRequest, Segments};
+pub use request::DcRequest;
 
 /// Default and largest page of every DC collection (DC's own).
 pub const LIMIT: usize = 200;

@@ -11,15 +11,12 @@ mod groups;
 mod render;
 mod users;
 
-use axum::extract::{FromRequestParts, Path};
-use axum::http::request::Parts;
-use roster_core::{Error, Result};
+use roster_core::Result;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
-use crate::wire::error::ApiError;
 use crate::wire::json::json_response;
 use crate::wire::params::Params;
 
@@ -47,21 +44,6 @@ fn api() -> OpenApiRouter<AppState> {
 /// The Extender routes, at the server root and under `/confluence`.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().nest("/rest/extender/1.0", api()).nest("/confluence/rest/extender/1.0", api())
-}
-
-/// The one path parameter of a route (group or user name), percent-decoded;
-/// group names may contain unescaped `/` (clients do not escape them).
-pub struct Name(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for Name {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|Path(s)| Name(s))
-            .map_err(|_| ApiError(Error::invalid("path", "is not a valid percent-encoded UTF-8 segment")))
-    }
 }
 
 /// `startAt`/`maxResults`, the latter clamped to [`MAX_RESULTS`].

@@ -57,16 +57,26 @@ fn trim(s: &str) -> &str {
     }
 }
 
+/// Whether a decoded byte may be, or start, a control character: an ASCII
+/// control, DEL, or the lead byte of U+0080–U+00BF (the C1 controls among
+/// them).
+fn may_control(b: u8) -> bool {
+    b < 0x20 || b == 0x7F || b == 0xC2
+}
+
 /// Appends the escape at `raw[at]` decoded (`+` is a space; a `%` without
 /// two hex digits after it stays as it is); returns where the rest starts.
-fn decode_one(buf: &mut Vec<u8>, raw: &[u8], at: usize) -> usize {
+/// Sets `suspect` when the decoded byte [`may_control`].
+fn decode_one(buf: &mut Vec<u8>, raw: &[u8], at: usize, suspect: &mut bool) -> usize {
     if raw[at] == b'+' {
         buf.push(b' ');
         return at + 1;
     }
     match (raw.get(at + 1).copied().and_then(hex), raw.get(at + 2).copied().and_then(hex)) {
         (Some(hi), Some(lo)) => {
-            buf.push(hi << 4 | lo);
+            let b = hi << 4 | lo;
+            *suspect |= may_control(b);
+            buf.push(b);
             at + 3
         }
         _ => {
@@ -79,7 +89,13 @@ fn decode_one(buf: &mut Vec<u8>, raw: &[u8], at: usize) -> usize {
 /// Decodes `raw[start..end]` onto `tail` if it holds an escape (see
 /// [`decode_one`]) and says where in `tail` it landed; `None` when it has
 /// none and can be used as it came.
-fn decode_part(tail: &mut Vec<u8>, raw: &[u8], stops: &Stops, start: usize, end: usize) -> Option<Range<usize>> {
+fn decode_part(
+    tail: &mut Vec<u8>,
+    raw: &[u8],
+    stops: &Stops,
+    (start, end): (usize, usize),
+    suspect: &mut bool,
+) -> Option<Range<usize>> {
     let mut at = stops.next(Stop::Escape, start, end);
     if at == end {
         return None;
@@ -94,7 +110,7 @@ fn decode_part(tail: &mut Vec<u8>, raw: &[u8], stops: &Stops, start: usize, end:
     // An escape never reaches past `end`: `&` and `=` are not hex digits.
     while at < end {
         tail.extend_from_slice(&raw[run..at]);
-        run = decode_one(tail, raw, at);
+        run = decode_one(tail, raw, at, suspect);
         at = stops.next(Stop::Escape, run, end);
     }
     tail.extend_from_slice(&raw[run..end]);
@@ -157,7 +173,12 @@ impl Params {
         let stops = Stops::new(raw);
         let mut pairs = Vec::with_capacity(raw.len() / 32 + 2);
         let mut tail = Vec::new();
-        let mut part = |start: usize, end: usize| match decode_part(&mut tail, raw, &stops, start, end) {
+        // Only escapes can bring control characters in (the URI parser let
+        // visible ASCII through, nothing else): each decoded byte that may
+        // start one marks the query for the full check below.
+        let mut suspect = false;
+        let mut part = |start: usize, end: usize| match decode_part(&mut tail, raw, &stops, (start, end), &mut suspect)
+        {
             None => start..end,
             Some(decoded) => raw.len() + decoded.start..raw.len() + decoded.end,
         };
@@ -182,9 +203,7 @@ impl Params {
         let mut text = String::with_capacity(raw.len() + tail.len());
         text.push_str(query);
         match std::str::from_utf8(&tail) {
-            // The query as it came holds visible ASCII only (the URI parser
-            // saw to that): only escapes can bring control characters in.
-            Ok(decoded) if decoded.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) => {
+            Ok(decoded) if suspect && decoded.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) => {
                 return Err(Error::invalid("query", "must not contain control characters"));
             }
             Ok(decoded) => text.push_str(decoded),
@@ -364,6 +383,7 @@ mod tests {
         assert!(Params::parse("name=%00").is_err());
         assert!(Params::parse("name=%7F").is_err());
         assert!(Params::parse("name=%C2%85").is_err(), "a C1 control character");
+        assert!(Params::parse("name=a%C2%A0b%E2%80%8B").is_ok(), "a no-break space is no control");
         assert!(Params::parse("cql=a%0Ab%09c%0D").is_ok(), "tab, CR and LF are search text");
         assert!(Params::parse("start=-1").unwrap().count("start", 0).is_err());
         assert_eq!(Params::parse("limit=500").unwrap().page(200, 200).unwrap().limit, 200);
@@ -372,7 +392,7 @@ mod tests {
     /// `raw` decoded as a name or value is.
     fn decoded(raw: &str) -> Vec<u8> {
         let mut tail = Vec::new();
-        match decode_part(&mut tail, raw.as_bytes(), &Stops::new(raw.as_bytes()), 0, raw.len()) {
+        match decode_part(&mut tail, raw.as_bytes(), &Stops::new(raw.as_bytes()), (0, raw.len()), &mut false) {
             Some(landed) => tail[landed].to_vec(),
             None => raw.as_bytes().to_vec(),
         }

@@ -11,13 +11,13 @@ use roster_core::{Error, Result};
 use serde::Deserialize;
 
 use super::render::{self, Links, PageWriter};
-use super::request::Segment;
 use super::{group_by_name_param, CloudRequest};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
 use crate::wire::json::json_response;
+use crate::wire::path::PathParam;
 
 type Reply = Result<Response, ApiError>;
 
@@ -114,7 +114,7 @@ pub async fn by_id(State(s): State<AppState>, Caller(actor): Caller, here: Cloud
     params(("group" = String, Path, description = "The group's name", example = "developers")),
     responses((status = 200, description = "The group", body = crate::operations::openapi::cloud::Group))
 )]
-pub async fn by_path(State(s): State<AppState>, Caller(actor): Caller, Segment(name): Segment) -> Reply {
+pub async fn by_path(State(s): State<AppState>, Caller(actor): Caller, PathParam(name): PathParam) -> Reply {
     let m = s.dir.reader(&actor)?;
     Ok(one(&s, m.group_by_name(&name)?))
 }

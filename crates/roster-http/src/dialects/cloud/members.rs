@@ -12,13 +12,13 @@ use roster_core::{Error, GroupId, Result, UserId};
 use serde::Deserialize;
 
 use super::render::{self, CloudExpand, Links, PageWriter, UserWriter};
-use super::request::Segment;
 use super::{group_by_name_param, CloudRequest};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
 use crate::wire::json::json_response;
+use crate::wire::path::PathParam;
 
 type Reply = Result<Response, ApiError>;
 
@@ -68,7 +68,7 @@ pub async fn list_by_query(State(s): State<AppState>, Caller(actor): Caller, her
 pub async fn list_by_path_name(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Segment(name): Segment,
+    PathParam(name): PathParam,
     here: CloudRequest,
 ) -> Reply {
     let m = s.dir.reader(&actor)?;
@@ -88,7 +88,7 @@ pub async fn list_by_path_name(
 pub async fn list_by_path_id(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Segment(id): Segment,
+    PathParam(id): PathParam,
     here: CloudRequest,
 ) -> Reply {
     let m = s.dir.reader(&actor)?;

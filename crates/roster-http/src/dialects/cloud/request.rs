@@ -1,10 +1,9 @@
 //! `CloudRequest`: one extractor for what every Cloud handler needs to know about
 //! its request: the path below `/wiki` (for `_links`) and the parsed query.
 
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::Uri;
-use roster_core::Error;
 
 use crate::wire::error::ApiError;
 use crate::wire::params::Params;
@@ -31,19 +30,5 @@ impl<S: Send + Sync> FromRequestParts<S> for CloudRequest {
         // Cloud routes are not nested, so the URI is the one the client sent.
         let params = Params::of(parts)?;
         Ok(CloudRequest { uri: parts.uri.clone(), params })
-    }
-}
-
-/// A single percent-decoded path segment (`%2F`, `+`, non-ASCII included).
-pub struct Segment(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for Segment {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|Path(s)| Segment(s))
-            .map_err(|_| ApiError(Error::invalid("path", "is not a valid percent-encoded UTF-8 segment")))
     }
 }

@@ -11,12 +11,13 @@ use roster_core::{names, Actor, Error, Result, UserId};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{DcRequest, Segments};
+use super::DcRequest;
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
 use crate::wire::json::json_response;
+use crate::wire::path::PathParams;
 
 type Reply = std::result::Result<Response, ApiError>;
 
@@ -117,7 +118,7 @@ async fn set_active(s: AppState, actor: Actor, username: &str, active: bool) -> 
     params(("username" = String, Path, description = "The username", example = "ada")),
     responses((status = 204, description = "Disabled, or already (site admins)"))
 )]
-pub async fn disable(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+pub async fn disable(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams) -> Reply {
     set_active(s, actor, seg.at(0), false).await
 }
 
@@ -130,7 +131,7 @@ pub async fn disable(State(s): State<AppState>, Caller(actor): Caller, seg: Segm
     params(("username" = String, Path, description = "The username", example = "ada")),
     responses((status = 204, description = "Enabled, or already (site admins)"))
 )]
-pub async fn enable(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+pub async fn enable(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams) -> Reply {
     set_active(s, actor, seg.at(0), true).await
 }
 
@@ -143,7 +144,7 @@ pub async fn enable(State(s): State<AppState>, Caller(actor): Caller, seg: Segme
     params(("username" = String, Path, description = "The username", example = "ada")),
     responses((status = 202, description = "Deleted (site admins)", body = crate::operations::openapi::dc::LongTaskSubmission))
 )]
-pub async fn delete_user(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: DcRequest) -> Reply {
+pub async fn delete_user(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams, here: DcRequest) -> Reply {
     let (admin, id) = target(&s, &actor, seg.at(0))?;
     admin.delete_user(id).await?;
     let task = uuid::Uuid::new_v4().to_string();
@@ -172,7 +173,7 @@ struct Password {
 pub async fn set_password(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    seg: Segments,
+    seg: PathParams,
     RawBody(b): RawBody,
 ) -> Reply {
     let (admin, id) = target(&s, &actor, seg.at(0))?;

@@ -9,12 +9,13 @@ use roster_core::Error;
 use serde::Deserialize;
 
 use super::render::{self, Collection};
-use super::{DcRequest, Segments, LIMIT};
+use super::{DcRequest, LIMIT};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
 use crate::wire::json::json_response;
+use crate::wire::path::PathParams;
 
 type Reply = Result<Response, ApiError>;
 
@@ -47,7 +48,7 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: DcRequ
     params(("group" = String, Path, description = "The group's name", example = "developers")),
     responses((status = 200, description = "The group", body = crate::operations::openapi::dc::Group))
 )]
-pub async fn one(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: DcRequest) -> Reply {
+pub async fn one(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams, here: DcRequest) -> Reply {
     let m = s.dir.reader(&actor)?;
     let g = m.group_by_name(seg.at(0))?;
     let mut out = Vec::with_capacity(200);
@@ -100,7 +101,7 @@ pub async fn create(
     params(("group" = String, Path, description = "The group's name", example = "developers")),
     responses((status = 204, description = "Deleted (site admins; never the last admin group)"))
 )]
-pub async fn delete(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+pub async fn delete(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams) -> Reply {
     let admin = s.dir.admin(&actor)?;
     let gid = admin.reader().group_by_name(seg.at(0))?.group.id;
     admin.delete_group(gid, "groupName").await?;

@@ -12,12 +12,13 @@ use roster_core::{Actor, Error};
 use serde::Deserialize;
 
 use super::render::{self, Collection, DcExpand};
-use super::{DcRequest, Segments, LIMIT};
+use super::{DcRequest, LIMIT};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
 use crate::wire::json::json_response;
+use crate::wire::path::PathParams;
 
 type Reply = Result<Response, ApiError>;
 
@@ -30,7 +31,7 @@ type Reply = Result<Response, ApiError>;
     params(("group" = String, Path, description = "The group's name", example = "developers"), crate::operations::openapi::common::DcPaging, crate::operations::openapi::common::ExpandParam),
     responses((status = 200, description = "Members, in account-creation order", body = crate::operations::openapi::dc::DcPersonCollection))
 )]
-pub async fn list(State(s): State<AppState>, Caller(actor): Caller, seg: Segments, here: DcRequest) -> Reply {
+pub async fn list(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams, here: DcRequest) -> Reply {
     let m = s.dir.reader(&actor)?;
     let g = m.group_by_name(seg.at(0))?;
     let page = here.params.page(LIMIT, LIMIT)?;
@@ -64,7 +65,7 @@ async fn change(s: &AppState, actor: &Actor, group: &str, username: &str, add: b
     params(("username" = String, Path, description = "The username", example = "ada"), ("group" = String, Path, description = "The group's name", example = "developers")),
     responses((status = 204, description = "A member (site admins; idempotent)"))
 )]
-pub async fn put_membership(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+pub async fn put_membership(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams) -> Reply {
     change(&s, &actor, seg.at(1), seg.at(0), true).await
 }
 
@@ -77,7 +78,7 @@ pub async fn put_membership(State(s): State<AppState>, Caller(actor): Caller, se
     params(("username" = String, Path, description = "The username", example = "ada"), ("group" = String, Path, description = "The group's name", example = "developers")),
     responses((status = 204, description = "Not a member (site admins; idempotent)"))
 )]
-pub async fn delete_membership(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+pub async fn delete_membership(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams) -> Reply {
     change(&s, &actor, seg.at(1), seg.at(0), false).await
 }
 
@@ -99,7 +100,7 @@ struct MemberRef {
 pub async fn post_member(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    seg: Segments,
+    seg: PathParams,
     RawBody(b): RawBody,
 ) -> Reply {
     s.dir.admin(&actor)?;
@@ -117,6 +118,6 @@ pub async fn post_member(
     params(("group" = String, Path, description = "The group's name", example = "developers"), ("username" = String, Path, description = "The username", example = "ada")),
     responses((status = 204, description = "Not a member (site admins; idempotent)"))
 )]
-pub async fn delete_member(State(s): State<AppState>, Caller(actor): Caller, seg: Segments) -> Reply {
+pub async fn delete_member(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams) -> Reply {
     change(&s, &actor, seg.at(0), seg.at(1), false).await
 }

@@ -2,9 +2,8 @@
 //! came in under (`""` or `/confluence`), the path below it (for `_links`),
 //! the base URL for links, and the parsed query; plus path segments.
 
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use roster_core::Error;
 
 use crate::middleware::guard::SentUri;
 use crate::state::AppState;
@@ -44,26 +43,5 @@ impl FromRequestParts<AppState> for DcRequest {
             base: format!("{}{context}", state.public_url),
             params: Params::of(parts)?,
         })
-    }
-}
-
-/// The percent-decoded path parameters of a route, in order.
-pub struct Segments(pub Vec<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Segments {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Path::<Vec<String>>::from_request_parts(parts, state)
-            .await
-            .map(|Path(v)| Segments(v))
-            .map_err(|_| ApiError(Error::invalid("path", "is not a valid percent-encoded UTF-8 segment")))
-    }
-}
-
-impl Segments {
-    /// The `i`-th segment (routes guarantee it exists).
-    pub fn at(&self, i: usize) -> &str {
-        self.0.get(i).map(String::as_str).unwrap_or("")
     }
 }

@@ -24,11 +24,12 @@ use roster_core::{Actor, Error, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{reply, Name};
+use super::reply;
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
+use crate::wire::path::PathParam;
 
 type Reply = std::result::Result<Response, ApiError>;
 
@@ -141,7 +142,12 @@ async fn members(s: AppState, actor: Actor, group: String, body: &[u8], add: boo
     request_body = crate::operations::openapi::extender::ExtenderUserList,
     responses((status = 200, description = "Added and skipped (site admins; one transaction)", body = crate::operations::openapi::extender::ExtenderUsersAdded))
 )]
-pub async fn add_users(State(s): State<AppState>, Caller(a): Caller, Name(g): Name, RawBody(b): RawBody) -> Reply {
+pub async fn add_users(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    PathParam(g): PathParam,
+    RawBody(b): RawBody,
+) -> Reply {
     members(s, a, g, &b, true).await
 }
 
@@ -155,6 +161,11 @@ pub async fn add_users(State(s): State<AppState>, Caller(a): Caller, Name(g): Na
     request_body = crate::operations::openapi::extender::ExtenderUserList,
     responses((status = 200, description = "Removed and skipped (site admins; one transaction)", body = crate::operations::openapi::extender::ExtenderUsersRemoved))
 )]
-pub async fn remove_users(State(s): State<AppState>, Caller(a): Caller, Name(g): Name, RawBody(b): RawBody) -> Reply {
+pub async fn remove_users(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    PathParam(g): PathParam,
+    RawBody(b): RawBody,
+) -> Reply {
     members(s, a, g, &b, false).await
 }

@@ -7,11 +7,12 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::render::{self, options};
-use super::{reply, Name, Paging};
+use super::{reply, Paging};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::error::ApiError;
 use crate::wire::params::Params;
+use crate::wire::path::PathParam;
 
 /// Default `maxResults` of `getUsers/{GROUP}` (the vendor's).
 const GROUP_USERS_DEFAULT: usize = 100;
@@ -30,7 +31,7 @@ const GROUPS_DEFAULT: usize = 50;
 pub async fn get_users(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Name(group): Name,
+    PathParam(group): PathParam,
     p: Params,
 ) -> Result<Response, ApiError> {
     let m = s.dir.reader(&actor)?;

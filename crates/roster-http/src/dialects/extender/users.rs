@@ -12,12 +12,13 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::render::{self, options, Detail};
-use super::{reply, Name, Paging};
+use super::{reply, Paging};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
 use crate::wire::params::Params;
+use crate::wire::path::PathParam;
 
 type Reply = std::result::Result<Response, ApiError>;
 
@@ -74,7 +75,12 @@ pub async fn get_users_with_access(State(s): State<AppState>, Caller(actor): Cal
     params(("user" = String, Path, description = "The username", example = "ada"), ("dateFormat" = Option<String>, Query, description = "A Java SimpleDateFormat pattern", example = "yyyy-MM-dd")),
     responses((status = 200, description = "The extended user object (site admins)", body = crate::operations::openapi::extender::ExtenderUser))
 )]
-pub async fn get_user_details(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name, p: Params) -> Reply {
+pub async fn get_user_details(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(name): PathParam,
+    p: Params,
+) -> Reply {
     let m = s.dir.admin_reader(&actor)?;
     let (_, fmt) = options(&p)?;
     let e = m.user_by_username(&name)?;
@@ -154,7 +160,7 @@ async fn set_active(s: AppState, actor: Actor, name: String, active: bool) -> Re
     params(("user" = String, Path, description = "The username", example = "ada")),
     responses((status = 200, description = "Activated, or already (site admins)", body = crate::operations::openapi::extender::ExtenderMessage))
 )]
-pub async fn activate(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name) -> Reply {
+pub async fn activate(State(s): State<AppState>, Caller(actor): Caller, PathParam(name): PathParam) -> Reply {
     set_active(s, actor, name, true).await
 }
 
@@ -167,6 +173,6 @@ pub async fn activate(State(s): State<AppState>, Caller(actor): Caller, Name(nam
     params(("user" = String, Path, description = "The username", example = "ada")),
     responses((status = 200, description = "Deactivated, or already (site admins; never oneself)", body = crate::operations::openapi::extender::ExtenderMessage))
 )]
-pub async fn deactivate(State(s): State<AppState>, Caller(actor): Caller, Name(name): Name) -> Reply {
+pub async fn deactivate(State(s): State<AppState>, Caller(actor): Caller, PathParam(name): PathParam) -> Reply {
     set_active(s, actor, name, false).await
 }
