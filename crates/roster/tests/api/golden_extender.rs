@@ -51,6 +51,9 @@ async fn golden_extender_write_answers() {
     let lin = json!({"name": "lin", "fullName": "Lin Wei", "email": "lin@example.com", "groups": ["engineers"]});
     golden!(g, "extender_add_user", a, POST, format!("{API}/user/add"), lin);
     golden!(g, "extender_add_user_taken", a, PUT, format!("{API}/user/add"), lin);
+    let mei =
+        json!({"name": "mei", "fullName": "Mei Chen", "email": "mei@example.com", "password": crate::golden::PASSWORD});
+    golden!(g, "extender_add_user_by_put", a, PUT, format!("{API}/user/add"), mei);
     golden!(
         g,
         "extender_add_user_no_name",

@@ -12,6 +12,7 @@ use reqwest::Method;
 use roster_core::directory::{Joins, UserInput};
 use serde_json::Value;
 
+use crate::described::{described, Described};
 use crate::helpers::{assert_error, basic, Api, TestApp};
 
 /// What a caller needs to be answered.
@@ -141,26 +142,6 @@ const NEEDS: &[Op] = &[
     op("restoreSnapshot", Admin, "", "", ""),
     op("deleteSnapshot", Admin, "", "", ""),
 ];
-
-/// An operation of the description: method, path template, operation id.
-struct Described {
-    method: Method,
-    path: String,
-    id: String,
-}
-
-async fn described(app: &TestApp) -> Vec<Described> {
-    let doc = app.anon().get("/rest/roster/1.0/openapi.json").await.body;
-    let mut out = Vec::new();
-    for (path, item) in doc["paths"].as_object().expect("paths") {
-        for (method, op) in item.as_object().expect("path item") {
-            let Ok(method) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else { continue };
-            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
-            out.push(Described { method, path: path.clone(), id: id.to_string() });
-        }
-    }
-    out
-}
 
 /// The decision for a described operation id.
 fn need_of(id: &str) -> Option<&'static Op> {
