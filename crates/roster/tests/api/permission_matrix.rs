@@ -18,7 +18,7 @@ use crate::helpers::{assert_error, basic, Api, TestApp};
 /// What a caller needs to be answered.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Need {
-    /// Nobody signs in (health, metrics, the description itself).
+    /// No credentials needed (health, metrics, the description itself).
     Public,
     /// Any active account with product access.
     Read,
@@ -247,29 +247,44 @@ fn request(d: &Described, op: &Op, values: &BTreeMap<&str, String>) -> (String, 
     (url, body)
 }
 
+/// The kinds of caller.
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Anonymous,
+    /// Anonymous, on a server with `anonymous_access` on.
+    AnonymousOpen,
+    /// Signed in, in no access group.
+    NoAccess,
+    Deactivated,
+    /// In `confluence-users`.
+    Plain,
+    SiteAdmin,
+}
+
+use Who::*;
+
 /// What `who` must be answered for `need`: `Ok(())` or the violation.
-fn judge(who: &str, need: Need, status: u16) -> Result<(), String> {
+fn judge(who: Who, need: Need, status: u16) -> Result<(), String> {
     let refused = status == 401 || status == 403;
     let ok = (200..300).contains(&status);
     let fine = match (who, need) {
         (_, Public) => ok,
-        ("anonymous", _) => status == 401,
-        ("anonymous, access on", Read) => ok,
+        (Anonymous, _) => status == 401,
+        (AnonymousOpen, Read) => ok,
         // Reading is open, but nobody's address is the anonymous caller's own.
-        ("anonymous, access on", OwnOrAdmin) => status == 403,
-        ("anonymous, access on", _) => status == 401,
-        ("no access", SelfService) => ok,
-        ("no access", _) => status == 403,
-        ("deactivated", _) => refused,
-        ("plain", Admin | OwnOrAdmin) => status == 403,
-        ("plain", Read | SelfService) => ok,
-        ("site admin", _) => ok,
-        _ => unreachable!("{who}"),
+        (AnonymousOpen, OwnOrAdmin) => status == 403,
+        (AnonymousOpen, _) => status == 401,
+        (NoAccess, SelfService) => ok,
+        (NoAccess, _) => status == 403,
+        (Deactivated, _) => refused,
+        (Plain, Admin | OwnOrAdmin) => status == 403,
+        (Plain, Read | SelfService) => ok,
+        (SiteAdmin, _) => ok,
     };
     if fine {
         Ok(())
     } else {
-        Err(format!("{who}: {need:?} answered {status}"))
+        Err(format!("{who:?}: {need:?} answered {status}"))
     }
 }
 
@@ -284,7 +299,7 @@ fn state(app: &TestApp) -> String {
 
 /// Calls every operation as `who`, collecting the answers its requirement
 /// forbids; refusals must be in the one error shape.
-async fn sweep(ops: &[Described], values: &BTreeMap<&str, String>, who: &str, caller: &Api) -> Vec<String> {
+async fn sweep(ops: &[Described], values: &BTreeMap<&str, String>, who: Who, caller: &Api) -> Vec<String> {
     let mut violations = Vec::new();
     for d in ops {
         let op = need_of(&d.id).unwrap_or_else(|| panic!("{} is undecided", d.id));
@@ -308,14 +323,14 @@ async fn every_operation_answers_each_kind_of_caller_as_its_requirement_says() {
     let mut violations = Vec::new();
     let before = state(&app);
     let refused = [
-        ("anonymous", &callers.anon),
-        ("no access", &callers.no_access),
-        ("deactivated", &callers.deactivated),
-        ("plain", &callers.plain),
+        (Anonymous, &callers.anon),
+        (NoAccess, &callers.no_access),
+        (Deactivated, &callers.deactivated),
+        (Plain, &callers.plain),
     ];
     for (who, caller) in refused {
         violations.extend(sweep(&ops, &values, who, caller).await);
-        assert_eq!(state(&app), before, "{who}: a refused or self-service request changed the directory");
+        assert_eq!(state(&app), before, "{who:?}: a refused or self-service request changed the directory");
     }
     // The site admin last, deletes last, returning to the fixture after
     // each write so that the next operation finds its objects.
@@ -323,7 +338,7 @@ async fn every_operation_answers_each_kind_of_caller_as_its_requirement_says() {
     admin_order.sort_by_key(|d| d.method == Method::DELETE);
     let restore = fill("/rest/roster/1.0/snapshots/{base}/restore", &values);
     for d in admin_order {
-        violations.extend(sweep(std::slice::from_ref(d), &values, "site admin", &callers.admin).await);
+        violations.extend(sweep(std::slice::from_ref(d), &values, SiteAdmin, &callers.admin).await);
         if d.method != Method::GET {
             let back = callers.admin.send(Method::POST, &restore, None).await;
             assert_eq!(back.status, 200, "restoring after {}: {}", d.id, back.text);
@@ -338,7 +353,7 @@ async fn with_anonymous_access_on_anonymous_callers_read_but_change_nothing() {
     let (callers, values) = fixture(&app).await;
     let ops = described(&app).await;
     let before = state(&app);
-    let violations = sweep(&ops, &values, "anonymous, access on", &callers.anon).await;
+    let violations = sweep(&ops, &values, AnonymousOpen, &callers.anon).await;
     assert!(violations.is_empty(), "{} violations:\n{}", violations.len(), violations.join("\n"));
     assert_eq!(state(&app), before, "anonymous writes changed the directory");
     assert_eq!(callers.anon.get("/wiki/rest/api/user/current").await.body["type"], "anonymous");
