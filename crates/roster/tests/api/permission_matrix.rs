@@ -265,7 +265,6 @@ use Who::*;
 
 /// What `who` must be answered for `need`: `Ok(())` or the violation.
 fn judge(who: Who, need: Need, status: u16) -> Result<(), String> {
-    let refused = status == 401 || status == 403;
     let ok = (200..300).contains(&status);
     let fine = match (who, need) {
         (_, Public) => ok,
@@ -276,7 +275,8 @@ fn judge(who: Who, need: Need, status: u16) -> Result<(), String> {
         (AnonymousOpen, _) => status == 401,
         (NoAccess, SelfService) => ok,
         (NoAccess, _) => status == 403,
-        (Deactivated, _) => refused,
+        // Signed in, but the account is off: 403 on every call (docs/dialects/dc.md).
+        (Deactivated, _) => status == 403,
         (Plain, Admin | OwnOrAdmin) => status == 403,
         (Plain, Read | SelfService) => ok,
         (SiteAdmin, _) => ok,
