@@ -42,7 +42,7 @@ def run(args, n, work):
     # Count only inside the connection tasks: the sign-in flusher, the WAL
     # checkpoints and the timers run on their own and would otherwise add
     # whatever the slower run under valgrind gave them time for.
-    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--toggle-collect=roster_http::server::connection*"]
+    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--toggle-collect=" + args.toggle]
     if args.cache_sim:
         cmd.append("--cache-sim=yes")
     cmd += [args.bin, "--db", db, "serve", "--listen", f"127.0.0.1:{port}"]
@@ -90,6 +90,9 @@ def main():
     p.add_argument("--workload", choices=["memberof", "user_bulk"], default="user_bulk")
     p.add_argument("--requests", type=int, default=50)
     p.add_argument("--cache-sim", action="store_true")
+    # Builds before roster's own accept loop (1d20837) served with axum::serve:
+    # --toggle 'axum::serve::handle_connection*'.
+    p.add_argument("--toggle", default="roster_http::server::connection*", help="the connection task's function")
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="roster-callgrind.") as work:
         small = run(args, args.requests, work)
