@@ -34,7 +34,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use governor::clock::{Clock, MonotonicClock};
+use governor::clock::Clock;
 use governor::middleware::{NoOpMiddleware, StateInformationMiddleware};
 use governor::{Quota, RateLimiter};
 use roster_core::context;
@@ -102,20 +102,27 @@ pub fn never_signs_in(template: &str) -> bool {
         || template.starts_with("/console")
 }
 
-type Keyed<K> = RateLimiter<K, Capped<K>, MonotonicClock, StateInformationMiddleware>;
+/// The limiter's clock: the monotonic one, and in unit tests one they move
+/// by hand (so a refill needs no sleep).
+#[cfg(not(test))]
+type LimitClock = governor::clock::MonotonicClock;
+#[cfg(test)]
+type LimitClock = governor::clock::FakeRelativeClock;
+
+type Keyed<K> = RateLimiter<K, Capped<K>, LimitClock, StateInformationMiddleware>;
 
 /// The budgets of all callers.
 pub struct Limiter {
     cfg: RateLimit,
     users: Keyed<UserId>,
     sources: Keyed<u128>,
-    clock: MonotonicClock,
+    clock: LimitClock,
 }
 
 /// A table of at most `cap` keys whose checks report the budget left.
-fn keyed<K: std::hash::Hash + Eq + Clone>(quota: Quota, cap: usize) -> Keyed<K> {
-    let plain: RateLimiter<K, Capped<K>, MonotonicClock, NoOpMiddleware<_>> =
-        RateLimiter::new(quota, Capped::new(cap), MonotonicClock);
+fn keyed<K: std::hash::Hash + Eq + Clone>(quota: Quota, cap: usize, clock: &LimitClock) -> Keyed<K> {
+    let plain: RateLimiter<K, Capped<K>, LimitClock, NoOpMiddleware<_>> =
+        RateLimiter::new(quota, Capped::new(cap), clock.clone());
     plain.with_middleware()
 }
 
@@ -141,7 +148,8 @@ impl Limiter {
             .expect("a positive period")
             .allow_burst(NonZeroU32::new(cfg.limit).unwrap_or(NonZeroU32::MIN));
         let cap = cfg.max_keys.max(1) as usize;
-        Limiter { cfg, users: keyed(quota, cap), sources: keyed(quota, cap), clock: MonotonicClock }
+        let clock = LimitClock::default();
+        Limiter { cfg, users: keyed(quota, cap, &clock), sources: keyed(quota, cap, &clock), clock }
     }
 
     /// A limiter with budget `cfg` whose tables are swept every second by a
@@ -333,7 +341,8 @@ mod tests {
             l.charge(Payer::User(UserId(n)));
             slow.charge(Payer::User(UserId(n)));
         }
-        std::thread::sleep(Duration::from_millis(5));
+        l.clock.advance(Duration::from_millis(5));
+        slow.clock.advance(Duration::from_millis(5));
         l.sweep();
         slow.sweep();
         // 1 ms per request: refilled and forgotten; 1 h per request: kept.
