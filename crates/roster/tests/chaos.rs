@@ -35,10 +35,15 @@ use parking_lot::Mutex;
 use roster_core::directory::UserInput;
 use roster_core::{Actor, Policy};
 use roster_store::SqliteStore;
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
 const ADMIN: &str = "rst_chaos-admin-token-0123456789abcdefghijklmnop";
+/// A second site admin, who races the admin-group deletes: its requests
+/// spend its own budget, not the legitimate admin's.
+const RACER: &str = "rst_chaos-racer-token-0123456789abcdefghijklmnop";
+/// A plain reader, who sends the costly searches.
+const SEARCHER: &str = "rst_chaos-searcher-token-0123456789abcdefghijklm";
 const USERS: usize = 3_000;
 const WRITERS: usize = 2;
 const PAIRS_PER_WRITER: usize = 24;
@@ -80,21 +85,40 @@ impl Tally {
 struct Fixture {
     accounts: Vec<String>,
     groups: Vec<String>,
+    /// The two site admins (the legitimate one, the racer), whom a
+    /// recreated admin group gets back.
+    admins: Vec<String>,
 }
 
 async fn setup(db: &Path) -> Fixture {
     let dir = roster::app::open_directory(db.to_str().unwrap(), Policy::default()).await.unwrap();
     dir.ensure_admin(Some(ADMIN)).await.unwrap();
-    let admin =
-        dir.reader(&Actor::System).unwrap().user_by_username("admin").map(|e| e.user.id).expect("the admin exists");
+    let system = dir.admin(&Actor::System).unwrap();
+    let admin = system.reader().user_by_username("admin").map(|e| e.user.clone()).expect("the admin exists");
+    let person = |name: &str| UserInput {
+        username: Some(name.into()),
+        display_name: format!("Chaos {name}"),
+        email: format!("{name}@example.com"),
+        active: true,
+        ..UserInput::default()
+    };
+    let groups = |g: &[&str]| roster_core::directory::Joins::Groups(g.iter().map(|s| s.to_string()).collect());
     for g in ["site-admins", "confluence-administrators"] {
-        let found = dir.reader(&Actor::System).unwrap().group_by_name(g).map(|grp| grp.group.id).ok();
+        let found = system.reader().group_by_name(g).map(|grp| grp.group.id).ok();
         let id = match found {
             Some(id) => id,
-            None => dir.admin(&Actor::System).unwrap().create_group(g).await.unwrap().id,
+            None => system.create_group(g).await.unwrap().id,
         };
-        dir.admin(&Actor::System).unwrap().add_member(id, admin).await.unwrap();
+        system.add_member(id, admin.id).await.unwrap();
     }
+    let racer = system
+        .create_user(&person("racer"), groups(&["confluence-users", "site-admins", "confluence-administrators"]))
+        .await
+        .unwrap();
+    system.register_token(racer.id, RACER, "chaos").await.unwrap();
+    let searcher = system.create_user(&person("searcher"), groups(&["confluence-users"])).await.unwrap();
+    system.register_token(searcher.id, SEARCHER, "chaos").await.unwrap();
+    let admins = vec![admin.account_id.to_string(), racer.account_id.to_string()];
     let mut groups = Vec::new();
     for g in 0..4 {
         groups.push(
@@ -118,7 +142,7 @@ async fn setup(db: &Path) -> Fixture {
             .unwrap();
         accounts.push(user.account_id.to_string());
     }
-    Fixture { accounts, groups }
+    Fixture { accounts, groups, admins }
 }
 
 /// The legitimate prober: `/healthz` and `memberof`, one at a time, timed.
@@ -332,47 +356,49 @@ async fn roster_keeps_serving_its_callers_under_every_attack_at_once() {
                 attack(kind, stop, tally, |_| {
                     http.get(format!("{url}/wiki/rest/api/search/user"))
                         .query(&[("cql", cql.as_str()), ("limit", "200")])
-                        .bearer_auth(ADMIN)
+                        .bearer_auth(SEARCHER)
                         .send()
                 })
                 .await
             }));
         }
     }
-    // Both admin groups deleted at once, again and again: one must survive.
+    // Both admin groups deleted at once, again and again, by a second admin:
+    // one must survive. Whichever went is put back with both admins in it
+    // (each step retried until it takes: the racer's own budget may run
+    // out), so the legitimate admin stays an admin throughout.
     {
-        let (url, stop, tally) = (url.clone(), stop.clone(), tally.clone());
+        let (url, stop, tally, fx) = (url.clone(), stop.clone(), tally.clone(), fx.clone());
         attackers.push(tokio::spawn(async move {
             let http = client_from(5);
+            let until_done = |req: reqwest::RequestBuilder, ok: fn(u16) -> bool| {
+                let stop = stop.clone();
+                async move {
+                    while !stop.load(Ordering::Relaxed) {
+                        match req.try_clone().expect("a body that clones").send().await {
+                            Ok(r) if ok(r.status().as_u16()) => return,
+                            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+                        }
+                    }
+                }
+            };
             while !stop.load(Ordering::Relaxed) {
                 let del =
-                    |g: &str| http.delete(format!("{url}/wiki/rest/api/group?name={g}")).bearer_auth(ADMIN).send();
+                    |g: &str| http.delete(format!("{url}/wiki/rest/api/group?name={g}")).bearer_auth(RACER).send();
                 let (a, b) = tokio::join!(del("site-admins"), del("confluence-administrators"));
                 for r in [a, b].into_iter().flatten() {
                     tally.status("admin-group-delete", r.status().as_u16());
                 }
-                // Put back whichever went, with the admin in it.
                 for g in ["site-admins", "confluence-administrators"] {
-                    let r = http
-                        .post(format!("{url}/wiki/rest/api/group"))
-                        .bearer_auth(ADMIN)
-                        .json(&json!({ "name": g }))
-                        .send()
-                        .await;
-                    if let Ok(r) = r {
-                        if r.status().as_u16() == 201 {
-                            let acc =
-                                http.get(format!("{url}/wiki/rest/api/user/current")).bearer_auth(ADMIN).send().await;
-                            if let Ok(acc) = acc {
-                                let me: Value = acc.json().await.unwrap_or_default();
-                                let _ = http
-                                    .post(format!("{url}/wiki/rest/api/group/user?name={g}"))
-                                    .bearer_auth(ADMIN)
-                                    .json(&json!({ "accountId": me["accountId"] }))
-                                    .send()
-                                    .await;
-                            }
-                        }
+                    let create =
+                        http.post(format!("{url}/wiki/rest/api/group")).bearer_auth(RACER).json(&json!({ "name": g }));
+                    until_done(create, |s| s == 201 || s == 409).await;
+                    for acc in &fx.admins {
+                        let add = http
+                            .post(format!("{url}/wiki/rest/api/group/user?name={g}"))
+                            .bearer_auth(RACER)
+                            .json(&json!({ "accountId": acc }));
+                        until_done(add, |s| s == 201).await;
                     }
                 }
             }
