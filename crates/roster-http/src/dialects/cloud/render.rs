@@ -1,7 +1,8 @@
 //! Cloud v1 JSON: users, groups and page envelopes. The plain user and
 //! group objects are rendered once per record and cached in the model
-//! (dropped when the record changes); a page is then mostly copies of
-//! cached bytes. Expanded users take the slower, general path.
+//! (dropped when the record changes) without the base URL, which is put
+//! in as they are copied out; a page is then mostly copies of cached
+//! bytes. Expanded users take the slower, general path.
 
 use roster_core::directory::Reader;
 use roster_core::model::{EmailSight, Fragment, GroupEntry, UserEntry, GROUP_INLINE, ID};
@@ -278,35 +279,42 @@ pub fn user_for(out: &mut Vec<u8>, m: &Reader<'_>, e: &UserEntry, base_json: &st
     out.extend_from_slice(Value::Object(obj).to_string().as_bytes());
 }
 
-fn build_group(g: &GroupEntry, base: &str) -> Fragment<GROUP_INLINE> {
-    let mut o = Vec::with_capacity(256);
+/// The group object with a hole where the base URL goes (at mark 0): the
+/// cache sits in the directory, which may be served under several base
+/// URLs at once.
+fn build_group(g: &GroupEntry) -> Fragment<GROUP_INLINE> {
+    let mut o = Vec::with_capacity(192);
     o.extend_from_slice(br#"{"type":"group","name":"#);
     string(&mut o, &g.group.name);
     o.extend_from_slice(br#","id":"#);
     string(&mut o, &g.group.uuid);
     o.extend_from_slice(br#","_links":{"self":""#);
-    escape(&mut o, base);
+    let hole = o.len() as u32;
     o.extend_from_slice(b"/rest/api/group/by-id?id=");
     escape(&mut o, &g.group.uuid);
     o.extend_from_slice(br#""}}"#);
-    Fragment::new(&o, [0; 5])
+    Fragment::new(&o, [hole, 0, 0, 0, 0])
 }
 
-fn group_bytes<'g>(g: &'g GroupEntry, base: &str) -> &'g [u8] {
-    g.rendered.get_or_init(|| build_group(g, base)).bytes()
+fn group_bytes(g: &GroupEntry) -> &Fragment<GROUP_INLINE> {
+    g.rendered.get_or_init(|| build_group(g))
 }
 
-/// Appends the group object.
-pub fn group(out: &mut Vec<u8>, g: &GroupEntry, base: &str) {
-    out.extend_from_slice(group_bytes(g, base));
+/// Appends the group object; `base_json` is the base URL already escaped
+/// for JSON (`AppState::cloud_base_json`).
+pub fn group(out: &mut Vec<u8>, g: &GroupEntry, base_json: &str) {
+    let (head, tail) = group_bytes(g).split(0);
+    out.extend_from_slice(head);
+    out.extend_from_slice(base_json.as_bytes());
+    out.extend_from_slice(tail);
 }
 
 /// Reads a byte of every cache line of each group's cached object, in a
 /// pass of independent loads, so that writing them does not wait for each
 /// cache miss in turn.
-pub fn warm_groups(groups: &[&GroupEntry], base: &str) {
+pub fn warm_groups(groups: &[&GroupEntry]) {
     let lines = |b: &[u8]| b.iter().step_by(64).chain(b.last()).fold(0u8, |a, x| a ^ x);
-    let seen = groups.iter().fold(0u8, |a, g| a ^ lines(group_bytes(g, base)));
+    let seen = groups.iter().fold(0u8, |a, g| a ^ lines(group_bytes(g).bytes()));
     std::hint::black_box(seen);
 }
 

@@ -102,7 +102,7 @@ pub async fn memberof(State(s): State<AppState>, _: Prefetched, Caller(actor): C
     let p = &here.params;
     let e = user_by_account_username_or_key(&m, p)?;
     let groups = m.groups_of(e);
-    render::warm_groups(&groups, &s.cloud_base);
+    render::warm_groups(&groups);
     super::groups::page_of(&s, &here, groups.iter().copied(), groups.len())
 }
 
