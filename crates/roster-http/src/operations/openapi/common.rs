@@ -49,44 +49,70 @@ pub struct ErrorMessage {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfilePicture {
-    path: String,
-    width: u32,
-    height: u32,
-    is_default: bool,
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub is_default: bool,
+}
+
+impl ProfilePicture {
+    /// The default 48-pixel avatar at `path`.
+    pub fn default_at(path: String) -> Self {
+        ProfilePicture { path, width: 48, height: 48, is_default: true }
+    }
 }
 
 /// `expand=details.personal`.
 #[derive(Serialize, ToSchema)]
 pub struct PersonalDetails {
-    phone: String,
-    im: String,
-    website: String,
+    pub phone: String,
+    pub im: String,
+    pub website: String,
     /// `""` unless the viewer may see the address.
-    email: String,
+    pub email: String,
 }
 
 /// `expand=details.business`.
 #[derive(Serialize, ToSchema)]
 pub struct BusinessDetails {
-    position: String,
-    department: String,
-    location: String,
+    pub position: String,
+    pub department: String,
+    pub location: String,
 }
 
 /// The profile, as far as `expand` asked for it.
-#[derive(Serialize, ToSchema)]
+#[derive(ToSchema)]
 pub struct UserDetails {
     #[schema(nullable = false)]
-    personal: Option<PersonalDetails>,
+    pub personal: Option<PersonalDetails>,
     #[schema(nullable = false)]
-    business: Option<BusinessDetails>,
+    pub business: Option<BusinessDetails>,
+}
+
+/// On the wire `business` comes first (as both dialects have always
+/// written it), in the description `personal`: written out by hand so
+/// that neither moves.
+impl Serialize for UserDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UserDetails", 2)?;
+        match &self.business {
+            Some(b) => s.serialize_field("business", b)?,
+            None => s.skip_field("business")?,
+        }
+        match &self.personal {
+            Some(p) => s.serialize_field("personal", p)?,
+            None => s.skip_field("personal")?,
+        }
+        s.end()
+    }
 }
 
 /// `_links` holding only `self`.
 #[derive(Serialize, ToSchema)]
 pub struct SelfLink {
     #[serde(rename = "self")]
-    self_: String,
+    pub self_: String,
 }
 
 /// `GET /healthz`.
