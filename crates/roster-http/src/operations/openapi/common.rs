@@ -81,31 +81,16 @@ pub struct BusinessDetails {
 }
 
 /// The profile, as far as `expand` asked for it.
-#[derive(ToSchema)]
+// `business` first, as both dialects write it (the description sorts the
+// properties anyway).
+#[derive(Serialize, ToSchema)]
 pub struct UserDetails {
-    #[schema(nullable = false)]
-    pub personal: Option<PersonalDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub business: Option<BusinessDetails>,
-}
-
-/// On the wire `business` comes first (as both dialects have always
-/// written it), in the description `personal`: written out by hand so
-/// that neither moves.
-impl Serialize for UserDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("UserDetails", 2)?;
-        match &self.business {
-            Some(b) => s.serialize_field("business", b)?,
-            None => s.skip_field("business")?,
-        }
-        match &self.personal {
-            Some(p) => s.serialize_field("personal", p)?,
-            None => s.skip_field("personal")?,
-        }
-        s.end()
-    }
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub personal: Option<PersonalDetails>,
 }
 
 /// `_links` holding only `self`.
