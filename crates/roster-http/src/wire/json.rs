@@ -39,7 +39,7 @@ pub fn int(out: &mut Vec<u8>, n: impl itoa::Integer) {
 mod tests {
     #[test]
     fn escaping_matches_serde_json() {
-        for s in ["plain", "quo\"te", "back\\slash", "new\nline", "ctl\u{1}x", "é日本", ""] {
+        for s in ["plain", "quo\"te", "back\\slash", "new\nline", "ctl\u{1}x", "bs\u{8}ff\u{c}", "é日本", ""] {
             let mut out = Vec::new();
             super::string(&mut out, s);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());
