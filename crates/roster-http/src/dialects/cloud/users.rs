@@ -31,7 +31,14 @@ pub async fn get_user(State(s): State<AppState>, _: Prefetched, Caller(actor): C
     let m = s.dir.reader(&actor)?;
     let e = user_by_account_username_or_key(&m, &here.params)?;
     let mut out = Vec::with_capacity(512);
-    render::user_for(&mut out, &m, e, &s.cloud_base_json, CloudExpand::parse(&here.params.all("expand")));
+    render::user_for(
+        &mut out,
+        &m,
+        e,
+        &s.cloud_base,
+        &s.cloud_base_json,
+        CloudExpand::parse(&here.params.all("expand")),
+    );
     Ok(json_response(out))
 }
 
@@ -81,7 +88,7 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Clo
         Actor::User(id) => {
             let e = m.user(id).ok_or(Error::Unauthenticated)?;
             let mut out = Vec::with_capacity(512);
-            render::user_for(&mut out, &m, e, &s.cloud_base_json, expand);
+            render::user_for(&mut out, &m, e, &s.cloud_base, &s.cloud_base_json, expand);
             Ok(json_response(out))
         }
         _ => Ok(json_response(anonymous_json(&s.cloud_base, expand.operations).to_string().into_bytes())),
@@ -129,7 +136,7 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: CloudR
     let expand = CloudExpand::parse(&p.all("expand"));
     let found = render::users_by_account(&m, &ids[..ids.len().min(limit)]);
     let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
-    let users = UserWriter::new(&m, &s.cloud_base_json, expand);
+    let users = UserWriter::new(&m, &s.cloud_base, &s.cloud_base_json, expand);
     for e in found {
         w.item(|o| users.write(o, e));
     }
