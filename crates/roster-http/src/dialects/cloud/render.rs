@@ -12,7 +12,8 @@ use roster_core::page::Page;
 use roster_core::{Group, User};
 
 use crate::operations::openapi::cloud::{
-    self as wire, AccountStatus, GroupType, Known, OperationCheck, UserExpandable,
+    self as wire, AccountStatus, Anonymous, AnonymousLinks, AnonymousUser, GroupType, Known, OperationCheck,
+    UserExpandable,
 };
 use crate::operations::openapi::common::{BusinessDetails, PersonalDetails, ProfilePicture, SelfLink, UserDetails};
 use crate::wire::json::{escape, int, string};
@@ -307,6 +308,25 @@ fn expanded(out: &mut Vec<u8>, m: &Reader<'_>, e: &UserEntry, base: &str, expand
     if let Ok(sorted) = serde_json::to_value(&u) {
         let _ = serde_json::to_writer(out, &sorted);
     }
+}
+
+/// The anonymous user (`base` unescaped), with `operations` (none) when
+/// asked for. Its keys go out sorted, as they always have.
+pub fn anonymous(base: &str, operations: bool) -> roster_core::Result<Vec<u8>> {
+    let u = AnonymousUser {
+        kind: Anonymous::Anonymous,
+        profile_picture: ProfilePicture::default_at("/wiki/s/avatar/anonymous.svg".into()),
+        display_name: "Anonymous".into(),
+        operations: operations.then(Vec::new),
+        expandable: UserExpandable { operations: (!operations).then(String::new), details: None, personal_space: None },
+        links: AnonymousLinks {
+            self_: format!("{base}/rest/api/user/anonymous"),
+            base: base.into(),
+            context: "/wiki".into(),
+        },
+    };
+    let sorted = serde_json::to_value(&u).map_err(|e| roster_core::Error::Internal(e.into()))?;
+    crate::wire::json::serialized(&sorted, 512)
 }
 
 /// The group object with a hole where the base URL goes (at mark 0): the

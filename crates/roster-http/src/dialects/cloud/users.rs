@@ -42,21 +42,6 @@ pub async fn get_user(State(s): State<AppState>, _: Prefetched, Caller(actor): C
     Ok(json_response(out))
 }
 
-fn anonymous_json(base: &str, operations: bool) -> serde_json::Value {
-    let mut v = json!({
-        "type": "anonymous",
-        "profilePicture": {"path": "/wiki/s/avatar/anonymous.svg", "width": 48, "height": 48, "isDefault": true},
-        "displayName": "Anonymous",
-        "_expandable": {"operations": ""},
-        "_links": {"self": format!("{base}/rest/api/user/anonymous"), "base": base, "context": "/wiki"},
-    });
-    if operations {
-        v["operations"] = json!([]);
-        v["_expandable"] = json!({});
-    }
-    v
-}
-
 /// `GET /user/anonymous`.
 #[utoipa::path(
     get,
@@ -69,7 +54,7 @@ fn anonymous_json(base: &str, operations: bool) -> serde_json::Value {
 pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: CloudRequest) -> Reply {
     s.dir.reader(&actor)?;
     let ops = CloudExpand::parse(&here.params.all("expand")).operations;
-    Ok(json_response(anonymous_json(&s.cloud_base, ops).to_string().into_bytes()))
+    Ok(json_response(render::anonymous(&s.cloud_base, ops)?))
 }
 
 /// `GET /user/current`.
@@ -91,7 +76,7 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Clo
             render::user_for(&mut out, &m, e, &s.cloud_base, &s.cloud_base_json, expand);
             Ok(json_response(out))
         }
-        _ => Ok(json_response(anonymous_json(&s.cloud_base, expand.operations).to_string().into_bytes())),
+        _ => Ok(json_response(render::anonymous(&s.cloud_base, expand.operations)?)),
     }
 }
 

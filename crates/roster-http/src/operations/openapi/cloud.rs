@@ -93,9 +93,9 @@ pub struct User {
 #[derive(Serialize, ToSchema)]
 pub struct AnonymousLinks {
     #[serde(rename = "self")]
-    self_: String,
-    base: String,
-    context: String,
+    pub self_: String,
+    pub base: String,
+    pub context: String,
 }
 
 /// The anonymous user.
@@ -105,15 +105,16 @@ pub struct AnonymousLinks {
 pub struct AnonymousUser {
     #[serde(rename = "type")]
     #[schema(inline)]
-    kind: Anonymous,
-    profile_picture: ProfilePicture,
-    display_name: String,
+    pub kind: Anonymous,
+    pub profile_picture: ProfilePicture,
+    pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    operations: Option<Vec<OperationCheck>>,
+    pub operations: Option<Vec<OperationCheck>>,
     #[serde(rename = "_expandable")]
-    expandable: UserExpandable,
+    pub expandable: UserExpandable,
     #[serde(rename = "_links")]
-    links: AnonymousLinks,
+    pub links: AnonymousLinks,
 }
 
 /// The caller: a known user, or the anonymous user.
