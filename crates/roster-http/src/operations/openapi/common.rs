@@ -1,4 +1,5 @@
-//! Documentation types shared by every dialect: the one error shape, the
+//! Types shared by every dialect (built, or only describing, as their
+//! users are; see `openapi.rs`): the one error shape, the
 //! profile pieces Cloud and DC both show, roster's own operational and
 //! snapshot bodies, and the query parameters of Cloud-style paging.
 
