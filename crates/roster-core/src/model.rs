@@ -56,6 +56,8 @@ pub struct UserEntry {
 #[repr(C, align(64))]
 pub struct GroupEntry {
     present: Present,
+    /// The Cloud group object around the base URL (split at mark 0), so
+    /// that every server over this directory can use it with its own.
     pub rendered: OnceLock<Fragment<GROUP_INLINE>>,
     pub group: Group,
     pub members: MemberSet,

@@ -2,8 +2,9 @@
 //! account id, account type, e-mail, display name and status, back to back
 //! (`marks` are where each ends), built when the user is stored; a page
 //! writer puts them between fixed text (see `roster-http`'s
-//! `cloud/render.rs`). A group's slot holds its finished Cloud JSON, filled
-//! on first use (it holds the base URL, which only the HTTP layer knows).
+//! `cloud/render.rs`). A group's slot holds its Cloud JSON, filled on first
+//! use, with a hole where the base URL goes (mark 0): the HTTP layer knows
+//! the base URL, and one directory may be served under several.
 //!
 //! Short renderings (a user's pieces are about a hundred bytes, a group's
 //! JSON about two hundred) are kept inside the fragment, and so inside the
@@ -19,8 +20,8 @@ use crate::types::User;
 /// pointer's length word, read only for spilled pieces, is on a third).
 pub const USER_INLINE: usize = 106;
 
-/// Bytes a group's fragment keeps inside it (its finished Cloud JSON is
-/// about two hundred bytes with a short base URL): four cache lines.
+/// Bytes a group's fragment keeps inside it (its Cloud JSON without the
+/// base URL is about a hundred and fifty bytes): four cache lines.
 pub const GROUP_INLINE: usize = 226;
 
 /// Where a fragment's bytes are. Eight bytes wide on purpose: its unused
@@ -92,6 +93,14 @@ impl<const INLINE: usize> Fragment<INLINE> {
     #[inline]
     pub fn touch(&self) -> u8 {
         self.inline.first().copied().unwrap_or(0) ^ self.inline.last().copied().unwrap_or(0)
+    }
+
+    /// The bytes cut where piece `k` ends: the two sides of a rendering
+    /// with a hole in it (a group's object, around the base URL).
+    #[inline]
+    pub fn split(&self, k: usize) -> (&[u8], &[u8]) {
+        let bytes = self.bytes();
+        bytes.split_at(self.mark(k).min(bytes.len()))
     }
 
     /// Where piece `k` ends.
@@ -188,8 +197,9 @@ mod tests {
             assert_eq!((f.piece(ID), f.piece(STATUS)), (&bytes[..1], &bytes[4..]), "{n} bytes");
             assert_eq!(f.pieces(), [&bytes[..1], &bytes[1..2], &bytes[2..3], &bytes[3..4], &bytes[4..]], "{n} bytes");
             assert_eq!(f.piece_lens(), f.pieces().map(<[u8]>::len), "{n} bytes");
-            let g = Fragment::<GROUP_INLINE>::new(&bytes, [0; 5]);
+            let g = Fragment::<GROUP_INLINE>::new(&bytes, [3, 0, 0, 0, 0]);
             assert_eq!(g.bytes(), &bytes[..], "{n} bytes");
+            assert_eq!(g.split(0), (&bytes[..3], &bytes[3..]), "{n} bytes");
             assert_eq!(g.spilled.is_some(), n > GROUP_INLINE, "{n} bytes");
         }
     }

@@ -12,12 +12,11 @@ mod render;
 mod users;
 
 use roster_core::Result;
-use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
-use crate::wire::json::json_response;
+use crate::wire::json::{json_response, serialized};
 use crate::wire::params::Params;
 
 /// Largest `maxResults` honoured (larger values are clamped and echoed).
@@ -59,7 +58,11 @@ impl Paging {
     }
 }
 
-/// Answers `value` as a 200 JSON body.
-fn reply(value: Value) -> axum::response::Response {
-    json_response(value.to_string().into_bytes())
+/// Answers `value` as a 200 JSON body, its keys sorted at every level:
+/// Extender answers have always gone out that way (they were built as
+/// `serde_json::Value`s, whose maps sort), and scripts may compare them as
+/// text. A `Value` in between still does the sorting.
+fn reply(value: &impl serde::Serialize) -> Result<axum::response::Response> {
+    let sorted = serde_json::to_value(value).map_err(|e| roster_core::Error::Internal(e.into()))?;
+    Ok(json_response(serialized(&sorted, 1024)?))
 }

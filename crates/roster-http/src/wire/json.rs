@@ -1,5 +1,6 @@
-//! Fast JSON writing for hot paths: string escaping into a byte buffer,
-//! page envelopes, and the response wrapper with the JSON content type.
+//! JSON answers: wire types serialized into a pooled buffer, string
+//! escaping for the hand-written hot paths, and the response wrapper with
+//! the JSON content type.
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Response};
@@ -9,6 +10,15 @@ pub fn json_response(body: Vec<u8>) -> Response<Body> {
     let mut r = Response::new(Body::from(crate::wire::buffers::into_body(body)));
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json;charset=UTF-8"));
     r
+}
+
+/// `value` as JSON, in a pooled buffer with room for `capacity` bytes. The
+/// wire types hold only strings, numbers, booleans and structs, which
+/// always serialize; a failure would be a bug, answered as a 500.
+pub fn serialized(value: &impl serde::Serialize, capacity: usize) -> roster_core::Result<Vec<u8>> {
+    let mut out = crate::wire::buffers::take(capacity);
+    serde_json::to_writer(&mut out, value).map_err(|e| roster_core::Error::Internal(e.into()))?;
+    Ok(out)
 }
 
 /// Appends `s` as a JSON string literal (with quotes).
@@ -29,7 +39,7 @@ pub fn int(out: &mut Vec<u8>, n: impl itoa::Integer) {
 mod tests {
     #[test]
     fn escaping_matches_serde_json() {
-        for s in ["plain", "quo\"te", "back\\slash", "new\nline", "ctl\u{1}x", "é日本", ""] {
+        for s in ["plain", "quo\"te", "back\\slash", "new\nline", "ctl\u{1}x", "bs\u{8}ff\u{c}", "é日本", ""] {
             let mut out = Vec::new();
             super::string(&mut out, s);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());

@@ -124,3 +124,29 @@ async fn the_last_site_admin_group_cannot_be_deleted() {
     app.group("confluence-administrators").await;
     assert_eq!(app.admin().delete(&format!("{API}/group?name=site-admins")).await.status, 204);
 }
+
+#[tokio::test]
+async fn two_servers_over_one_directory_each_link_groups_under_their_own_base_url() {
+    let app = TestApp::spawn().await;
+    let id = app.group("shared").await;
+    let state = roster_http::AppState::new(app.dir.clone(), "http://second.test/ctx", None);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let second = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(roster_http::serve(listener, roster_http::app(state), std::future::pending()));
+    // Each server answers twice in turn, so whichever fills the group's
+    // cached rendering first, the other reads it afterwards.
+    for _ in 0..2 {
+        for (api, base) in [
+            (app.admin(), format!("{}/wiki", app.url)),
+            (app.admin().at(&second), "http://second.test/ctx/wiki".into()),
+        ] {
+            let link = format!("{base}/rest/api/group/by-id?id={id}");
+            let r = api.get(&format!("{API}/group/by-id?id={id}")).await;
+            assert_eq!((r.status.as_u16(), &r.body["_links"]["self"]), (200, &json!(link)), "{}", r.text);
+            let r = api.get(&format!("{API}/group?limit=200")).await;
+            let listed = r.body["results"].as_array().unwrap().iter().find(|g| g["id"] == id.as_str()).cloned();
+            assert_eq!(listed.map(|g| g["_links"]["self"].clone()), Some(json!(link)), "{}", r.text);
+        }
+    }
+    server.abort();
+}

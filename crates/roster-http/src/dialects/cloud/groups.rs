@@ -23,7 +23,7 @@ type Reply = Result<Response, ApiError>;
 
 fn one(s: &AppState, g: &GroupEntry) -> Response {
     let mut out = Vec::with_capacity(200);
-    render::group(&mut out, g, &s.cloud_base);
+    render::group(&mut out, g, &s.cloud_base_json);
     json_response(out)
 }
 
@@ -38,7 +38,7 @@ pub(super) fn page_of<'m>(
     let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
     let mut w = PageWriter::new(256 * page.limit.min(total) + 2 * p.link_len());
     for g in groups.skip(page.start).take(page.limit) {
-        w.item(|o| render::group(o, g, &s.cloud_base));
+        w.item(|o| render::group(o, g, &s.cloud_base_json));
     }
     let more = page.limit > 0 && page.start + w.size() < total;
     let links = Links { base_json: &s.cloud_base_json, path: here.path(), params: p };

@@ -31,7 +31,7 @@ fn members_page(s: &AppState, m: &Reader<'_>, here: &CloudRequest, g: &GroupEntr
     let ids: Vec<u32> = g.members.iter_from(page.start).take(page.limit).collect();
     let found = m.members(&ids);
     let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
-    let users = UserWriter::new(m, &s.cloud_base_json, expand);
+    let users = UserWriter::new(m, &s.cloud_base, &s.cloud_base_json, expand);
     for e in found {
         w.item(|o| users.write(o, e));
     }

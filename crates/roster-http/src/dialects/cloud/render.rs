@@ -1,13 +1,21 @@
 //! Cloud v1 JSON: users, groups and page envelopes. The plain user and
 //! group objects are rendered once per record and cached in the model
-//! (dropped when the record changes); a page is then mostly copies of
-//! cached bytes. Expanded users take the slower, general path.
+//! (dropped when the record changes) without the base URL, which is put
+//! in as they are copied out; a page is then mostly copies of cached
+//! bytes. Their wire types (`openapi/cloud.rs`) say the same: a test
+//! compares the two on random records. Expanded users are built as the
+//! wire type.
 
 use roster_core::directory::Reader;
 use roster_core::model::{EmailSight, Fragment, GroupEntry, UserEntry, GROUP_INLINE, ID};
 use roster_core::page::Page;
-use serde_json::{json, Map, Value};
+use roster_core::{Group, User};
 
+use crate::operations::openapi::cloud::{
+    self as wire, AccountStatus, Anonymous, AnonymousLinks, AnonymousUser, GroupType, Known, OperationCheck,
+    UserExpandable,
+};
+use crate::operations::openapi::common::{BusinessDetails, PersonalDetails, ProfilePicture, SelfLink, UserDetails};
 use crate::wire::json::{escape, int, string};
 
 /// Which `expand` values a request asked for.
@@ -59,7 +67,32 @@ const FIXED: usize =
 /// Appends the plain (unexpanded) user object; `base_json` is the base
 /// URL already escaped for JSON (`AppState::cloud_base_json`).
 pub fn user(out: &mut Vec<u8>, e: &UserEntry, base_json: &str, show_email: bool) {
-    write_user(out, e, &Tails::new(base_json), show_email);
+    write_user(out, &e.pieces, &Tails::new(base_json), show_email);
+}
+
+/// The plain user object as its wire type (`base` unescaped): what
+/// [`user`] writes from the cached pieces.
+pub fn wire_user(u: &User, base: &str, show_email: bool) -> wire::User {
+    wire::User {
+        kind: Known::Known,
+        account_id: u.account_id.to_string(),
+        account_type: u.account_type.to_string(),
+        email: if show_email { u.email.to_string() } else { String::new() },
+        public_name: u.display_name.to_string(),
+        profile_picture: ProfilePicture::default_at(format!("/wiki/aa-avatar/{}", u.account_id)),
+        display_name: u.display_name.to_string(),
+        account_status: if u.active { AccountStatus::Active } else { AccountStatus::Inactive },
+        is_external_collaborator: false,
+        is_guest: false,
+        operations: None,
+        details: None,
+        expandable: UserExpandable {
+            operations: Some(String::new()),
+            details: Some(String::new()),
+            personal_space: Some(String::new()),
+        },
+        links: SelfLink { self_: format!("{base}/rest/api/user?accountId={}", u.account_id) },
+    }
 }
 
 /// The fixed text from the account type's opening quote to the e-mail's,
@@ -101,8 +134,8 @@ impl Tails {
 /// fixed parts then have lengths the compiler knows, and it copies them
 /// inline instead of calling `memcpy` sixteen times a user. The usual
 /// account type and status go out with the fixed text around them.
-fn write_user(out: &mut Vec<u8>, e: &UserEntry, tails: &Tails, show_email: bool) {
-    let [id, kind, email, name, status] = e.pieces.pieces();
+fn write_user(out: &mut Vec<u8>, pieces: &Fragment, tails: &Tails, show_email: bool) {
+    let [id, kind, email, name, status] = pieces.pieces();
     let email = if show_email { email } else { b"" };
     out.extend_from_slice(U0);
     out.extend_from_slice(id);
@@ -137,23 +170,24 @@ fn write_user(out: &mut Vec<u8>, e: &UserEntry, tails: &Tails, show_email: bool)
 pub struct UserWriter<'a> {
     m: &'a Reader<'a>,
     sight: EmailSight<'a>,
-    base_json: &'a str,
+    base: &'a str,
     tails: Tails,
     expand: CloudExpand,
 }
 
 impl<'a> UserWriter<'a> {
-    /// A writer for the reader (`base_json` as for [`user`]).
-    pub fn new(m: &'a Reader<'a>, base_json: &'a str, expand: CloudExpand) -> Self {
-        UserWriter { m, sight: m.email_sight(), base_json, tails: Tails::new(base_json), expand }
+    /// A writer for the reader (`base` as for [`user_for`], `base_json`
+    /// as for [`user`]).
+    pub fn new(m: &'a Reader<'a>, base: &'a str, base_json: &'a str, expand: CloudExpand) -> Self {
+        UserWriter { m, sight: m.email_sight(), base, tails: Tails::new(base_json), expand }
     }
 
     /// Appends `e` as the viewer may see it.
     pub fn write(&self, out: &mut Vec<u8>, e: &UserEntry) {
         if self.expand.any() {
-            return user_for(out, self.m, e, self.base_json, self.expand);
+            return expanded(out, self.m, e, self.base, self.expand);
         }
-        write_user(out, e, &self.tails, self.sight.shows(e));
+        write_user(out, &e.pieces, &self.tails, self.sight.shows(e));
     }
 }
 
@@ -228,85 +262,124 @@ pub fn users_capacity(users: &[&UserEntry], base_json: &str) -> usize {
 }
 
 /// Appends the user object for `viewer`, with the requested expansions
-/// (`base_json` as for [`user`]).
-pub fn user_for(out: &mut Vec<u8>, m: &Reader<'_>, e: &UserEntry, base_json: &str, expand: CloudExpand) {
-    let show = m.may_see_email(e);
+/// (`base` unescaped, `base_json` as for [`user`]).
+pub fn user_for(out: &mut Vec<u8>, m: &Reader<'_>, e: &UserEntry, base: &str, base_json: &str, expand: CloudExpand) {
     if !expand.any() {
-        return user(out, e, base_json, show);
+        return user(out, e, base_json, m.may_see_email(e));
     }
-    let mut plain = Vec::new();
-    user(&mut plain, e, base_json, show);
-    let Ok(Value::Object(mut obj)) = serde_json::from_slice::<Value>(&plain) else {
-        out.extend_from_slice(&plain);
-        return;
-    };
-    let mut expandable: Map<String, Value> =
-        obj.remove("_expandable").and_then(|v| v.as_object().cloned()).unwrap_or_default();
+    expanded(out, m, e, base, expand)
+}
+
+/// Appends the user object with its expansions, from the wire type. Its
+/// keys go out sorted, as expanded users always have (they were the plain
+/// bytes parsed into a `serde_json::Value`, whose maps sort): a `Value` in
+/// between still does the sorting.
+fn expanded(out: &mut Vec<u8>, m: &Reader<'_>, e: &UserEntry, base: &str, expand: CloudExpand) {
+    let show = m.may_see_email(e);
+    let mut u = wire_user(&e.user, base, show);
     if expand.operations {
-        let mut ops = Vec::new();
-        if m.can_use(e) {
-            ops.push(json!({"operation": "use", "targetType": "application"}));
-        }
-        if m.is_admin(e) {
-            ops.push(json!({"operation": "administer", "targetType": "application"}));
-        }
-        obj.insert("operations".into(), Value::Array(ops));
-        expandable.remove("operations");
+        let check = |operation: &str| OperationCheck { operation: operation.into(), target_type: "application".into() };
+        let uses = m.can_use(e).then(|| check("use"));
+        u.operations = Some(uses.into_iter().chain(m.is_admin(e).then(|| check("administer"))).collect());
+        u.expandable.operations = None;
     }
     if expand.personal || expand.business {
         let d = &e.user.details;
-        let mut details = Map::new();
-        if expand.personal {
-            let email = if show { e.user.email.to_string() } else { String::new() };
-            details
-                .insert("personal".into(), json!({"phone": d.phone, "im": d.im, "website": d.website, "email": email}));
-        }
-        if expand.business {
-            details.insert(
-                "business".into(),
-                json!({"position": d.position, "department": d.department, "location": d.location}),
-            );
-        }
-        obj.insert("details".into(), Value::Object(details));
-        expandable.remove("details");
+        u.details = Some(UserDetails {
+            business: expand.business.then(|| BusinessDetails {
+                position: d.position.clone(),
+                department: d.department.clone(),
+                location: d.location.clone(),
+            }),
+            personal: expand.personal.then(|| PersonalDetails {
+                phone: d.phone.clone(),
+                im: d.im.clone(),
+                website: d.website.clone(),
+                email: u.email.clone(),
+            }),
+        });
+        u.expandable.details = None;
     }
     if expand.personal_space {
         // roster keeps no spaces: expanding it shows that none exists.
-        expandable.remove("personalSpace");
+        u.expandable.personal_space = None;
     }
-    obj.insert("_expandable".into(), Value::Object(expandable));
-    out.extend_from_slice(Value::Object(obj).to_string().as_bytes());
+    // Neither a `Value` nor writing into a `Vec` can fail.
+    if let Ok(sorted) = serde_json::to_value(&u) {
+        let _ = serde_json::to_writer(out, &sorted);
+    }
 }
 
-fn build_group(g: &GroupEntry, base: &str) -> Fragment<GROUP_INLINE> {
-    let mut o = Vec::with_capacity(256);
+/// The anonymous user (`base` unescaped), with `operations` (none) when
+/// asked for. Its keys go out sorted, as they always have.
+pub fn anonymous(base: &str, operations: bool) -> roster_core::Result<Vec<u8>> {
+    let u = AnonymousUser {
+        kind: Anonymous::Anonymous,
+        profile_picture: ProfilePicture::default_at("/wiki/s/avatar/anonymous.svg".into()),
+        display_name: "Anonymous".into(),
+        operations: operations.then(Vec::new),
+        expandable: UserExpandable { operations: (!operations).then(String::new), details: None, personal_space: None },
+        links: AnonymousLinks {
+            self_: format!("{base}/rest/api/user/anonymous"),
+            base: base.into(),
+            context: "/wiki".into(),
+        },
+    };
+    let sorted = serde_json::to_value(&u).map_err(|e| roster_core::Error::Internal(e.into()))?;
+    crate::wire::json::serialized(&sorted, 512)
+}
+
+/// The group object with a hole where the base URL goes (at mark 0): the
+/// cache sits in the directory, which may be served under several base
+/// URLs at once.
+fn build_group(g: &Group) -> Fragment<GROUP_INLINE> {
+    let mut o = Vec::with_capacity(192);
     o.extend_from_slice(br#"{"type":"group","name":"#);
-    string(&mut o, &g.group.name);
+    string(&mut o, &g.name);
     o.extend_from_slice(br#","id":"#);
-    string(&mut o, &g.group.uuid);
+    string(&mut o, &g.uuid);
     o.extend_from_slice(br#","_links":{"self":""#);
-    escape(&mut o, base);
+    let hole = o.len() as u32;
     o.extend_from_slice(b"/rest/api/group/by-id?id=");
-    escape(&mut o, &g.group.uuid);
+    escape(&mut o, &g.uuid);
     o.extend_from_slice(br#""}}"#);
-    Fragment::new(&o, [0; 5])
+    Fragment::new(&o, [hole, 0, 0, 0, 0])
 }
 
-fn group_bytes<'g>(g: &'g GroupEntry, base: &str) -> &'g [u8] {
-    g.rendered.get_or_init(|| build_group(g, base)).bytes()
+fn group_bytes(g: &GroupEntry) -> &Fragment<GROUP_INLINE> {
+    g.rendered.get_or_init(|| build_group(&g.group))
 }
 
-/// Appends the group object.
-pub fn group(out: &mut Vec<u8>, g: &GroupEntry, base: &str) {
-    out.extend_from_slice(group_bytes(g, base));
+/// The group object as its wire type (`base` unescaped): what [`group`]
+/// writes from the cached bytes.
+pub fn wire_group(g: &Group, base: &str) -> wire::Group {
+    wire::Group {
+        kind: GroupType::Group,
+        name: g.name.to_string(),
+        id: g.uuid.to_string(),
+        links: SelfLink { self_: format!("{base}/rest/api/group/by-id?id={}", g.uuid) },
+    }
+}
+
+/// Appends the group object; `base_json` is the base URL already escaped
+/// for JSON (`AppState::cloud_base_json`).
+pub fn group(out: &mut Vec<u8>, g: &GroupEntry, base_json: &str) {
+    write_group(out, group_bytes(g), base_json);
+}
+
+fn write_group(out: &mut Vec<u8>, cached: &Fragment<GROUP_INLINE>, base_json: &str) {
+    let (head, tail) = cached.split(0);
+    out.extend_from_slice(head);
+    out.extend_from_slice(base_json.as_bytes());
+    out.extend_from_slice(tail);
 }
 
 /// Reads a byte of every cache line of each group's cached object, in a
 /// pass of independent loads, so that writing them does not wait for each
 /// cache miss in turn.
-pub fn warm_groups(groups: &[&GroupEntry], base: &str) {
+pub fn warm_groups(groups: &[&GroupEntry]) {
     let lines = |b: &[u8]| b.iter().step_by(64).chain(b.last()).fold(0u8, |a, x| a ^ x);
-    let seen = groups.iter().fold(0u8, |a, g| a ^ lines(group_bytes(g, base)));
+    let seen = groups.iter().fold(0u8, |a, g| a ^ lines(group_bytes(g).bytes()));
     std::hint::black_box(seen);
 }
 
@@ -389,7 +462,97 @@ pub struct Links<'a> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use roster_core::{GroupId, UserDetails as Profile, UserId};
+
     use super::*;
+
+    /// Text with what escaping has to get right: quotes, backslashes,
+    /// slashes, every control character, non-ASCII up to four bytes, and
+    /// lengths that keep a user's pieces inline or spill them.
+    fn text(rng: &mut fastrand::Rng) -> String {
+        const SPECIAL: [char; 10] = ['"', '\\', '/', ' ', '\u{7f}', 'é', '日', '😀', '\u{2028}', '\u{fffd}'];
+        let len = rng.usize(0..40);
+        (0..len)
+            .map(|_| match rng.u8(0..4) {
+                0 => char::from(rng.u8(0..0x20)),
+                1 => SPECIAL[rng.usize(..SPECIAL.len())],
+                _ => rng.alphanumeric(),
+            })
+            .collect()
+    }
+
+    fn arc(s: String) -> Arc<str> {
+        s.into()
+    }
+
+    fn random_user(rng: &mut fastrand::Rng) -> User {
+        let account_type = if rng.bool() { "atlassian".to_string() } else { text(rng) };
+        User {
+            id: UserId(rng.i64(0..1000)),
+            account_id: arc(text(rng)),
+            account_type: arc(account_type),
+            username: rng.bool().then(|| arc(text(rng))),
+            user_key: arc(text(rng)),
+            display_name: arc(text(rng)),
+            email: arc(text(rng)),
+            active: rng.bool(),
+            password_hash: None,
+            details: Profile {
+                position: text(rng),
+                department: text(rng),
+                location: text(rng),
+                phone: text(rng),
+                im: text(rng),
+                website: text(rng),
+            },
+            created_ms: rng.i64(..),
+            updated_ms: rng.i64(..),
+            last_login_ms: None,
+            last_failed_login_ms: None,
+        }
+    }
+
+    /// A base URL and its JSON-escaped form, as `AppState` holds them.
+    fn random_base(rng: &mut fastrand::Rng) -> (String, String) {
+        let base = format!("http://{}/wiki", text(rng));
+        let mut json = Vec::new();
+        escape(&mut json, &base);
+        (base, String::from_utf8(json).unwrap())
+    }
+
+    #[test]
+    fn the_fast_user_writer_writes_exactly_the_serialized_wire_type() {
+        let mut rng = fastrand::Rng::with_seed(18);
+        for round in 0..3000 {
+            let u = random_user(&mut rng);
+            let (base, base_json) = random_base(&mut rng);
+            let show = rng.bool();
+            let mut fast = Vec::new();
+            write_user(&mut fast, &Fragment::user_pieces(&u), &Tails::new(&base_json), show);
+            let wire = serde_json::to_vec(&wire_user(&u, &base, show)).unwrap();
+            assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(wire).unwrap(), "round {round}: {u:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_group_writer_writes_exactly_the_serialized_wire_type() {
+        let mut rng = fastrand::Rng::with_seed(18);
+        for round in 0..3000 {
+            let g = Group {
+                id: GroupId(rng.i64(0..1000)),
+                uuid: arc(text(&mut rng)),
+                name: arc(text(&mut rng)),
+                created_ms: 0,
+            };
+            let (base, base_json) = random_base(&mut rng);
+            let mut fast = Vec::new();
+            write_group(&mut fast, &build_group(&g), &base_json);
+            let wire = serde_json::to_vec(&wire_group(&g, &base)).unwrap();
+            assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(wire).unwrap(), "round {round}: {g:?}");
+        }
+    }
 
     #[test]
     fn the_usual_account_type_and_status_are_the_fixed_text_around_them() {

@@ -111,7 +111,7 @@ fn answer(
         Hits::Listed(list, _) => list.iter().take(page.limit).copied().collect(),
     };
     let mut w = PageWriter::new(700 * shown.len());
-    let users = render::UserWriter::new(&m, &s.cloud_base_json, expand);
+    let users = render::UserWriter::new(&m, &s.cloud_base, &s.cloud_base_json, expand);
     for e in shown {
         w.item(|o| {
             o.extend_from_slice(br#"{"user":"#);

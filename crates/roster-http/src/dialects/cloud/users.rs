@@ -31,23 +31,15 @@ pub async fn get_user(State(s): State<AppState>, _: Prefetched, Caller(actor): C
     let m = s.dir.reader(&actor)?;
     let e = user_by_account_username_or_key(&m, &here.params)?;
     let mut out = Vec::with_capacity(512);
-    render::user_for(&mut out, &m, e, &s.cloud_base_json, CloudExpand::parse(&here.params.all("expand")));
+    render::user_for(
+        &mut out,
+        &m,
+        e,
+        &s.cloud_base,
+        &s.cloud_base_json,
+        CloudExpand::parse(&here.params.all("expand")),
+    );
     Ok(json_response(out))
-}
-
-fn anonymous_json(base: &str, operations: bool) -> serde_json::Value {
-    let mut v = json!({
-        "type": "anonymous",
-        "profilePicture": {"path": "/wiki/s/avatar/anonymous.svg", "width": 48, "height": 48, "isDefault": true},
-        "displayName": "Anonymous",
-        "_expandable": {"operations": ""},
-        "_links": {"self": format!("{base}/rest/api/user/anonymous"), "base": base, "context": "/wiki"},
-    });
-    if operations {
-        v["operations"] = json!([]);
-        v["_expandable"] = json!({});
-    }
-    v
 }
 
 /// `GET /user/anonymous`.
@@ -62,7 +54,7 @@ fn anonymous_json(base: &str, operations: bool) -> serde_json::Value {
 pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: CloudRequest) -> Reply {
     s.dir.reader(&actor)?;
     let ops = CloudExpand::parse(&here.params.all("expand")).operations;
-    Ok(json_response(anonymous_json(&s.cloud_base, ops).to_string().into_bytes()))
+    Ok(json_response(render::anonymous(&s.cloud_base, ops)?))
 }
 
 /// `GET /user/current`.
@@ -81,10 +73,10 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: Clo
         Actor::User(id) => {
             let e = m.user(id).ok_or(Error::Unauthenticated)?;
             let mut out = Vec::with_capacity(512);
-            render::user_for(&mut out, &m, e, &s.cloud_base_json, expand);
+            render::user_for(&mut out, &m, e, &s.cloud_base, &s.cloud_base_json, expand);
             Ok(json_response(out))
         }
-        _ => Ok(json_response(anonymous_json(&s.cloud_base, expand.operations).to_string().into_bytes())),
+        _ => Ok(json_response(render::anonymous(&s.cloud_base, expand.operations)?)),
     }
 }
 
@@ -102,7 +94,7 @@ pub async fn memberof(State(s): State<AppState>, _: Prefetched, Caller(actor): C
     let p = &here.params;
     let e = user_by_account_username_or_key(&m, p)?;
     let groups = m.groups_of(e);
-    render::warm_groups(&groups, &s.cloud_base);
+    render::warm_groups(&groups);
     super::groups::page_of(&s, &here, groups.iter().copied(), groups.len())
 }
 
@@ -129,7 +121,7 @@ pub async fn bulk(State(s): State<AppState>, Caller(actor): Caller, here: CloudR
     let expand = CloudExpand::parse(&p.all("expand"));
     let found = render::users_by_account(&m, &ids[..ids.len().min(limit)]);
     let mut w = PageWriter::new(render::users_capacity(&found, &s.cloud_base_json) + 2 * p.link_len());
-    let users = UserWriter::new(&m, &s.cloud_base_json, expand);
+    let users = UserWriter::new(&m, &s.cloud_base, &s.cloud_base_json, expand);
     for e in found {
         w.item(|o| users.write(o, e));
     }

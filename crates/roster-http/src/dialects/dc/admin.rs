@@ -9,14 +9,15 @@ use axum::response::{IntoResponse, Response};
 use roster_core::directory::{Admin, Joins, UserInput};
 use roster_core::{names, Actor, Error, Result, UserId};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::DcRequest;
+use crate::operations::openapi::dc::{DcUserKey, LongTaskSubmission, TaskLinks};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
-use crate::wire::json::json_response;
+use crate::wire::json::{json_response, serialized};
 use crate::wire::path::PathParams;
 
 type Reply = std::result::Result<Response, ApiError>;
@@ -92,7 +93,7 @@ pub async fn create_user(State(s): State<AppState>, Caller(actor): Caller, RawBo
         ..UserInput::default()
     };
     let user = admin.create_user(&input, Joins::DefaultAccessGroup).await?;
-    let body = json!({"userKey": &*user.user_key}).to_string().into_bytes();
+    let body = serialized(&DcUserKey { user_key: user.user_key.to_string() }, 64)?;
     Ok((StatusCode::CREATED, json_response(body)).into_response())
 }
 
@@ -148,11 +149,9 @@ pub async fn delete_user(State(s): State<AppState>, Caller(actor): Caller, seg: 
     let (admin, id) = target(&s, &actor, seg.at(0))?;
     admin.delete_user(id).await?;
     let task = uuid::Uuid::new_v4().to_string();
-    let body = json!({
-        "id": task,
-        "links": {"status": format!("{}/rest/api/longtask/{task}", here.base)},
-    });
-    Ok((StatusCode::ACCEPTED, json_response(body.to_string().into_bytes())).into_response())
+    let links = TaskLinks { status: format!("{}/rest/api/longtask/{task}", here.base) };
+    let body = serialized(&LongTaskSubmission { id: task, links }, 160)?;
+    Ok((StatusCode::ACCEPTED, json_response(body)).into_response())
 }
 
 #[derive(Deserialize)]

@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Response};
 use roster_core::Error;
 use serde::Deserialize;
 
-use super::render::{self, Collection};
+use super::render;
 use super::{DcRequest, LIMIT};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
-use crate::wire::json::json_response;
+use crate::wire::json::{json_response, serialized};
 use crate::wire::path::PathParams;
 
 type Reply = Result<Response, ApiError>;
@@ -32,11 +32,9 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: DcRequ
     let m = s.dir.reader(&actor)?;
     let page = here.params.page(LIMIT, LIMIT)?;
     let total = m.group_count();
-    let mut c = Collection::new(160 * page.limit.min(total));
-    for g in m.groups_by_name().skip(page.start).take(page.limit) {
-        c.item(|o| render::group(o, g, &here));
-    }
-    Ok(json_response(c.finish(&here, page.start, page.limit, total)))
+    let groups = m.groups_by_name().skip(page.start).take(page.limit).map(|g| render::group(g, &here)).collect();
+    let c = render::group_collection(&here, groups, page.start, page.limit, total);
+    Ok(json_response(serialized(&c, 160 * page.limit.min(total))?))
 }
 
 /// `GET /group/{groupName}`.
@@ -51,9 +49,7 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: DcRequ
 pub async fn one(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams, here: DcRequest) -> Reply {
     let m = s.dir.reader(&actor)?;
     let g = m.group_by_name(seg.at(0))?;
-    let mut out = Vec::with_capacity(200);
-    render::group(&mut out, g, &here);
-    Ok(json_response(out))
+    Ok(json_response(serialized(&render::group(g, &here), 200)?))
 }
 
 #[derive(Deserialize)]
@@ -87,9 +83,7 @@ pub async fn create(
     let g = admin.create_group(&name).await?;
     let m = admin.reader();
     let entry = m.group(g.id).ok_or_else(|| Error::not_found("group", name))?;
-    let mut out = Vec::with_capacity(200);
-    render::group(&mut out, entry, &here);
-    Ok(json_response(out))
+    Ok(json_response(serialized(&render::group(entry, &here), 200)?))
 }
 
 /// `DELETE /admin/group/{groupName}`: 204.

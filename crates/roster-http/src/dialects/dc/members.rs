@@ -11,13 +11,13 @@ use axum::response::{IntoResponse, Response};
 use roster_core::{Actor, Error};
 use serde::Deserialize;
 
-use super::render::{self, Collection, DcExpand};
+use super::render::{self, DcExpand};
 use super::{DcRequest, LIMIT};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
 use crate::wire::error::ApiError;
-use crate::wire::json::json_response;
+use crate::wire::json::{json_response, serialized};
 use crate::wire::path::PathParams;
 
 type Reply = Result<Response, ApiError>;
@@ -37,13 +37,15 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, seg: PathPar
     let page = here.params.page(LIMIT, LIMIT)?;
     let x = DcExpand::of(&here);
     let total = g.members.len();
-    let mut c = Collection::new(400 * page.limit.min(total));
-    for id in g.members.iter_from(page.start).take(page.limit) {
-        if let Some(e) = m.member(id) {
-            c.item(|o| render::person(o, &m, e, &here, x));
-        }
-    }
-    Ok(json_response(c.finish(&here, page.start, page.limit, total)))
+    let people = g
+        .members
+        .iter_from(page.start)
+        .take(page.limit)
+        .filter_map(|id| m.member(id))
+        .map(|e| render::person(&m, e, &here, x))
+        .collect();
+    let c = render::person_collection(&here, people, page.start, page.limit, total);
+    Ok(json_response(serialized(&c, 400 * page.limit.min(total))?))
 }
 
 async fn change(s: &AppState, actor: &Actor, group: &str, username: &str, add: bool) -> Reply {

@@ -6,12 +6,13 @@ use axum::extract::State;
 use axum::response::Response;
 use roster_core::{Actor, Error};
 
-use super::render::{self, Collection, DcExpand};
+use super::render::{self, DcExpand};
 use super::{user_by_key_or_username, DcRequest, LIMIT};
+use crate::operations::openapi::dc::CurrentPerson;
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::error::ApiError;
-use crate::wire::json::json_response;
+use crate::wire::json::{json_response, serialized};
 
 type Reply = Result<Response, ApiError>;
 
@@ -27,9 +28,7 @@ type Reply = Result<Response, ApiError>;
 pub async fn get_user(State(s): State<AppState>, Caller(actor): Caller, here: DcRequest) -> Reply {
     let m = s.dir.reader(&actor)?;
     let e = user_by_key_or_username(&m, &here.params)?;
-    let mut out = Vec::with_capacity(512);
-    render::person(&mut out, &m, e, &here, DcExpand::of(&here));
-    Ok(json_response(out))
+    Ok(json_response(serialized(&render::person(&m, e, &here, DcExpand::of(&here)), 512)?))
 }
 
 /// `GET /user/current`: the caller, or the anonymous user when anonymous
@@ -47,11 +46,10 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: DcR
     match actor {
         Actor::User(id) => {
             let e = m.user(id).ok_or(Error::Unauthenticated)?;
-            let mut out = Vec::with_capacity(512);
-            render::person(&mut out, &m, e, &here, DcExpand::of(&here));
-            Ok(json_response(out))
+            let known = CurrentPerson::Known(render::person(&m, e, &here, DcExpand::of(&here)));
+            Ok(json_response(serialized(&known, 512)?))
         }
-        _ => Ok(json_response(render::anonymous(&here))),
+        _ => Ok(json_response(serialized(&CurrentPerson::Anonymous(render::anonymous(&here)), 256)?)),
     }
 }
 
@@ -65,7 +63,7 @@ pub async fn current(State(s): State<AppState>, Caller(actor): Caller, here: DcR
 )]
 pub async fn anonymous(State(s): State<AppState>, Caller(actor): Caller, here: DcRequest) -> Reply {
     s.dir.reader(&actor)?;
-    Ok(json_response(render::anonymous(&here)))
+    Ok(json_response(serialized(&render::anonymous(&here), 256)?))
 }
 
 /// `GET /user/memberof?username=`: the user's groups, by name.
@@ -82,11 +80,9 @@ pub async fn memberof(State(s): State<AppState>, Caller(actor): Caller, here: Dc
     let e = user_by_key_or_username(&m, &here.params)?;
     let page = here.params.page(LIMIT, LIMIT)?;
     let groups = m.groups_of(e);
-    let mut c = Collection::new(160 * page.limit.min(groups.len()));
-    for g in groups.iter().skip(page.start).take(page.limit) {
-        c.item(|o| render::group(o, g, &here));
-    }
-    Ok(json_response(c.finish(&here, page.start, page.limit, groups.len())))
+    let page_of = groups.iter().skip(page.start).take(page.limit).map(|g| render::group(g, &here)).collect();
+    let c = render::group_collection(&here, page_of, page.start, page.limit, groups.len());
+    Ok(json_response(serialized(&c, 160 * page.limit.min(groups.len()))?))
 }
 
 /// `GET /user/list`: every user, active or not, in creation order.
@@ -103,9 +99,7 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: DcRequ
     let page = here.params.page(LIMIT, LIMIT)?;
     let x = DcExpand::of(&here);
     let total = m.user_count();
-    let mut c = Collection::new(400 * page.limit.min(total));
-    for e in m.users().skip(page.start).take(page.limit) {
-        c.item(|o| render::person(o, &m, e, &here, x));
-    }
-    Ok(json_response(c.finish(&here, page.start, page.limit, total)))
+    let people = m.users().skip(page.start).take(page.limit).map(|e| render::person(&m, e, &here, x)).collect();
+    let c = render::person_collection(&here, people, page.start, page.limit, total);
+    Ok(json_response(serialized(&c, 400 * page.limit.min(total))?))
 }

@@ -17,12 +17,14 @@
 //! addGroups (400 naming it); an unknown `{GROUP}` in addUsers/removeUsers
 //! (404); removing every admin group (400); and any store failure.
 
+use crate::operations::openapi::extender::{
+    ExtenderGroupsAdded, ExtenderGroupsRemoved, ExtenderUsersAdded, ExtenderUsersRemoved,
+};
 use axum::extract::State;
 use axum::response::Response;
 use roster_core::directory::{Outcome, UserKey};
 use roster_core::{Actor, Error, Result};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use super::reply;
 use crate::state::AppState;
@@ -59,14 +61,14 @@ struct Messages {
     none: &'static str,
 }
 
-fn outcome(done_key: &str, o: Outcome, msg: &Messages) -> Value {
+/// The answer `new` builds from what a bulk call did, with its message.
+fn outcome<T>(new: fn(Vec<String>, Vec<String>, String) -> T, o: Outcome, msg: &Messages) -> T {
     let message = match (o.done.is_empty(), o.skipped.is_empty()) {
         (_, true) => msg.all,
         (false, false) => msg.some,
         (true, false) => msg.none,
     };
-    let skipped_key = if done_key.starts_with("groups") { "groupsSkipped" } else { "usersSkipped" };
-    json!({done_key: o.done, skipped_key: o.skipped, "message": message, "status": "success"})
+    new(o.done, o.skipped, message.into())
 }
 
 /// `POST group/addGroups` `{"groups":[...]}`.
@@ -87,7 +89,7 @@ pub async fn add_groups(State(s): State<AppState>, Caller(actor): Caller, RawBod
         some: "groups added, some groups skipped",
         none: "no groups added, all groups skipped",
     };
-    Ok(reply(outcome("groupsAdded", done, &msg)))
+    Ok(reply(&outcome(ExtenderGroupsAdded::new, done, &msg))?)
 }
 
 /// `POST group/removeGroups` `{"groups":[...]}`.
@@ -108,7 +110,7 @@ pub async fn remove_groups(State(s): State<AppState>, Caller(actor): Caller, Raw
         some: "groups removed, some groups skipped",
         none: "no groups removed, all groups skipped",
     };
-    Ok(reply(outcome("groupsRemoved", done, &msg)))
+    Ok(reply(&outcome(ExtenderGroupsRemoved::new, done, &msg))?)
 }
 
 async fn members(s: AppState, actor: Actor, group: String, body: &[u8], add: bool) -> Reply {
@@ -121,14 +123,14 @@ async fn members(s: AppState, actor: Actor, group: String, body: &[u8], add: boo
             some: "users added to group, but some users skipped",
             none: "no users added to group, all users skipped",
         };
-        Ok(reply(outcome("usersAdded", done, &msg)))
+        Ok(reply(&outcome(ExtenderUsersAdded::new, done, &msg))?)
     } else {
         let msg = Messages {
             all: "all users removed from group",
             some: "users removed from group, but some users skipped",
             none: "no users removed from group, all users skipped",
         };
-        Ok(reply(outcome("usersRemoved", done, &msg)))
+        Ok(reply(&outcome(ExtenderUsersRemoved::new, done, &msg))?)
     }
 }
 

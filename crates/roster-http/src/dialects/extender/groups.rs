@@ -4,10 +4,10 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use serde_json::{json, Value};
 
 use super::render::{self, options};
 use super::{reply, Paging};
+use crate::operations::openapi::extender::ExtenderGroupNames;
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::error::ApiError;
@@ -38,14 +38,14 @@ pub async fn get_users(
     let (detail, fmt) = options(&p)?;
     let paging = Paging::from(&p, GROUP_USERS_DEFAULT)?;
     let g = m.group_by_name(&group)?;
-    let users: Vec<Value> = g
+    let users = g
         .members
         .iter_from(paging.start)
         .take(paging.max)
         .filter_map(|id| m.member(id))
         .map(|e| render::user(&m, e, detail, &fmt))
         .collect();
-    Ok(reply(render::user_page(g.members.len(), paging.max, paging.start, users)))
+    Ok(reply(&render::user_page(g.members.len(), paging.max, paging.start, users))?)
 }
 
 /// `GET group/getGroups`: group names, ordered case-insensitively.
@@ -60,13 +60,13 @@ pub async fn get_users(
 pub async fn get_groups(State(s): State<AppState>, Caller(actor): Caller, p: Params) -> Result<Response, ApiError> {
     let m = s.dir.reader(&actor)?;
     let paging = Paging::from(&p, GROUPS_DEFAULT)?;
-    let names: Vec<&str> = m.groups_by_name().skip(paging.start).take(paging.max).map(|g| &*g.group.name).collect();
-    Ok(reply(json!({
-        "total": m.group_count(),
-        "maxResults": paging.max,
-        "startAt": paging.start,
-        "groups": names,
-        "message": "",
-        "status": "success",
-    })))
+    let names = m.groups_by_name().skip(paging.start).take(paging.max).map(|g| g.group.name.to_string()).collect();
+    Ok(reply(&ExtenderGroupNames {
+        total: m.group_count() as u64,
+        max_results: paging.max as u64,
+        start_at: paging.start as u64,
+        groups: names,
+        message: String::new(),
+        status: "success".into(),
+    })?)
 }

@@ -9,9 +9,10 @@
 use roster_core::directory::Reader;
 use roster_core::model::UserEntry;
 use roster_core::Result;
-use serde_json::{json, Map, Value};
 
 use super::dates::DateFormat;
+use crate::operations::openapi::common::BusinessDetails;
+use crate::operations::openapi::extender::{ExtenderPersonal, ExtenderUser, ExtenderUserPage};
 use crate::wire::params::Params;
 
 /// How much of each user to show.
@@ -41,40 +42,65 @@ pub fn name(e: &UserEntry) -> &str {
     e.user.username.as_deref().unwrap_or("")
 }
 
-fn date(obj: &mut Map<String, Value>, key: &str, ms: Option<i64>, fmt: &DateFormat) {
-    obj.insert(key.into(), ms.map_or(Value::Null, Value::from));
-    obj.insert(format!("{key}String"), ms.map_or(Value::Null, |ms| Value::from(fmt.format(ms))));
+/// A date as epoch milliseconds and in `fmt`, both null when it is unknown.
+fn date(ms: Option<i64>, fmt: &DateFormat) -> (Option<Option<i64>>, Option<Option<String>>) {
+    (Some(ms), Some(ms.map(|ms| fmt.format(ms))))
 }
 
 /// The user object at `detail`, for `viewer`.
-pub fn user(m: &Reader<'_>, e: &UserEntry, detail: Detail, fmt: &DateFormat) -> Value {
+pub fn user(m: &Reader<'_>, e: &UserEntry, detail: Detail, fmt: &DateFormat) -> ExtenderUser {
     let u = &e.user;
-    let mut obj = Map::new();
-    obj.insert("name".into(), name(e).into());
+    let mut out = ExtenderUser {
+        name: name(e).to_string(),
+        full_name: None,
+        key: None,
+        email: None,
+        business: None,
+        personal: None,
+        created_date: None,
+        created_date_string: None,
+        updated_date: None,
+        updated_date_string: None,
+        last_successful_login_date: None,
+        last_successful_login_date_string: None,
+        last_failed_login_date: None,
+        last_failed_login_date_string: None,
+        has_access_to_use_confluence: None,
+    };
     if detail == Detail::Name {
-        return Value::Object(obj);
+        return out;
     }
-    let email = if m.may_see_email(e) { &*u.email } else { "" };
-    obj.insert("fullName".into(), (&*u.display_name).into());
-    obj.insert("key".into(), (&*u.user_key).into());
-    obj.insert("email".into(), email.into());
+    out.full_name = Some(u.display_name.to_string());
+    out.key = Some(u.user_key.to_string());
+    out.email = Some(if m.may_see_email(e) { u.email.to_string() } else { String::new() });
     if detail == Detail::Extended {
         let d = &u.details;
-        obj.insert(
-            "business".into(),
-            json!([{"location": d.location, "position": d.position, "department": d.department}]),
-        );
-        obj.insert("personal".into(), json!([{"website": d.website, "im": d.im, "phone": d.phone}]));
-        date(&mut obj, "createdDate", Some(u.created_ms), fmt);
-        date(&mut obj, "updatedDate", Some(u.updated_ms), fmt);
-        date(&mut obj, "lastSuccessfulLoginDate", u.last_login_ms, fmt);
-        date(&mut obj, "lastFailedLoginDate", u.last_failed_login_ms, fmt);
-        obj.insert("hasAccessToUseConfluence".into(), m.can_use(e).into());
+        out.business = Some(vec![BusinessDetails {
+            position: d.position.to_string(),
+            department: d.department.to_string(),
+            location: d.location.to_string(),
+        }]);
+        out.personal = Some(vec![ExtenderPersonal {
+            website: d.website.to_string(),
+            im: d.im.to_string(),
+            phone: d.phone.to_string(),
+        }]);
+        (out.created_date, out.created_date_string) = date(Some(u.created_ms), fmt);
+        (out.updated_date, out.updated_date_string) = date(Some(u.updated_ms), fmt);
+        (out.last_successful_login_date, out.last_successful_login_date_string) = date(u.last_login_ms, fmt);
+        (out.last_failed_login_date, out.last_failed_login_date_string) = date(u.last_failed_login_ms, fmt);
+        out.has_access_to_use_confluence = Some(m.can_use(e));
     }
-    Value::Object(obj)
+    out
 }
 
 /// A page of users: `{"total","maxResults","startAt","users","status"}`.
-pub fn user_page(total: usize, max: usize, start: usize, users: Vec<Value>) -> Value {
-    json!({"total": total, "maxResults": max, "startAt": start, "users": users, "status": "success"})
+pub fn user_page(total: usize, max: usize, start: usize, users: Vec<ExtenderUser>) -> ExtenderUserPage {
+    ExtenderUserPage {
+        total: total as u64,
+        max_results: max as u64,
+        start_at: start as u64,
+        users,
+        status: "success".into(),
+    }
 }

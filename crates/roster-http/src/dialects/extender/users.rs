@@ -9,10 +9,10 @@ use roster_core::directory::{Joins, Reader, UserInput};
 use roster_core::model::UserEntry;
 use roster_core::{names, Actor, Error, Result};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::render::{self, options, Detail};
 use super::{reply, Paging};
+use crate::operations::openapi::extender::{ExtenderMessage, ExtenderUserAdded};
 use crate::state::AppState;
 use crate::wire::auth::Caller;
 use crate::wire::body::{parse, RawBody};
@@ -37,7 +37,7 @@ fn list(s: &AppState, actor: &Actor, p: &Params, keep: impl Fn(&Reader<'_>, &Use
         }
         total += 1;
     }
-    Ok(reply(render::user_page(total, paging.max, paging.start, users)))
+    Ok(reply(&render::user_page(total, paging.max, paging.start, users))?)
 }
 
 /// `GET user/getUsers`: every user, active or not, in creation order.
@@ -84,7 +84,7 @@ pub async fn get_user_details(
     let m = s.dir.admin_reader(&actor)?;
     let (_, fmt) = options(&p)?;
     let e = m.user_by_username(&name)?;
-    Ok(reply(render::user(&m, e, Detail::Extended, &fmt)))
+    Ok(reply(&render::user(&m, e, Detail::Extended, &fmt))?)
 }
 
 #[derive(Deserialize)]
@@ -134,12 +134,8 @@ pub async fn add(State(s): State<AppState>, Caller(actor): Caller, RawBody(body)
         None => Joins::DefaultAccessGroup,
     };
     let user = admin.create_user(&input, joins).await?;
-    Ok(reply(json!({
-        "name": name,
-        "key": &*user.user_key,
-        "message": format!("user {name} added"),
-        "status": "success",
-    })))
+    let message = format!("user {name} added");
+    Ok(reply(&ExtenderUserAdded { name, key: user.user_key.to_string(), message, status: "success".into() })?)
 }
 
 async fn set_active(s: AppState, actor: Actor, name: String, active: bool) -> Reply {
@@ -148,7 +144,7 @@ async fn set_active(s: AppState, actor: Actor, name: String, active: bool) -> Re
     let changed = admin.set_active(id, active, "userName").await?;
     let verb = if active { "activated" } else { "deactivated" };
     let message = if changed { format!("user {name} {verb}") } else { format!("user {name} was already {verb}") };
-    Ok(reply(json!({"message": message, "status": "success"})))
+    Ok(reply(&ExtenderMessage { message, status: "success".into() })?)
 }
 
 /// `POST user/activate/{userName}`.

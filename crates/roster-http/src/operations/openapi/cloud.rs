@@ -1,6 +1,9 @@
-//! Documentation types of the Cloud v1 dialect (`/wiki/rest/api`): the
-//! objects `cloud/render.rs`, `cloud/search.rs`, `cloud/users.rs` and
-//! `audit.rs` write as bytes, and the request bodies the handlers parse.
+//! Types of the Cloud v1 dialect (`/wiki/rest/api`): the objects
+//! `cloud/render.rs`, `cloud/search.rs`, `cloud/users.rs` and `audit.rs`
+//! answer, and the request bodies the handlers parse. The user and group
+//! objects are the wire types of expanded users and of the fast writers,
+//! whose bytes a test compares with these serialized; the rest only
+//! describe what is written by hand.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -36,12 +39,15 @@ pub enum AccountStatus {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserExpandable {
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    operations: Option<String>,
+    pub operations: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    details: Option<String>,
+    pub details: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    personal_space: Option<String>,
+    pub personal_space: Option<String>,
 }
 
 /// `expand=operations`: what the user may do.
@@ -49,8 +55,8 @@ pub struct UserExpandable {
 #[serde(rename_all = "camelCase")]
 pub struct OperationCheck {
     /// `use` or `administer`.
-    operation: String,
-    target_type: String,
+    pub operation: String,
+    pub target_type: String,
 }
 
 /// A known user.
@@ -60,34 +66,36 @@ pub struct OperationCheck {
 pub struct User {
     #[serde(rename = "type")]
     #[schema(inline)]
-    kind: Known,
-    account_id: String,
-    account_type: String,
+    pub kind: Known,
+    pub account_id: String,
+    pub account_type: String,
     /// `""` unless the caller is a site admin or the user themself.
-    email: String,
-    public_name: String,
-    profile_picture: ProfilePicture,
-    display_name: String,
+    pub email: String,
+    pub public_name: String,
+    pub profile_picture: ProfilePicture,
+    pub display_name: String,
     #[schema(inline)]
-    account_status: AccountStatus,
-    is_external_collaborator: bool,
-    is_guest: bool,
+    pub account_status: AccountStatus,
+    pub is_external_collaborator: bool,
+    pub is_guest: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    operations: Option<Vec<OperationCheck>>,
+    pub operations: Option<Vec<OperationCheck>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    details: Option<UserDetails>,
+    pub details: Option<UserDetails>,
     #[serde(rename = "_expandable")]
-    expandable: UserExpandable,
+    pub expandable: UserExpandable,
     #[serde(rename = "_links")]
-    links: SelfLink,
+    pub links: SelfLink,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct AnonymousLinks {
     #[serde(rename = "self")]
-    self_: String,
-    base: String,
-    context: String,
+    pub self_: String,
+    pub base: String,
+    pub context: String,
 }
 
 /// The anonymous user.
@@ -97,15 +105,16 @@ pub struct AnonymousLinks {
 pub struct AnonymousUser {
     #[serde(rename = "type")]
     #[schema(inline)]
-    kind: Anonymous,
-    profile_picture: ProfilePicture,
-    display_name: String,
+    pub kind: Anonymous,
+    pub profile_picture: ProfilePicture,
+    pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    operations: Option<Vec<OperationCheck>>,
+    pub operations: Option<Vec<OperationCheck>>,
     #[serde(rename = "_expandable")]
-    expandable: UserExpandable,
+    pub expandable: UserExpandable,
     #[serde(rename = "_links")]
-    links: AnonymousLinks,
+    pub links: AnonymousLinks,
 }
 
 /// The caller: a known user, or the anonymous user.
@@ -124,12 +133,12 @@ pub enum CurrentUser {
 pub struct Group {
     #[serde(rename = "type")]
     #[schema(inline)]
-    kind: GroupType,
-    name: String,
+    pub kind: GroupType,
+    pub name: String,
     /// The group's public id (a UUID).
-    id: String,
+    pub id: String,
     #[serde(rename = "_links")]
-    links: SelfLink,
+    pub links: SelfLink,
 }
 
 /// `_links` of a page; `next` only when another item exists.

@@ -1,4 +1,5 @@
-//! Documentation types shared by every dialect: the one error shape, the
+//! Types shared by every dialect (built, or only describing, as their
+//! users are; see `openapi.rs`): the one error shape, the
 //! profile pieces Cloud and DC both show, roster's own operational and
 //! snapshot bodies, and the query parameters of Cloud-style paging.
 
@@ -49,44 +50,55 @@ pub struct ErrorMessage {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfilePicture {
-    path: String,
-    width: u32,
-    height: u32,
-    is_default: bool,
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub is_default: bool,
+}
+
+impl ProfilePicture {
+    /// The default 48-pixel avatar at `path`.
+    pub fn default_at(path: String) -> Self {
+        ProfilePicture { path, width: 48, height: 48, is_default: true }
+    }
 }
 
 /// `expand=details.personal`.
 #[derive(Serialize, ToSchema)]
 pub struct PersonalDetails {
-    phone: String,
-    im: String,
-    website: String,
+    pub phone: String,
+    pub im: String,
+    pub website: String,
     /// `""` unless the viewer may see the address.
-    email: String,
+    pub email: String,
 }
 
 /// `expand=details.business`.
 #[derive(Serialize, ToSchema)]
 pub struct BusinessDetails {
-    position: String,
-    department: String,
-    location: String,
+    pub position: String,
+    pub department: String,
+    pub location: String,
 }
 
 /// The profile, as far as `expand` asked for it.
+// `business` first, as both dialects write it (the description sorts the
+// properties anyway).
 #[derive(Serialize, ToSchema)]
 pub struct UserDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    personal: Option<PersonalDetails>,
+    pub business: Option<BusinessDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    business: Option<BusinessDetails>,
+    pub personal: Option<PersonalDetails>,
 }
 
 /// `_links` holding only `self`.
 #[derive(Serialize, ToSchema)]
 pub struct SelfLink {
     #[serde(rename = "self")]
-    self_: String,
+    pub self_: String,
 }
 
 /// `GET /healthz`.

@@ -1,6 +1,7 @@
-//! Documentation types of the Data Center core REST dialect (`/rest/api`,
-//! also under `/confluence`): what `dc/render.rs` and `dc/admin.rs` write,
-//! and the request bodies the DC handlers parse.
+//! The wire types of the Data Center core REST dialect (`/rest/api`, also
+//! under `/confluence`): what `dc/render.rs` and `dc/admin.rs` build and
+//! serialize, described from the same definitions, and the request bodies
+//! the DC handlers parse (those only describe).
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,10 +18,12 @@ pub enum PersonStatus {
 /// What may still be expanded.
 #[derive(Serialize, ToSchema)]
 pub struct PersonExpandable {
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    status: Option<String>,
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    details: Option<String>,
+    pub details: Option<String>,
 }
 
 /// A known user (DC's Person).
@@ -30,20 +33,22 @@ pub struct PersonExpandable {
 pub struct Person {
     #[serde(rename = "type")]
     #[schema(inline)]
-    kind: Known,
-    username: String,
-    user_key: String,
-    profile_picture: ProfilePicture,
-    display_name: String,
+    pub kind: Known,
+    pub username: String,
+    pub user_key: String,
+    pub profile_picture: ProfilePicture,
+    pub display_name: String,
     /// With `expand=status`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false, inline)]
-    status: Option<PersonStatus>,
+    pub status: Option<PersonStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    details: Option<UserDetails>,
+    pub details: Option<UserDetails>,
     #[serde(rename = "_links")]
-    links: SelfLink,
+    pub links: SelfLink,
     #[serde(rename = "_expandable")]
-    expandable: PersonExpandable,
+    pub expandable: PersonExpandable,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -56,20 +61,20 @@ pub struct Empty {}
 pub struct AnonymousPerson {
     #[serde(rename = "type")]
     #[schema(inline)]
-    kind: Anonymous,
-    profile_picture: ProfilePicture,
-    display_name: String,
+    pub kind: Anonymous,
+    pub profile_picture: ProfilePicture,
+    pub display_name: String,
     #[serde(rename = "_links")]
-    links: SelfLink,
+    pub links: SelfLink,
     #[serde(rename = "_expandable")]
-    expandable: Empty,
+    pub expandable: Empty,
 }
 
 /// The caller: a known user, or the anonymous user.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 #[schema(as = DcCurrentUser)]
-#[allow(clippy::large_enum_variant)] // never built: it only describes JSON
+#[allow(clippy::large_enum_variant)] // one per response: a box would only add an allocation
 pub enum CurrentPerson {
     Known(Person),
     Anonymous(AnonymousPerson),
@@ -81,26 +86,28 @@ pub enum CurrentPerson {
 pub struct Group {
     #[serde(rename = "type")]
     #[schema(inline)]
-    kind: GroupType,
-    name: String,
+    pub kind: GroupType,
+    pub name: String,
     #[serde(rename = "_links")]
-    links: SelfLink,
+    pub links: SelfLink,
     #[serde(rename = "_expandable")]
-    expandable: Empty,
+    pub expandable: Empty,
 }
 
 /// `_links` of a collection; `next` and `prev` are relative to `base`.
 #[derive(Serialize, ToSchema)]
 pub struct CollectionLinks {
-    base: String,
+    pub base: String,
     /// `""` or `/confluence`.
-    context: String,
+    pub context: String,
     #[serde(rename = "self")]
-    self_: String,
+    pub self_: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    next: Option<String>,
+    pub next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    prev: Option<String>,
+    pub prev: Option<String>,
 }
 
 macro_rules! collection {
@@ -117,6 +124,15 @@ macro_rules! collection {
             total_count: u64,
             #[serde(rename = "_links")]
             links: CollectionLinks,
+        }
+
+        impl $name {
+            /// The collection of `results`, which started at `start`
+            /// with the effective `limit`, out of `total_count`.
+            pub fn new(results: Vec<$item>, start: u64, limit: u64, total_count: u64, links: CollectionLinks) -> Self {
+                let size = results.len() as u64;
+                $name { results, start, limit, size, total_count, links }
+            }
         }
     };
 }
@@ -152,20 +168,20 @@ pub struct DcNewUser {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DcUserKey {
-    user_key: String,
+    pub user_key: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct TaskLinks {
-    status: String,
+    pub status: String,
 }
 
 /// `DELETE /admin/user/{username}`: DC's LongTaskSubmission (the deletion
 /// is already complete).
 #[derive(Serialize, ToSchema)]
 pub struct LongTaskSubmission {
-    id: String,
-    links: TaskLinks,
+    pub id: String,
+    pub links: TaskLinks,
 }
 
 /// `POST /admin/user/{username}/password`.

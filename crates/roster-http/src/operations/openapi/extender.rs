@@ -1,6 +1,8 @@
-//! Documentation types of the Extender dialect (`/rest/extender/1.0`, also
-//! under `/confluence`): what `extender/render.rs`, `bulk.rs` and
-//! `users.rs` answer, and the bodies they parse.
+//! The wire types of the Extender dialect (`/rest/extender/1.0`, also
+//! under `/confluence`): what `extender/render.rs`, `bulk.rs`, `groups.rs`
+//! and `users.rs` build and answer (described from the same definitions),
+//! and the bodies they parse (those only describe). Extender answers go
+//! out with their keys sorted (`extender::reply`), whatever the order here.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,9 +12,9 @@ use super::common::BusinessDetails;
 /// `personal` of an extended user.
 #[derive(Serialize, ToSchema)]
 pub struct ExtenderPersonal {
-    website: String,
-    im: String,
-    phone: String,
+    pub website: String,
+    pub im: String,
+    pub phone: String,
 }
 
 /// A user at the requested detail level: `name` only; `showBasicDetails`
@@ -22,51 +24,75 @@ pub struct ExtenderPersonal {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtenderUser {
-    name: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    full_name: Option<String>,
+    pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    key: Option<String>,
+    pub key: Option<String>,
     /// `""` unless the caller may see the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    email: Option<String>,
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    business: Option<Vec<BusinessDetails>>,
+    pub business: Option<Vec<BusinessDetails>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    personal: Option<Vec<ExtenderPersonal>>,
-    created_date: Option<i64>,
-    created_date_string: Option<String>,
-    updated_date: Option<i64>,
-    updated_date_string: Option<String>,
-    last_successful_login_date: Option<i64>,
-    last_successful_login_date_string: Option<String>,
-    last_failed_login_date: Option<i64>,
-    last_failed_login_date_string: Option<String>,
+    pub personal: Option<Vec<ExtenderPersonal>>,
+    // The dates are absent below `showExtendedDetails`, then each a value
+    // or null: an outer `None` leaves the key out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>)]
+    pub created_date: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub created_date_string: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>)]
+    pub updated_date: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub updated_date_string: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>)]
+    pub last_successful_login_date: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub last_successful_login_date_string: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>)]
+    pub last_failed_login_date: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub last_failed_login_date_string: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    has_access_to_use_confluence: Option<bool>,
+    pub has_access_to_use_confluence: Option<bool>,
 }
 
 /// A page of users.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtenderUserPage {
-    total: u64,
-    max_results: u64,
-    start_at: u64,
-    users: Vec<ExtenderUser>,
-    status: String,
+    pub total: u64,
+    pub max_results: u64,
+    pub start_at: u64,
+    pub users: Vec<ExtenderUser>,
+    pub status: String,
 }
 
 /// `group/getGroups`: a page of group names.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtenderGroupNames {
-    total: u64,
-    max_results: u64,
-    start_at: u64,
-    groups: Vec<String>,
-    message: String,
-    status: String,
+    pub total: u64,
+    pub max_results: u64,
+    pub start_at: u64,
+    pub groups: Vec<String>,
+    pub message: String,
+    pub status: String,
 }
 
 /// `group/addGroups`, `group/removeGroups`.
@@ -97,6 +123,13 @@ macro_rules! outcome {
             $skipped: Vec<String>,
             message: String,
             status: String,
+        }
+
+        impl $name {
+            /// A successful call's outcome.
+            pub fn new($done: Vec<String>, $skipped: Vec<String>, message: String) -> Self {
+                $name { $done, $skipped, message, status: "success".into() }
+            }
         }
     };
 }
@@ -141,17 +174,17 @@ pub struct ExtenderNewUser {
 /// `user/add`: the new user.
 #[derive(Serialize, ToSchema)]
 pub struct ExtenderUserAdded {
-    name: String,
-    key: String,
-    message: String,
-    status: String,
+    pub name: String,
+    pub key: String,
+    pub message: String,
+    pub status: String,
 }
 
 /// `user/activate`, `user/deactivate`.
 #[derive(Serialize, ToSchema)]
 pub struct ExtenderMessage {
-    message: String,
-    status: String,
+    pub message: String,
+    pub status: String,
 }
 
 /// `startAt`/`maxResults` (the latter clamped to 1000 and echoed).
