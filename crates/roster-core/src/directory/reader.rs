@@ -141,10 +141,4 @@ impl<'d> Reader<'d> {
     pub fn groups_of(&self, user: &UserEntry) -> SmallVec<[&GroupEntry; GROUPS_INLINE]> {
         self.model.groups_of(user)
     }
-
-    /// The group new users join when nothing else is asked: the first
-    /// access group that exists.
-    pub fn default_access_group(&self) -> Option<&GroupEntry> {
-        self.model.policy().access_groups.iter().find_map(|g| self.model.group_by_name(g).ok())
-    }
 }
