@@ -23,7 +23,7 @@ use parking_lot::{RwLock, RwLockReadGuard};
 
 use crate::actor::{Actor, Policy};
 use crate::error::Result;
-use crate::model::Model;
+use crate::model::{Model, PieceWriter};
 use crate::store::{Change, CommitListener, Store};
 
 pub use admin::Admin;
@@ -60,10 +60,12 @@ impl CommitListener for ModelSync {
 }
 
 impl Directory {
-    /// Loads the model from `store` and starts mirroring its commits.
-    pub async fn open(store: Arc<dyn Store>, policy: Policy) -> Result<Arc<Self>> {
+    /// Loads the model from `store` and starts mirroring its commits. Each
+    /// user's pieces are made by `pieces` (roster-http's writer for a
+    /// directory it serves; [`crate::model::no_pieces`] otherwise).
+    pub async fn open(store: Arc<dyn Store>, policy: Policy, pieces: PieceWriter) -> Result<Arc<Self>> {
         let snapshot = store.snapshot().await?;
-        let model = Arc::new(RwLock::new(Model::build(snapshot, policy)));
+        let model = Arc::new(RwLock::new(Model::build(snapshot, policy, pieces)));
         // Every write from here on carries its audit record (see audited.rs).
         let store: Arc<dyn Store> = Arc::new(audited::Audited::new(store, model.clone()));
         let auth = auth::AuthState::new(store.clone());

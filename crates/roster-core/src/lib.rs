@@ -11,7 +11,6 @@
 pub mod context;
 pub mod credentials;
 pub mod directory;
-pub mod json_text;
 pub mod model;
 pub mod page;
 pub mod snapshots;

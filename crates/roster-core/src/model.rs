@@ -20,7 +20,7 @@ use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
 pub use access::EmailSight;
 use account_index::AccountIndex;
-pub use fragment::{Fragment, EMAIL, GROUP_INLINE, ID, KIND, NAME, STATUS};
+pub use fragment::{no_pieces, Fragment, PieceWriter, GROUP_INLINE};
 pub use group_list::{GroupList, GROUPS_INLINE};
 pub use member_set::MemberSet;
 use name_index::{NameIndex, NameMatches};
@@ -43,7 +43,8 @@ pub type FastMap<K, V> = foldhash::HashMap<K, V>;
 pub struct UserEntry {
     /// Groups the user belongs to, in name order.
     pub groups: GroupList,
-    /// The JSON-escaped pieces pages are written from (see `fragment.rs`).
+    /// The pieces pages are written from, made by the directory's
+    /// [`PieceWriter`] (see `fragment.rs`).
     pub pieces: Fragment,
     pub user: User,
 }
@@ -56,8 +57,9 @@ pub struct UserEntry {
 #[repr(C, align(64))]
 pub struct GroupEntry {
     present: Present,
-    /// The Cloud group object around the base URL (split at mark 0), so
-    /// that every server over this directory can use it with its own.
+    /// A rendering the HTTP layer makes on first use and keeps here, beside
+    /// the group it renders (roster-http's Cloud group object, without the
+    /// base URL); emptied whenever the group changes.
     pub rendered: OnceLock<Fragment<GROUP_INLINE>>,
     pub group: Group,
     pub members: MemberSet,
@@ -93,6 +95,17 @@ pub(crate) struct Model {
     policy: Policy,
     admin_groups: Vec<GroupId>,
     access_groups: Vec<GroupId>,
+    pieces: Pieces,
+}
+
+/// The directory's [`PieceWriter`]; none until one is given.
+#[derive(Debug, Clone, Copy)]
+struct Pieces(PieceWriter);
+
+impl Default for Pieces {
+    fn default() -> Self {
+        Pieces(no_pieces)
+    }
 }
 
 fn slot<T>(v: &mut Vec<Option<T>>, id: i64) -> &mut Option<T> {
@@ -113,16 +126,17 @@ fn mid(id: UserId) -> u32 {
 }
 
 impl Model {
-    /// Builds the model from a snapshot under `policy`.
-    pub fn build(snapshot: Snapshot, policy: Policy) -> Self {
-        let mut m = Model { policy, ..Model::default() };
+    /// Builds the model from a snapshot under `policy`, making each user's
+    /// pieces with `pieces`.
+    pub fn build(snapshot: Snapshot, policy: Policy, pieces: PieceWriter) -> Self {
+        let mut m = Model { policy, pieces: Pieces(pieces), ..Model::default() };
         m.load(snapshot);
         m
     }
 
     fn load(&mut self, s: Snapshot) {
         let policy = std::mem::take(&mut self.policy);
-        *self = Model { policy, ..Model::default() };
+        *self = Model { policy, pieces: self.pieces, ..Model::default() };
         for u in s.users {
             self.put_user(u);
         }
@@ -185,7 +199,7 @@ impl Model {
             self.by_email.insert(fold(&user.email), id);
         }
         self.by_name.insert(&user.display_name, mid(id));
-        let pieces = Fragment::user_pieces(&user);
+        let pieces = (self.pieces.0)(&user);
         *slot(&mut self.users, id.0) = Some(UserEntry { pieces, user, groups });
     }
 

@@ -24,6 +24,7 @@ use std::future::Future;
 use axum::Router;
 use tokio::net::TcpListener;
 
+pub use dialects::cloud::render::user_pieces;
 pub use middleware::guard::Guarded;
 pub use state::AppState;
 pub use wire::error::ApiError;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use roster_core::model::PieceWriter;
 use roster_core::{Directory, Policy};
 use roster_http::server::Limits;
 use roster_records::Store;
@@ -26,11 +27,22 @@ pub fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
     Ok(Arc::new(store))
 }
 
-/// Opens the directory over the store named by `db`.
+/// Opens the directory over the store named by `db`, for a command that
+/// does not serve it.
 pub async fn open_directory(db: &str, policy: Policy) -> anyhow::Result<Arc<Directory>> {
+    open_with(db, policy, roster_core::model::no_pieces).await
+}
+
+/// Opens the directory over the store named by `db`, keeping in each user's
+/// entry the pieces roster-http writes pages from.
+pub async fn open_served_directory(db: &str, policy: Policy) -> anyhow::Result<Arc<Directory>> {
+    open_with(db, policy, roster_http::user_pieces).await
+}
+
+async fn open_with(db: &str, policy: Policy, pieces: PieceWriter) -> anyhow::Result<Arc<Directory>> {
     let store = open_store(db)?;
     let describe = store.describe();
-    Directory::open(store, policy).await.with_context(|| format!("opening store {describe}"))
+    Directory::open(store, policy, pieces).await.with_context(|| format!("opening store {describe}"))
 }
 
 /// What to serve and how.
@@ -72,7 +84,7 @@ pub async fn start_with(
     limits: Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Running> {
-    let dir = open_directory(&opts.db, opts.policy.clone()).await?;
+    let dir = open_served_directory(&opts.db, opts.policy.clone()).await?;
     let new_admin_token = dir.ensure_admin(opts.admin_token.as_deref()).await?;
     dir.start_login_flusher(Duration::from_secs(1));
     let listener = TcpListener::bind(&opts.listen).await.with_context(|| format!("binding {}", opts.listen))?;

@@ -1,10 +1,12 @@
-//! Cached renderings. A user's entry holds its *pieces*: the JSON-escaped
-//! account id, account type, e-mail, display name and status, back to back
-//! (`marks` are where each ends), built when the user is stored; a page
-//! writer puts them between fixed text (see `roster-http`'s
-//! `cloud/render.rs`). A group's slot holds its Cloud JSON, filled on first
-//! use, with a hole where the base URL goes (mark 0): the HTTP layer knows
-//! the base URL, and one directory may be served under several.
+//! Slots for renderings the HTTP layer defines and the model keeps inside
+//! its entries. A user's entry holds up to five *pieces* back to back
+//! (`marks` are where each ends), made when the user is stored by the
+//! [`PieceWriter`] the directory was opened with (roster-http's Cloud
+//! writer: the JSON-escaped account id, account type, e-mail, display name
+//! and status). A group's slot is filled on first use by the HTTP layer
+//! (its Cloud JSON with a hole where the base URL goes). What the bytes
+//! are, and that no base URL is in them, is roster-http's business; this
+//! module only stores bytes and marks.
 //!
 //! Short renderings (a user's pieces are about a hundred bytes, a group's
 //! JSON about two hundred) are kept inside the fragment, and so inside the
@@ -12,8 +14,15 @@
 //! round of cache misses per user (the entry) instead of two (the entry,
 //! then the bytes it points to).
 
-use crate::json_text::escape;
 use crate::types::User;
+
+/// Makes a user's pieces when the user is stored (see the module header).
+pub type PieceWriter = fn(&User) -> Fragment;
+
+/// The writer of a directory nobody serves over HTTP (the CLI's): no pieces.
+pub fn no_pieces(_: &User) -> Fragment {
+    Fragment::new(&[], [0; 5])
+}
 
 /// Bytes a user's fragment keeps inside it: with the storage tag, the
 /// length, the marks and the spill pointer's address, two cache lines (the
@@ -116,29 +125,8 @@ impl<const INLINE: usize> Fragment<INLINE> {
     }
 }
 
-/// Indexes of a user's pieces.
-pub const ID: usize = 0;
-pub const KIND: usize = 1;
-pub const EMAIL: usize = 2;
-pub const NAME: usize = 3;
-pub const STATUS: usize = 4;
-
 impl Fragment {
-    /// A user's pieces (see the module header).
-    pub fn user_pieces(u: &User) -> Self {
-        let mut o = Vec::with_capacity(128);
-        let mut marks = [0u32; 5];
-        let status = if u.active { "active" } else { "inactive" };
-        let parts: [&str; 5] = [&u.account_id, &u.account_type, &u.email, &u.display_name, status];
-        for (mark, part) in marks.iter_mut().zip(parts) {
-            escape(&mut o, part);
-            *mark = o.len() as u32;
-        }
-        Fragment::new(&o, marks)
-    }
-
-    /// All five pieces, in order ([`ID`], [`KIND`], [`EMAIL`], [`NAME`],
-    /// [`STATUS`]), found in one go: all five are cut from the bytes at
+    /// All five pieces, in order, found in one go: all five are cut from the bytes at
     /// their ends, not looked up one by one.
     #[inline]
     pub fn pieces(&self) -> [&[u8]; 5] {
@@ -157,7 +145,7 @@ impl Fragment {
     #[inline]
     fn ends(&self) -> [usize; 5] {
         match (self.storage, &self.spilled) {
-            (Storage::Heap, Some(_)) => [ID, KIND, EMAIL, NAME, STATUS].map(|k| self.mark(k)),
+            (Storage::Heap, Some(_)) => [0, 1, 2, 3, 4].map(|k| self.mark(k)),
             _ => self.marks.map(usize::from),
         }
     }
@@ -174,7 +162,7 @@ impl Fragment {
         })
     }
 
-    /// Piece `k` of a user's pieces ([`ID`], [`KIND`], ...).
+    /// Piece `k` (0 to 4).
     #[inline]
     pub fn piece(&self, k: usize) -> &[u8] {
         let start = if k == 0 { 0 } else { self.mark(k - 1) };
@@ -194,7 +182,7 @@ mod tests {
             let f: Fragment = Fragment::new(&bytes, marks);
             assert_eq!(f.bytes(), &bytes[..], "{n} bytes");
             assert_eq!(f.spilled.is_some(), n > USER_INLINE, "{n} bytes");
-            assert_eq!((f.piece(ID), f.piece(STATUS)), (&bytes[..1], &bytes[4..]), "{n} bytes");
+            assert_eq!((f.piece(0), f.piece(4)), (&bytes[..1], &bytes[4..]), "{n} bytes");
             assert_eq!(f.pieces(), [&bytes[..1], &bytes[1..2], &bytes[2..3], &bytes[3..4], &bytes[4..]], "{n} bytes");
             assert_eq!(f.piece_lens(), f.pieces().map(<[u8]>::len), "{n} bytes");
             let g = Fragment::<GROUP_INLINE>::new(&bytes, [3, 0, 0, 0, 0]);

@@ -37,7 +37,7 @@ fn sample() -> Model {
         ],
         tokens: vec![],
     };
-    Model::build(snapshot, Policy::default())
+    Model::build(snapshot, Policy::default(), no_pieces)
 }
 
 #[test]

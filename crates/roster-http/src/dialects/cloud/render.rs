@@ -1,13 +1,15 @@
 //! Cloud v1 JSON: users, groups and page envelopes. The plain user and
-//! group objects are rendered once per record and cached in the model
-//! (dropped when the record changes) without the base URL, which is put
+//! group objects are rendered once per record (a user's pieces by
+//! [`user_pieces`], which the directory calls when it stores a user; a
+//! group's object on first use) and kept in slots of the model's entries
+//! (emptied when the record changes), without the base URL, which is put
 //! in as they are copied out; a page is then mostly copies of cached
-//! bytes. Their wire types (`openapi/cloud.rs`) say the same: a test
+//! bytes. What the bytes are is defined here alone. Their wire types (`openapi/cloud.rs`) say the same: a test
 //! compares the two on random records. Expanded users are built as the
 //! wire type.
 
 use roster_core::directory::Reader;
-use roster_core::model::{EmailSight, Fragment, GroupEntry, UserEntry, GROUP_INLINE, ID};
+use roster_core::model::{EmailSight, Fragment, GroupEntry, UserEntry, GROUP_INLINE};
 use roster_core::page::Page;
 use roster_core::{Group, User};
 
@@ -123,9 +125,27 @@ impl Tails {
     }
 }
 
-/// A user's pieces (see `roster_core::model::Fragment::user_pieces`) are
-/// its escaped account id, type, e-mail, display name and status, about a
-/// hundred bytes kept inside the user's entry, where the finished object
+/// Indexes of a user's pieces.
+const ID: usize = 0;
+
+/// A user's pieces: its JSON-escaped account id, account type, e-mail,
+/// display name and status, back to back. The directory makes them with
+/// this when it stores a user (`Directory::open`'s writer): roster
+/// serves a directory only when it was opened with it.
+pub fn user_pieces(u: &User) -> Fragment {
+    let mut o = Vec::with_capacity(128);
+    let mut marks = [0u32; 5];
+    let status = if u.active { "active" } else { "inactive" };
+    let parts: [&str; 5] = [&u.account_id, &u.account_type, &u.email, &u.display_name, status];
+    for (mark, part) in marks.iter_mut().zip(parts) {
+        escape(&mut o, part);
+        *mark = o.len() as u32;
+    }
+    Fragment::new(&o, marks)
+}
+
+/// A user's pieces ([`user_pieces`]) are about a hundred bytes kept inside
+/// the user's entry, where the finished object
 /// takes five hundred and fifty: a page of 200 users scattered over the
 /// model reads two cache lines per user instead of nine, and memory latency
 /// is what a page waits on. This puts the fixed text around them.
@@ -530,7 +550,7 @@ mod tests {
             let (base, base_json) = random_base(&mut rng);
             let show = rng.bool();
             let mut fast = Vec::new();
-            write_user(&mut fast, &Fragment::user_pieces(&u), &Tails::new(&base_json), show);
+            write_user(&mut fast, &user_pieces(&u), &Tails::new(&base_json), show);
             let wire = serde_json::to_vec(&wire_user(&u, &base, show)).unwrap();
             assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(wire).unwrap(), "round {round}: {u:?}");
         }
