@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use roster_core::model::PieceWriter;
 use roster_core::{Directory, Policy};
 use roster_http::server::Limits;
 use roster_records::Store;
@@ -22,27 +21,46 @@ pub fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
     if roster_store::postgres::is_postgres_url(db) {
         return Ok(Arc::new(PostgresStore::new(db).with_context(|| "opening the PostgreSQL store")?));
     }
-    let path = db.strip_prefix("sqlite://").unwrap_or(db);
+    let path = sqlite_path(db);
     let store = SqliteStore::open(Path::new(path)).with_context(|| format!("opening store {db}"))?;
     Ok(Arc::new(store))
 }
 
-/// Opens the directory over the store named by `db`, for a command that
-/// does not serve it.
+fn sqlite_path(db: &str) -> &str {
+    db.strip_prefix("sqlite://").unwrap_or(db)
+}
+
+/// Opens the store named by `db` for a command that works on a store that
+/// exists: a SQLite path with nothing there is refused, and nothing is
+/// created (a mistyped `--db`, or a command run in another directory than
+/// the default `roster.db`, would otherwise work on a new empty store and
+/// leave it behind). Only `serve` and `import` create stores.
+pub fn open_existing_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let path = sqlite_path(db);
+    if !roster_store::postgres::is_postgres_url(db) && !Path::new(path).exists() {
+        anyhow::bail!(
+            "no store at {path}: `roster serve` or `roster import` creates one; name another with --db (or ROSTER_DB)"
+        );
+    }
+    open_store(db)
+}
+
+/// Opens the directory over the existing store named by `db` (see
+/// [`open_existing_store`]), for a command that does not serve it.
 pub async fn open_directory(db: &str, policy: Policy) -> anyhow::Result<Arc<Directory>> {
-    open_with(db, policy, roster_core::model::no_pieces).await
+    let store = open_existing_store(db)?;
+    let describe = store.describe();
+    Directory::open(store, policy, roster_core::model::no_pieces)
+        .await
+        .with_context(|| format!("opening store {describe}"))
 }
 
-/// Opens the directory over the store named by `db`, keeping in each user's
-/// entry the pieces roster-http writes pages from.
+/// Opens (creating if needed) the directory over the store named by `db`,
+/// keeping in each user's entry the pieces roster-http writes pages from.
 pub async fn open_served_directory(db: &str, policy: Policy) -> anyhow::Result<Arc<Directory>> {
-    open_with(db, policy, roster_http::user_pieces).await
-}
-
-async fn open_with(db: &str, policy: Policy, pieces: PieceWriter) -> anyhow::Result<Arc<Directory>> {
     let store = open_store(db)?;
     let describe = store.describe();
-    Directory::open(store, policy, pieces).await.with_context(|| format!("opening store {describe}"))
+    Directory::open(store, policy, roster_http::user_pieces).await.with_context(|| format!("opening store {describe}"))
 }
 
 /// What to serve and how.
@@ -84,10 +102,12 @@ pub async fn start_with(
     limits: Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Running> {
+    // Bound before anything is written: a first start that cannot bind
+    // must not create the admin and lose the token it prints once.
+    let listener = TcpListener::bind(&opts.listen).await.with_context(|| format!("binding {}", opts.listen))?;
     let dir = open_served_directory(&opts.db, opts.policy.clone()).await?;
     let new_admin_token = dir.ensure_admin(opts.admin_token.as_deref()).await?;
     dir.start_login_flusher(Duration::from_secs(1));
-    let listener = TcpListener::bind(&opts.listen).await.with_context(|| format!("binding {}", opts.listen))?;
     let addr = listener.local_addr()?;
     let url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let app = roster_http::app(roster_http::AppState::new(dir.clone(), &url, opts.rate_limit));

@@ -1,6 +1,6 @@
 //! The command line, run in-process against a real store file.
 
-use crate::helpers::{basic, TestApp};
+use crate::helpers::{basic, new_store, TestApp};
 
 async fn run(db: &str, args: &[&str]) -> Result<String, String> {
     let mut argv = vec!["roster".to_string(), "--db".into(), db.to_string()];
@@ -16,6 +16,7 @@ async fn run(db: &str, args: &[&str]) -> Result<String, String> {
 async fn users_groups_members_and_tokens_are_managed_without_a_server() {
     let tmp = tempfile::TempDir::new().unwrap();
     let db = crate::helpers::fresh_db(&tmp, "cli.db").await;
+    new_store(&db).await;
     run(&db, &["group", "create", "confluence-users"]).await.unwrap();
     let out =
         run(&db, &["user", "create", "--display-name", "Cli User", "--email", "cli@example.com", "--username", "cli"])
@@ -145,6 +146,7 @@ async fn a_change_made_with_the_cli_beside_a_running_server_reaches_the_server()
 async fn config_print_default_prints_a_file_that_configures_the_server() {
     let tmp = tempfile::TempDir::new().unwrap();
     let db = tmp.path().join("cfg.db").to_string_lossy().into_owned();
+    new_store(&db).await;
     let example = run(&db, &["config", "print-default"]).await.unwrap();
     assert!(example.contains("listen = \"127.0.0.1:8090\""), "{example}");
     let file = tmp.path().join("roster.toml");
@@ -156,4 +158,33 @@ async fn config_print_default_prints_a_file_that_configures_the_server() {
     std::fs::write(&file, "lisen = \"typo\"\n").unwrap();
     let err = run(&db, &["--config", file.to_str().unwrap(), "group", "list"]).await.unwrap_err();
     assert!(err.contains("lisen"), "{err}");
+}
+
+#[tokio::test]
+async fn a_command_on_a_path_that_holds_no_store_says_so_and_creates_nothing() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let missing = tmp.path().join("typo.db");
+    let db = missing.to_string_lossy().into_owned();
+    for args in [
+        &["user", "list"][..],
+        &["group", "list"],
+        &["member", "add", "g", "u"],
+        &["token", "create", "u"],
+        &["audit"],
+        &["export"],
+    ] {
+        let e = run(&db, args).await.expect_err("no store there");
+        assert!(e.contains("no store at") && e.contains("typo.db"), "{args:?}: {e}");
+        assert!(!missing.exists(), "{args:?} created {db}");
+    }
+    let to = tmp.path().join("copy.db").to_string_lossy().into_owned();
+    let e = run(&db, &["migrate-store", "--from", &db, "--to", &to]).await.expect_err("no source store");
+    assert!(e.contains("does not exist"), "{e}");
+    assert!(!missing.exists());
+
+    // `import` creates the store it loads into; then the other commands work on it.
+    let seed = tmp.path().join("seed.jsonl");
+    write(&seed, &[r#"{"kind":"user","accountId":"a-1","displayName":"Ann","email":"ann@example.com"}"#]);
+    run(&db, &["import", seed.to_str().unwrap()]).await.unwrap();
+    assert!(run(&db, &["user", "list"]).await.unwrap().contains("ann@example.com"));
 }

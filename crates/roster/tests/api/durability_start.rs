@@ -29,6 +29,7 @@ fn damage(db: &str, table: &str) {
 async fn a_damaged_store_is_refused_at_start_unless_the_check_is_switched_off() {
     let tmp = tempfile::TempDir::new().unwrap();
     let db = tmp.path().join("damaged.db").to_string_lossy().into_owned();
+    crate::helpers::new_store(&db).await;
     run(&db, &["group", "create", "confluence-users"]).await.unwrap();
     run(&db, &["group", "create", "Ops Team"]).await.unwrap();
     for i in 0..40 {

@@ -12,6 +12,7 @@ async fn run(db: &str, args: &[&str]) -> String {
 async fn export_then_import_into_an_empty_store_then_export_gives_identical_bytes() {
     let tmp = tempfile::TempDir::new().unwrap();
     let first = tmp.path().join("first.db").to_string_lossy().into_owned();
+    crate::helpers::new_store(&first).await;
     run(&first, &["group", "create", "confluence-users"]).await;
     run(&first, &["group", "create", "Zeta / Team"]).await;
     run(

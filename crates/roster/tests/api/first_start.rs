@@ -56,3 +56,29 @@ async fn the_first_start_prints_an_admin_token_once_and_it_works_at_once() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn a_first_start_that_cannot_bind_creates_no_admin_and_the_next_start_prints_the_token() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let db = tmp.path().join("fresh.db").to_string_lossy().into_owned();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let failed = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(["--db", &db, "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env_remove("ROSTER_ADMIN_TOKEN")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success(), "{said}");
+    assert!(said.contains("binding 127.0.0.1:") && !said.contains("shown only this once"), "{said}");
+    assert!(!std::path::Path::new(&db).exists(), "nothing is written before the bind: {said}");
+    drop(taken);
+
+    let (mut child, _url, lines) = start(&db);
+    assert!(
+        lines.iter().any(|l| l.contains("shown only this once")),
+        "the token is shown on the start that serves: {lines:?}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

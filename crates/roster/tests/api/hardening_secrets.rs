@@ -27,6 +27,7 @@ async fn no_password_or_token_is_stored_or_logged_in_the_clear() {
     let db = tmp.path().join("roster.db");
     let log = tmp.path().join("roster.log");
     let user = ["user", "create", "--display-name", "Sec Ret", "--email", "sec@example.com", "--username", "sec"];
+    crate::helpers::new_store(db.to_str().unwrap()).await;
     process::run_cli(&db, &["group", "create", "confluence-users"], &[]).await;
     process::run_cli(&db, &user, &[("ROSTER_PASSWORD", PASSWORD)]).await;
     let token1 = process::run_cli(&db, &["token", "create", "sec@example.com"], &[]).await.trim().to_string();

@@ -85,6 +85,7 @@ async fn password_user(app: &TestApp, name: &str, password: &str) -> String {
 /// A real `roster serve` over a store with the password user `victim`.
 async fn spawned_server(tmp: &tempfile::TempDir) -> process::Server {
     let db = tmp.path().join("roster.db");
+    crate::helpers::new_store(db.to_str().unwrap()).await;
     process::run_cli(&db, &["group", "create", "confluence-users"], &[]).await;
     let user = ["user", "create", "--display-name", "Victim", "--email", "victim@example.com", "--username", "victim"];
     process::run_cli(&db, &user, &[("ROSTER_PASSWORD", "correct horse battery staple")]).await;

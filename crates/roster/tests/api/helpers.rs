@@ -251,6 +251,12 @@ pub async fn fresh_db(tmp: &TempDir, name: &str) -> String {
     tmp.path().join(name).to_string_lossy().into_owned()
 }
 
+/// Creates an empty store at `db` (what `roster serve` or `roster import`
+/// leave behind), for tests that then run commands which refuse to create one.
+pub async fn new_store(db: &str) {
+    roster::app::open_store(db).unwrap().close().await;
+}
+
 /// Percent-encodes a value for a query string or path segment.
 pub fn enc(s: &str) -> String {
     let mut out = String::new();
