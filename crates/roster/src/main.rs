@@ -47,7 +47,10 @@ async fn run() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG").unwrap_or_else(|_| "roster=info,warn".into());
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colour only for a person at a terminal: a file or a pipe gets plain
+    // text (and NO_COLOR, https://no-color.org, turns it off anyway).
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(colour);
     if json_logs(&args) {
         logs.json().init();
     } else {

@@ -46,8 +46,9 @@ static ASSETS: &[Asset] = &[
 ];
 
 /// The console's routes, at their full paths (merged into the root router).
-/// The console's route templates (they are not in the OpenAPI description).
-pub const PATHS: [&str; 3] = ["/console", "/console/", "/console/{file}"];
+/// The console's route templates (they are not in the OpenAPI description),
+/// and the site's root, which leads a browser to the console.
+pub const PATHS: [&str; 4] = ["/console", "/console/", "/console/{file}", "/"];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .route(PATHS[0], get(|| async { Redirect::temporary("console/") }))
         .route(PATHS[1], get(|| async { serve("index.html") }))
         .route(PATHS[2], get(|Path(file): Path<String>| async move { serve(&file) }))
+        // Someone who opens the address roster printed lands on the console.
+        .route(PATHS[3], get(|| async { Redirect::temporary("console/") }))
 }
 
 fn serve(name: &str) -> Response {

@@ -40,6 +40,18 @@ async fn the_console_page_is_served_without_credentials_as_html() {
 }
 
 #[tokio::test]
+async fn the_sites_root_leads_a_browser_to_the_console() {
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+    let r = http.get(format!("{}/", app.url)).header("Accept", "text/html").send().await.unwrap();
+    assert_eq!(r.status(), 307);
+    assert_eq!(r.headers().get("location").unwrap(), "console/");
+    let r = app.anon().get("/").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text, FILES[0].2, "followed, it is the console's page");
+}
+
+#[tokio::test]
 async fn bare_console_path_redirects_to_the_page() {
     let app = TestApp::spawn().await;
     let http = reqwest::Client::builder().redirect(redirect::Policy::none()).build().unwrap();

@@ -54,3 +54,31 @@ async fn json_logs_are_one_object_a_line_and_carry_the_request_id() {
     let v = found.unwrap_or_else(|| panic!("no log line with the request id among {objects} JSON lines"));
     assert!(v["timestamp"].is_string() && v["level"].is_string(), "{v}");
 }
+
+#[tokio::test]
+async fn text_logs_written_to_a_pipe_carry_no_colour_codes() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let db = tmp.path().join("plain.db").to_string_lossy().into_owned();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0"])
+        .env("ROSTER_ADMIN_TOKEN", "rst_plain-logs-test-token-000000000000000")
+        .env("ROSTER_LOG", "roster=debug,roster_http=debug,warn")
+        .env_remove("NO_COLOR")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines().map_while(Result::ok);
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let listening = line.contains("listening on http://");
+        seen.push(line);
+        if listening {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    seen.extend(lines);
+    assert!(seen.iter().any(|l| l.contains("INFO")), "log lines were written: {seen:?}");
+    assert!(!seen.iter().any(|l| l.contains('\x1b')), "no escape codes: {seen:?}");
+}
