@@ -23,6 +23,8 @@ skip() { # reason
     exit 1
   fi
   echo "browser test: SKIPPED: $1 (run tests/browser/run.sh --install to set it up)" >&2
+  # scripts/test.sh repeats every skip at the end of its run.
+  [ -n "${ROSTER_SKIPPED_FILE:-}" ] && echo "browser test: $1" >> "$ROSTER_SKIPPED_FILE"
   exit 0
 }
 
@@ -42,7 +44,7 @@ if ! cmp -s "$HERE/package-lock.json" "$HERE/node_modules/.package-lock.json.ins
   cp "$HERE/package-lock.json" "$HERE/node_modules/.package-lock.json.installed"
 fi
 
-[ -x "$BIN" ] || (cd "$ROOT" && cargo build -q -p roster)
+[ -x "$BIN" ] || (cd "$ROOT" && echo "== compiling roster (debug build)" && cargo build -p roster)
 
 TMP=$(mktemp -d)
 PID=

@@ -12,7 +12,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BIN=${1:-$ROOT/target/debug/roster}
 WORK=$ROOT/target/compat
 mkdir -p "$WORK"
-[ -x "$BIN" ] || (cd "$ROOT" && cargo build -q -p roster)
+[ -x "$BIN" ] || (cd "$ROOT" && echo "== compiling roster (debug build)" && cargo build -p roster)
 
 venv() { # name requirements-file
   local dir=$WORK/venv-$1

@@ -18,7 +18,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BIN=${1:-$ROOT/target/debug/roster}
 WORK=$ROOT/target/schemathesis
 mkdir -p "$WORK"
-[ -x "$BIN" ] || (cd "$ROOT" && cargo build -q -p roster)
+[ -x "$BIN" ] || (cd "$ROOT" && echo "== compiling roster (debug build)" && cargo build -p roster)
 
 VENV=$WORK/venv
 if [ ! -x "$VENV/bin/schemathesis" ] || ! cmp -s "$HERE/requirements.txt" "$VENV/requirements.txt"; then

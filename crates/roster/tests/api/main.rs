@@ -57,3 +57,4 @@ mod ops;
 mod permission_matrix;
 mod shutdown;
 mod snapshots;
+mod test_script;
