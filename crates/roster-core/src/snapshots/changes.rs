@@ -79,7 +79,7 @@ pub struct RestoreChanges {
 
 /// The fields whose revert matters to the user or to access; sign-in
 /// times and `updated` stamps are left out (every restore reverts them).
-fn reverted_fields(now: &User, then: &User) -> Vec<&'static str> {
+pub(crate) fn reverted_fields(now: &User, then: &User) -> Vec<&'static str> {
     let pairs: [(&'static str, bool); 7] = [
         ("accountType", now.account_type != then.account_type),
         ("username", now.username != then.username),

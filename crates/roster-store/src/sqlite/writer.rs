@@ -37,6 +37,9 @@ pub enum Job {
     Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
     Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
     Settings { reply: oneshot::Sender<Result<WriterSettings>> },
+    /// A write outside the directory (the kept snapshots): the closure
+    /// answers its caller itself.
+    Exec(Box<dyn FnOnce(&Connection) + Send>),
     Close { reply: oneshot::Sender<()> },
 }
 
@@ -219,6 +222,12 @@ fn run(
                 Job::Settings { reply } => {
                     commit_batch(&conn, &mut pending, listener, stats, wal);
                     let _ = reply.send(settings(&conn));
+                }
+                Job::Exec(run) => {
+                    commit_batch(&conn, &mut pending, listener, stats, wal);
+                    run(&conn);
+                    end_open_transaction(&conn, "kept snapshots");
+                    wal.after_write(&conn);
                 }
                 Job::Close { reply } => {
                     commit_batch(&conn, &mut pending, listener, stats, wal);
