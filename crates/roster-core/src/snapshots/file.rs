@@ -171,6 +171,7 @@ fn at(path: String, r: Result<()>) -> Result<()> {
 
 /// A decoded, checked snapshot file: the directory, its name and when it
 /// was taken.
+#[derive(Debug)]
 pub struct Decoded {
     pub snapshot: Snapshot,
     pub name: Option<String>,

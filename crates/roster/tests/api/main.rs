@@ -55,5 +55,6 @@ mod multi_instance;
 mod openapi;
 mod ops;
 mod permission_matrix;
+mod reset;
 mod shutdown;
 mod snapshots;

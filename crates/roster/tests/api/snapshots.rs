@@ -47,12 +47,14 @@ async fn snapshots_are_for_site_admins_and_unknown_ones_are_404() {
     assert_error(&plain.post(SNAP, json!({})).await, 403);
     assert_error(&app.anon().get(SNAP).await, 401);
     assert_error(&app.admin().post(&format!("{SNAP}/99/restore"), json!({})).await, 404);
-    assert_error(&app.admin().post(&format!("{SNAP}/x/restore"), json!({})).await, 400);
+    assert_error(&app.admin().post(&format!("{SNAP}/x/restore"), json!({})).await, 404);
     let r = app.admin().post(SNAP, json!({})).await;
     let id = r.body["id"].as_u64().unwrap();
-    assert_eq!(app.admin().get(SNAP).await.body["size"], 1);
+    // The seed state, kept at start, and this one.
+    assert_eq!(app.admin().get(SNAP).await.body["size"], 2);
     assert_eq!(app.admin().delete(&format!("{SNAP}/{id}")).await.status, 204);
-    assert_eq!(app.admin().get(SNAP).await.body["size"], 0);
+    assert_eq!(app.admin().get(SNAP).await.body["results"][0]["name"], "seed");
+    assert_eq!(app.admin().get(SNAP).await.body["size"], 1);
 }
 
 #[tokio::test]
