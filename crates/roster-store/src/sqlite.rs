@@ -204,8 +204,10 @@ impl Store for SqliteStore {
     }
 
     async fn keep_snapshot(&self, info: KeptSnapshot, body: Vec<u8>, keep_unnamed: usize) -> Result<u64> {
-        self.send(|reply| Job::Exec(Box::new(move |conn| drop(reply.send(shelf::keep(conn, &info, &body, keep_unnamed))))))
-            .await
+        self.send(|reply| {
+            Job::Exec(Box::new(move |conn| drop(reply.send(shelf::keep(conn, &info, &body, keep_unnamed)))))
+        })
+        .await
     }
 
     async fn kept_snapshots(&self) -> Result<Vec<KeptSnapshot>> {

@@ -129,8 +129,10 @@ pub fn diff(then: &Snapshot, now: &Snapshot) -> Diff {
 
     let then_uuids: BTreeSet<&str> = then.groups.iter().map(|g| &*g.uuid).collect();
     let now_uuids: BTreeSet<&str> = now.groups.iter().map(|g| &*g.uuid).collect();
-    d.groups_created = now.groups.iter().filter(|g| !then_uuids.contains(&*g.uuid)).map(|g| g.name.to_string()).collect();
-    d.groups_deleted = then.groups.iter().filter(|g| !now_uuids.contains(&*g.uuid)).map(|g| g.name.to_string()).collect();
+    d.groups_created =
+        now.groups.iter().filter(|g| !then_uuids.contains(&*g.uuid)).map(|g| g.name.to_string()).collect();
+    d.groups_deleted =
+        then.groups.iter().filter(|g| !now_uuids.contains(&*g.uuid)).map(|g| g.name.to_string()).collect();
 
     let then_users: HashMap<UserId, &User> = then.users.iter().map(|u| (u.id, u)).collect();
     let now_users: HashMap<UserId, &User> = now.users.iter().map(|u| (u.id, u)).collect();

@@ -199,7 +199,12 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded> {
     Ok(Decoded { snapshot, name: file.name, created_ms: file.created_date })
 }
 
-fn check(users: Vec<FileUser>, groups: Vec<FileGroup>, ms: Vec<(i64, i64)>, tokens: Vec<FileToken>) -> Result<Snapshot> {
+fn check(
+    users: Vec<FileUser>,
+    groups: Vec<FileGroup>,
+    ms: Vec<(i64, i64)>,
+    tokens: Vec<FileToken>,
+) -> Result<Snapshot> {
     let mut out = Snapshot::default();
     let (mut ids, mut accounts, mut logins, mut keys, mut emails) =
         (HashSet::new(), HashSet::new(), HashSet::new(), HashSet::new(), HashSet::new());
@@ -230,7 +235,10 @@ fn check(users: Vec<FileUser>, groups: Vec<FileGroup>, ms: Vec<(i64, i64)>, toke
         }
         if let Some(h) = &u.password_hash {
             if !h.starts_with("$argon2") {
-                return Err(bad(format!("{}: must be an argon2 hash ($argon2...), never a password", p("passwordHash"))));
+                return Err(bad(format!(
+                    "{}: must be an argon2 hash ($argon2...), never a password",
+                    p("passwordHash")
+                )));
             }
         }
         out.users.push(User {
@@ -265,12 +273,21 @@ fn check(users: Vec<FileUser>, groups: Vec<FileGroup>, ms: Vec<(i64, i64)>, toke
         }
         at(p("name"), names::group_name(&g.name))?;
         if !gnames.insert(g.name.to_lowercase()) {
-            return Err(bad(format!("{}: '{}' appears twice (names are unique whatever their case)", p("name"), g.name)));
+            return Err(bad(format!(
+                "{}: '{}' appears twice (names are unique whatever their case)",
+                p("name"),
+                g.name
+            )));
         }
         if g.uuid.is_empty() || !uuids.insert(g.uuid.clone()) {
             return Err(bad(format!("{}: must be set and not used twice", p("uuid"))));
         }
-        out.groups.push(Group { id: GroupId(g.id), uuid: g.uuid.into(), name: g.name.into(), created_ms: g.created_date });
+        out.groups.push(Group {
+            id: GroupId(g.id),
+            uuid: g.uuid.into(),
+            name: g.name.into(),
+            created_ms: g.created_date,
+        });
     }
     let mut pairs = HashSet::new();
     for (i, (g, u)) in ms.into_iter().enumerate() {

@@ -32,15 +32,32 @@ const MAX_BATCH: usize = 4096;
 /// transaction; `Close` commits what is pending, stops, and is answered once
 /// the connection is closed).
 pub enum Job {
-    Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
-    Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
-    Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
-    Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
-    Settings { reply: oneshot::Sender<Result<WriterSettings>> },
+    Apply {
+        commands: Vec<Command>,
+        reply: oneshot::Sender<Result<Vec<Change>>>,
+    },
+    Import {
+        set: ImportSet,
+        reply: oneshot::Sender<Result<ImportReport>>,
+    },
+    Logins {
+        logins: Vec<(UserId, bool, i64)>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Replace {
+        snapshot: Box<Snapshot>,
+        audit: Vec<AuditRecord>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Settings {
+        reply: oneshot::Sender<Result<WriterSettings>>,
+    },
     /// A write outside the directory (the kept snapshots): the closure
     /// answers its caller itself.
     Exec(Box<dyn FnOnce(&Connection) + Send>),
-    Close { reply: oneshot::Sender<()> },
+    Close {
+        reply: oneshot::Sender<()>,
+    },
 }
 
 /// The writer connection's durability settings, as SQLite reports them.

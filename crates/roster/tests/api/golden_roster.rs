@@ -63,5 +63,12 @@ async fn golden_roster_reset_diff_and_file_answers() {
     drop(bound);
     let file = g.app.admin().get(&format!("{SNAPSHOTS}/seed/file")).await.body;
     golden!(g, "roster_snapshot_load", a, POST, format!("{SNAPSHOTS}/file?name=shipped"), file);
-    golden!(g, "roster_snapshot_load_bad", a, POST, format!("{SNAPSHOTS}/file"), json!({"format": "roster-snapshot", "version": 2}));
+    golden!(
+        g,
+        "roster_snapshot_load_bad",
+        a,
+        POST,
+        format!("{SNAPSHOTS}/file"),
+        json!({"format": "roster-snapshot", "version": 2})
+    );
 }

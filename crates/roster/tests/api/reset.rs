@@ -188,24 +188,34 @@ async fn a_bad_snapshot_file_is_refused_with_a_clear_error_and_nothing_changes()
     let cases: Vec<(Value, &str)> = vec![
         (json!({"format": "something-else"}), "not a roster snapshot file"),
         (json!({"format": "roster-snapshot", "version": 2}), "version 2 is not supported"),
-        ({
-            let mut v = good.clone();
-            v["users"][1]["email"] = v["users"][0]["email"].clone();
-            v
-        }, "users[1].email"),
-        ({
-            let mut v = good.clone();
-            v["users"][0]["passwordHash"] = json!("hunter2");
-            v
-        }, "never a password"),
-        ({
-            let mut v = good.clone();
-            v["memberships"][0][0] = json!(9999);
-            v
-        }, "memberships[0]: no group has id 9999"),
+        (
+            {
+                let mut v = good.clone();
+                v["users"][1]["email"] = v["users"][0]["email"].clone();
+                v
+            },
+            "users[1].email",
+        ),
+        (
+            {
+                let mut v = good.clone();
+                v["users"][0]["passwordHash"] = json!("hunter2");
+                v
+            },
+            "never a password",
+        ),
+        (
+            {
+                let mut v = good.clone();
+                v["memberships"][0][0] = json!(9999);
+                v
+            },
+            "memberships[0]: no group has id 9999",
+        ),
     ];
     for (file, says) in cases {
-        let r = app.admin().raw(reqwest::Method::POST, &format!("{SNAP}/file"), &[], file.to_string().into_bytes()).await;
+        let r =
+            app.admin().raw(reqwest::Method::POST, &format!("{SNAP}/file"), &[], file.to_string().into_bytes()).await;
         assert_error(&r, 400);
         assert!(r.text.contains(says), "{says}: {}", r.text);
     }
@@ -249,7 +259,11 @@ async fn a_diff_lists_exactly_what_changed_by_name_in_a_stable_order() {
     let mut added = ids[1..].to_vec();
     added.sort();
     let pairs = |v: &Value| {
-        v.as_array().unwrap().iter().map(|m| format!("{}:{}", m["group"].as_str().unwrap(), m["accountId"].as_str().unwrap())).collect::<Vec<_>>()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| format!("{}:{}", m["group"].as_str().unwrap(), m["accountId"].as_str().unwrap()))
+            .collect::<Vec<_>>()
     };
     assert_eq!(pairs(&d["memberships"]["added"]), added.iter().map(|a| format!("alpha:{a}")).collect::<Vec<_>>());
     let mut removed = vec![format!("team:{}", ids[0]), format!("team:{}", ids[1])];
