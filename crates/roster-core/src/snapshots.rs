@@ -18,6 +18,7 @@
 pub mod changes;
 pub mod diff;
 pub mod file;
+mod pairs;
 
 use std::collections::HashMap;
 use std::sync::Arc;

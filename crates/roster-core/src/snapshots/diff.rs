@@ -9,9 +9,11 @@
 //! by account id, groups by name, memberships by group name then account
 //! id, tokens by account id then fingerprint.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::changes::{fingerprint, reverted_fields};
+use super::pairs::{unmatched, IdMap};
+use crate::model::FastMap;
 use crate::store::Snapshot;
 use crate::types::{GroupId, User, UserId};
 
@@ -73,27 +75,7 @@ impl Diff {
     }
 }
 
-type Members = BTreeSet<MemberRef>;
-
-/// Memberships of `s` by (group name, account id), keyed by (uuid, account id).
-fn members(s: &Snapshot, users: &HashMap<UserId, &User>) -> HashMap<(String, String), MemberRef> {
-    let groups: HashMap<GroupId, (&str, &str)> = s.groups.iter().map(|g| (g.id, (&*g.uuid, &*g.name))).collect();
-    s.memberships
-        .iter()
-        .filter_map(|(g, u)| {
-            let (uuid, name) = groups.get(g)?;
-            let user = users.get(u)?;
-            let r = MemberRef {
-                group: name.to_string(),
-                account_id: user.account_id.to_string(),
-                username: user.username.as_deref().map(str::to_string),
-            };
-            Some(((uuid.to_string(), r.account_id.clone()), r))
-        })
-        .collect()
-}
-
-fn tokens(s: &Snapshot, users: &HashMap<UserId, &User>) -> HashMap<[u8; 32], TokenRef> {
+fn tokens(s: &Snapshot, users: &FastMap<UserId, &User>) -> FastMap<[u8; 32], TokenRef> {
     s.tokens
         .iter()
         .map(|(h, u)| {
@@ -103,11 +85,42 @@ fn tokens(s: &Snapshot, users: &HashMap<UserId, &User>) -> HashMap<[u8; 32], Tok
         .collect()
 }
 
+/// How the ids of `from` carry over to `to`: users by account id, groups
+/// by UUID.
+fn carry(from: &Snapshot, to: &Snapshot) -> IdMap {
+    let users: FastMap<&str, UserId> = to.users.iter().map(|u| (&*u.account_id, u.id)).collect();
+    let groups: FastMap<&str, GroupId> = to.groups.iter().map(|g| (&*g.uuid, g.id)).collect();
+    IdMap {
+        users: from.users.iter().filter_map(|u| Some((u.id, *users.get(&*u.account_id)?))).collect(),
+        groups: from.groups.iter().filter_map(|g| Some((g.id, *groups.get(&*g.uuid)?))).collect(),
+    }
+}
+
+/// The memberships of `from` missing in `to`, by name, sorted.
+fn missing(from: &Snapshot, to: &Snapshot) -> Vec<MemberRef> {
+    let users: FastMap<UserId, &User> = from.users.iter().map(|u| (u.id, u)).collect();
+    let groups: FastMap<GroupId, &str> = from.groups.iter().map(|g| (g.id, &*g.name)).collect();
+    let mut out: Vec<MemberRef> = unmatched(&from.memberships, &to.memberships, &carry(from, to))
+        .into_iter()
+        .filter_map(|i| {
+            let (g, u) = from.memberships[i];
+            let user = users.get(&u)?;
+            Some(MemberRef {
+                group: groups.get(&g)?.to_string(),
+                account_id: user.account_id.to_string(),
+                username: user.username.as_deref().map(str::to_string),
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// What changed from `then` to `now`.
 pub fn diff(then: &Snapshot, now: &Snapshot) -> Diff {
     let mut d = Diff::default();
-    let then_by_account: HashMap<&str, &User> = then.users.iter().map(|u| (&*u.account_id, u)).collect();
-    let now_by_account: HashMap<&str, &User> = now.users.iter().map(|u| (&*u.account_id, u)).collect();
+    let then_by_account: FastMap<&str, &User> = then.users.iter().map(|u| (&*u.account_id, u)).collect();
+    let now_by_account: FastMap<&str, &User> = now.users.iter().map(|u| (&*u.account_id, u)).collect();
     for u in &now.users {
         match then_by_account.get(&*u.account_id) {
             None => d.users_added.push(UserRef::of(u)),
@@ -134,14 +147,11 @@ pub fn diff(then: &Snapshot, now: &Snapshot) -> Diff {
     d.groups_deleted =
         then.groups.iter().filter(|g| !now_uuids.contains(&*g.uuid)).map(|g| g.name.to_string()).collect();
 
-    let then_users: HashMap<UserId, &User> = then.users.iter().map(|u| (u.id, u)).collect();
-    let now_users: HashMap<UserId, &User> = now.users.iter().map(|u| (u.id, u)).collect();
-    let (then_m, now_m) = (members(then, &then_users), members(now, &now_users));
-    let added: Members = now_m.iter().filter(|(k, _)| !then_m.contains_key(*k)).map(|(_, r)| r.clone()).collect();
-    let removed: Members = then_m.iter().filter(|(k, _)| !now_m.contains_key(*k)).map(|(_, r)| r.clone()).collect();
-    d.memberships_added = added.into_iter().collect();
-    d.memberships_removed = removed.into_iter().collect();
+    d.memberships_added = missing(now, then);
+    d.memberships_removed = missing(then, now);
 
+    let then_users: FastMap<UserId, &User> = then.users.iter().map(|u| (u.id, u)).collect();
+    let now_users: FastMap<UserId, &User> = now.users.iter().map(|u| (u.id, u)).collect();
     let (then_t, now_t) = (tokens(then, &then_users), tokens(now, &now_users));
     d.tokens_issued = now_t.iter().filter(|(h, _)| !then_t.contains_key(*h)).map(|(_, t)| t.clone()).collect();
     d.tokens_revoked = then_t.iter().filter(|(h, _)| !now_t.contains_key(*h)).map(|(_, t)| t.clone()).collect();

@@ -37,17 +37,21 @@ pub fn run(conn: &Connection, s: &Snapshot, audit: &[AuditRecord]) -> Result<()>
     }
 }
 
-/// Writes only what differs between the stored state and `s`.
+/// Writes only what differs between the stored state and `s`. Users and
+/// groups are matched by id; memberships by a merge of the two sorted
+/// lists (a hash set of 50,000 pairs on each side cost more than the
+/// writes of a typical reset).
 fn diff(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
     let now = rows::snapshot(conn).map_err(|_| rusqlite::Error::InvalidQuery)?;
-    let want_m: HashSet<(GroupId, UserId)> = s.memberships.iter().copied().collect();
-    let have_m: HashSet<(GroupId, UserId)> = now.memberships.iter().copied().collect();
-    let mut del = conn.prepare_cached("delete from memberships where group_id = ?1 and user_id = ?2")?;
-    for (g, u) in have_m.difference(&want_m) {
-        del.execute([g.0, u.0])?;
-    }
     let want_u: HashMap<UserId, &roster_records::User> = s.users.iter().map(|u| (u.id, u)).collect();
     let want_g: HashMap<GroupId, &roster_records::Group> = s.groups.iter().map(|g| (g.id, g)).collect();
+    let have_u: HashMap<UserId, &roster_records::User> = now.users.iter().map(|u| (u.id, u)).collect();
+    let have_g: HashMap<GroupId, &roster_records::Group> = now.groups.iter().map(|g| (g.id, g)).collect();
+    let (want_m, have_m) = (sorted(&s.memberships), sorted(&now.memberships));
+    let mut del = conn.prepare_cached("delete from memberships where group_id = ?1 and user_id = ?2")?;
+    for (g, u) in only_in(&have_m, &want_m) {
+        del.execute([g.0, u.0])?;
+    }
     for u in &now.users {
         if want_u.get(&u.id) != Some(&u) {
             conn.execute("delete from users where id = ?1", [u.id.0])?;
@@ -58,22 +62,49 @@ fn diff(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
             conn.execute("delete from groups where id = ?1", [g.id.0])?;
         }
     }
-    let have_u: HashSet<&roster_records::User> = now.users.iter().collect();
-    let have_g: HashSet<&roster_records::Group> = now.groups.iter().collect();
-    let users: Vec<&roster_records::User> = s.users.iter().filter(|u| !have_u.contains(u)).collect();
-    let groups: Vec<&roster_records::Group> = s.groups.iter().filter(|g| !have_g.contains(g)).collect();
+    let users: Vec<&roster_records::User> = s.users.iter().filter(|u| have_u.get(&u.id) != Some(u)).collect();
+    let groups: Vec<&roster_records::Group> = s.groups.iter().filter(|g| have_g.get(&g.id) != Some(g)).collect();
     insert_users(conn, &users)?;
     insert_groups(conn, &groups)?;
     // Re-inserted users and groups lost their memberships by cascade.
     let back: HashSet<i64> = users.iter().map(|u| u.id.0).collect();
     let back_g: HashSet<i64> = groups.iter().map(|g| g.id.0).collect();
     let mut add = conn.prepare_cached("insert or ignore into memberships (group_id, user_id) values (?1, ?2)")?;
-    for (g, u) in &s.memberships {
-        if !have_m.contains(&(*g, *u)) || back.contains(&u.0) || back_g.contains(&g.0) {
-            add.execute([g.0, u.0])?;
+    for (g, u) in only_in(&want_m, &have_m) {
+        add.execute([g.0, u.0])?;
+    }
+    if !back.is_empty() || !back_g.is_empty() {
+        for (g, u) in want_m.iter() {
+            if back.contains(&u.0) || back_g.contains(&g.0) {
+                add.execute([g.0, u.0])?;
+            }
         }
     }
     replace_tokens(conn, s)
+}
+
+type Pairs = [(GroupId, UserId)];
+
+/// `v`, sorted (borrowed when it already is, as the stores read it).
+fn sorted(v: &Pairs) -> std::borrow::Cow<'_, Pairs> {
+    if v.windows(2).all(|w| w[0] <= w[1]) {
+        std::borrow::Cow::Borrowed(v)
+    } else {
+        let mut o = v.to_vec();
+        o.sort_unstable();
+        std::borrow::Cow::Owned(o)
+    }
+}
+
+/// The pairs of sorted `a` that are not in sorted `b`.
+fn only_in<'a>(a: &'a Pairs, b: &'a Pairs) -> impl Iterator<Item = (GroupId, UserId)> + 'a {
+    let mut j = 0;
+    a.iter().copied().filter(move |p| {
+        while j < b.len() && b[j] < *p {
+            j += 1;
+        }
+        j == b.len() || b[j] != *p
+    })
 }
 
 fn load(conn: &Connection, s: &Snapshot) -> rusqlite::Result<()> {
