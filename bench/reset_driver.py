@@ -41,6 +41,8 @@ class Client:
 
 
 def summary(xs):
+    if not xs:
+        return None
     return {"min": round(min(xs), 1), "median": round(statistics.median(xs), 1), "max": round(max(xs), 1), "n": len(xs)}
 
 
