@@ -128,6 +128,23 @@ async fn an_ephemeral_seeded_server_serves_the_seed_and_removes_its_store_on_sig
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["results"][0]["accountId"], "seed-u");
     assert!(std::path::Path::new(&store).exists());
+    // The seeded state is the seed snapshot: a reset goes back to it.
+    let auth = basic("admin@example.com", "rst_ephemeral-test-token-000000000000000");
+    let send = |method: reqwest::Method, path: &str| {
+        client.request(method, format!("http://{addr}{path}")).header("Authorization", auth.clone())
+    };
+    let r = send(reqwest::Method::DELETE, "/wiki/rest/api/group?name=seeded").send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let r = send(reqwest::Method::POST, "/rest/roster/1.0/reset").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r: serde_json::Value = send(reqwest::Method::GET, "/wiki/rest/api/group/member?name=seeded")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["results"][0]["accountId"], "seed-u", "{r}");
 
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
