@@ -231,9 +231,14 @@ fn run(
                     let result = super::replace::run(&conn, &snapshot, &audit);
                     end_open_transaction(&conn, "snapshot restore");
                     wal.after_write(&conn);
-                    if let (Ok(()), Some(l)) = (&result, listener.get()) {
-                        l.committed(&[Change::Reloaded(snapshot)]);
-                    }
+                    let result = result.map(|changes| {
+                        if let Some(l) = listener.get() {
+                            match changes {
+                                Some(changes) => l.committed(&changes),
+                                None => l.committed(&[Change::Reloaded(snapshot)]),
+                            }
+                        }
+                    });
                     let _ = reply.send(result);
                 }
                 Job::Settings { reply } => {

@@ -48,6 +48,19 @@ async fn a_reset_puts_users_groups_memberships_and_tokens_back_to_the_seed() {
     let (ids, sam_token) = seeded(&app).await;
     let before = state(&app);
     let admin = app.admin();
+    // What each seed user's groups look like from outside (the read model
+    // is updated in place by a small reset, not rebuilt).
+    let memberof = |admin: &crate::helpers::Api, accounts: Vec<String>| {
+        let admin = admin.clone();
+        async move {
+            let mut out = Vec::new();
+            for a in accounts {
+                out.push(admin.get(&format!("/wiki/rest/api/user/memberof?accountId={a}")).await.body);
+            }
+            out
+        }
+    };
+    let groups_before = memberof(&admin, ids.clone()).await;
     // A test's worth of changes: a deleted group, a new group, new users
     // (one with a token), a deactivated user, a changed password, and a
     // deleted user whose token went with it.
@@ -71,6 +84,7 @@ async fn a_reset_puts_users_groups_memberships_and_tokens_back_to_the_seed() {
     assert_eq!(r.body["changes"]["tokens"], json!({"added": 1, "removed": 1}));
     assert_eq!(state(&app), before);
     assert_eq!(app.member_count("team"), 2);
+    assert_eq!(memberof(&admin, ids.clone()).await, groups_before);
     let me = app.with_auth(&sam_token).get("/wiki/rest/api/user/current").await;
     assert_eq!(me.status, 200, "the seed's token works again: {}", me.text);
     assert_error(&newbie.get("/wiki/rest/api/user/current").await, 401);
