@@ -3,8 +3,10 @@
 //! changes, so the current state is compared with the snapshot and only
 //! the differences are written; if that trips a constraint (say, two users
 //! swapped e-mail addresses), everything is deleted and re-inserted
-//! instead. The audit log is history and is kept; a restore's own records
-//! are inserted in the same transaction.
+//! instead. The differences are also answered as `Change`s, so the read
+//! model is updated in place rather than rebuilt. The audit log is history
+//! and is kept; a restore's own records are inserted in the same
+//! transaction.
 
 use std::collections::{HashMap, HashSet};
 
