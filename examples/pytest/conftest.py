@@ -1,8 +1,10 @@
 """pytest fixtures that run roster for a test suite.
 
 One roster per test session, seeded from a JSON lines file, in an ephemeral
-store; a snapshot is taken once, and restored before every test, so each test
-starts from the same state in milliseconds.
+store. roster keeps the seeded state as the snapshot `seed`; one call to
+POST /rest/roster/1.0/reset before every test puts it back, so each test
+starts from the same state in milliseconds, and GET /rest/roster/1.0/diff
+tells a test what it (or the code under test) changed since.
 
     ROSTER_BIN=target/release/roster pytest examples/pytest
 """
@@ -55,7 +57,6 @@ def roster():
         proc.kill()
         raise RuntimeError("roster did not start")
     server = Roster(url, token)
-    server.snapshot = server.call("POST", "/rest/roster/1.0/snapshots", {})["id"]
     yield server
     proc.terminate()  # graceful: the ephemeral store is removed on exit
     proc.wait(timeout=10)
@@ -64,5 +65,5 @@ def roster():
 @pytest.fixture
 def clean_roster(roster):
     """The session's roster, reset to the seeded state before the test."""
-    roster.call("POST", f"/rest/roster/1.0/snapshots/{roster.snapshot}/restore", {})
+    roster.call("POST", "/rest/roster/1.0/reset", {})
     return roster

@@ -77,7 +77,7 @@ for want in 'route="/rest/api/user/{username}/group/{group}",method="PUT",status
   if echo "$metrics" | grep -qF "$want"; then echo "ok: served $want"; else echo "FAIL: never served $want"; status=1; fi
 done
 
-echo "== the documented pytest example (examples/pytest): ephemeral, seeded, reset by snapshot"
+echo "== the documented pytest example (examples/pytest): ephemeral, seeded, reset in one call, diffed"
 py=$(venv 5 "$HERE/requirements-5.txt")
 if ! ROSTER_BIN="$BIN" "$py" -m pytest -q -p no:cacheprovider "$ROOT/examples/pytest"; then status=1; fi
 exit $status

@@ -126,6 +126,22 @@ fn mid(id: UserId) -> u32 {
 }
 
 impl Model {
+    /// The whole directory as a snapshot, memberships sorted by group then
+    /// user: what a reset or a diff compares with, without reading the
+    /// store again.
+    pub(crate) fn to_snapshot(&self) -> Snapshot {
+        let mut memberships = Vec::new();
+        for g in self.groups.iter().flatten() {
+            memberships.extend(g.members.iter_from(0).map(|u| (g.group.id, UserId(i64::from(u)))));
+        }
+        Snapshot {
+            users: self.users.iter().flatten().map(|e| e.user.clone()).collect(),
+            groups: self.groups.iter().flatten().map(|g| g.group.clone()).collect(),
+            memberships,
+            tokens: self.tokens.iter().map(|(h, u)| (*h, *u)).collect(),
+        }
+    }
+
     /// Builds the model from a snapshot under `policy`, making each user's
     /// pieces with `pieces`.
     pub fn build(snapshot: Snapshot, policy: Policy, pieces: PieceWriter) -> Self {

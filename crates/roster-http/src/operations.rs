@@ -6,4 +6,6 @@ pub mod audit;
 pub mod console;
 pub mod health;
 pub mod openapi;
+pub mod reset;
+pub mod snapshot_files;
 pub mod snapshots;

@@ -115,6 +115,20 @@ pub struct Snapshot {
     pub tokens: Vec<([u8; 32], UserId)>,
 }
 
+/// A snapshot kept in the store (test-suite resets): what is known of it
+/// without reading its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptSnapshot {
+    /// Handed out by the store, never reused.
+    pub id: u64,
+    /// Unique when set (`seed`, or a name the suite chose).
+    pub name: Option<String>,
+    pub created_ms: i64,
+    pub users: usize,
+    pub groups: usize,
+    pub memberships: usize,
+}
+
 /// Counts reported by an import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -174,6 +188,32 @@ pub trait Store: Send + Sync + 'static {
     async fn restore_all(&self, snapshot: Snapshot, audit: Vec<AuditRecord>) -> Result<()> {
         self.replace_all(snapshot).await?;
         self.apply(audit.into_iter().map(Command::Audit).collect()).await.map(|_| ())
+    }
+
+    /// Keeps `body` (a serialized snapshot, opaque to the store) durably
+    /// under `info` (its `id` is ignored; the new one is answered). A kept
+    /// snapshot of the same name is replaced; unnamed ones beyond
+    /// `keep_unnamed` go, oldest first. Stores without a shelf say so.
+    async fn keep_snapshot(&self, info: KeptSnapshot, body: Vec<u8>, keep_unnamed: usize) -> Result<u64> {
+        let _ = (info, body, keep_unnamed);
+        Err(Error::Internal(anyhow::anyhow!("the store {} cannot keep snapshots", self.describe())))
+    }
+
+    /// The kept snapshots, oldest first.
+    async fn kept_snapshots(&self) -> Result<Vec<KeptSnapshot>> {
+        Ok(Vec::new())
+    }
+
+    /// The body of kept snapshot `id`, if it is still kept.
+    async fn kept_snapshot_body(&self, id: u64) -> Result<Option<Vec<u8>>> {
+        let _ = id;
+        Ok(None)
+    }
+
+    /// Forgets kept snapshot `id`; false when there was none.
+    async fn forget_snapshot(&self, id: u64) -> Result<bool> {
+        let _ = id;
+        Ok(false)
     }
 
     /// Searches the audit log, newest first. Stores without one say so.

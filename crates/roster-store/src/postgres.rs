@@ -14,6 +14,7 @@ mod log;
 mod replace;
 mod rows;
 mod schema;
+mod shelf;
 mod writer;
 
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use roster_records::audit::{AuditPage, AuditQuery, AuditRecord};
 use roster_records::import::ImportSet;
-use roster_records::store::{CommitListener, ImportReport};
+use roster_records::store::{CommitListener, ImportReport, KeptSnapshot};
 use roster_records::{Change, Command, Result, Snapshot, Store, UserId};
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::config::Host;
@@ -159,6 +160,27 @@ impl Store for PostgresStore {
 
     fn metrics_text(&self) -> Option<String> {
         Some(self.stats.render())
+    }
+
+    async fn keep_snapshot(&self, info: KeptSnapshot, body: Vec<u8>, keep_unnamed: usize) -> Result<u64> {
+        self.ready().await?;
+        let mut client = connect(&self.config).await?;
+        shelf::keep(&mut client, &info, &body, keep_unnamed).await
+    }
+
+    async fn kept_snapshots(&self) -> Result<Vec<KeptSnapshot>> {
+        self.ready().await?;
+        shelf::list(&connect(&self.config).await?).await
+    }
+
+    async fn kept_snapshot_body(&self, id: u64) -> Result<Option<Vec<u8>>> {
+        self.ready().await?;
+        shelf::body(&connect(&self.config).await?, id).await
+    }
+
+    async fn forget_snapshot(&self, id: u64) -> Result<bool> {
+        self.ready().await?;
+        shelf::forget(&connect(&self.config).await?, id).await
     }
 
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {

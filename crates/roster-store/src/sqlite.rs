@@ -14,6 +14,7 @@ mod open_checks;
 mod replace;
 mod rows;
 mod schema;
+mod shelf;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use roster_records::audit::{AuditPage, AuditQuery, AuditRecord};
 use roster_records::import::ImportSet;
-use roster_records::store::{CommitListener, ImportReport};
+use roster_records::store::{CommitListener, ImportReport, KeptSnapshot};
 use roster_records::{Change, Command, Error, Result, Snapshot, Store, UserId};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -200,6 +201,27 @@ impl Store for SqliteStore {
 
     async fn restore_all(&self, snapshot: Snapshot, audit: Vec<AuditRecord>) -> Result<()> {
         self.send(|reply| Job::Replace { snapshot: Box::new(snapshot), audit, reply }).await
+    }
+
+    async fn keep_snapshot(&self, info: KeptSnapshot, body: Vec<u8>, keep_unnamed: usize) -> Result<u64> {
+        self.send(|reply| {
+            Job::Exec(Box::new(move |conn| drop(reply.send(shelf::keep(conn, &info, &body, keep_unnamed)))))
+        })
+        .await
+    }
+
+    async fn kept_snapshots(&self) -> Result<Vec<KeptSnapshot>> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || shelf::list(&connect(&path)?)).await.map_err(internal)?
+    }
+
+    async fn kept_snapshot_body(&self, id: u64) -> Result<Option<Vec<u8>>> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || shelf::body(&connect(&path)?, id)).await.map_err(internal)?
+    }
+
+    async fn forget_snapshot(&self, id: u64) -> Result<bool> {
+        self.send(|reply| Job::Exec(Box::new(move |conn| drop(reply.send(shelf::forget(conn, id)))))).await
     }
 
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {

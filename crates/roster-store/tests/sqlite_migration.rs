@@ -95,11 +95,13 @@ async fn a_version_two_store_upgrades_without_loss_and_stops_reusing_ids() {
     assert!(id > 3, "user id {id} handed out again");
     drop(s);
 
-    // The upgrade happened once: version 3, AUTOINCREMENT in the schema,
-    // and reopening changes nothing.
+    // The upgrade happened once: the newest version (4 keeps snapshots),
+    // AUTOINCREMENT in the schema, and reopening changes nothing.
     let conn = Connection::open(&path).unwrap();
     let version: i64 = conn.query_row("pragma user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
+    let kept: i64 = conn.query_row("select count(*) from snapshots", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, 0, "the snapshots table exists, empty");
     for table in ["users", "groups", "tokens"] {
         let sql: String =
             conn.query_row("select sql from sqlite_master where name = ?1", [table], |r| r.get(0)).unwrap();

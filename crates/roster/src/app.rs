@@ -73,6 +73,10 @@ pub struct ServeOptions {
     pub admin_token: Option<String>,
     /// Per-caller request budget (`roster serve --rate-limit`); None: unlimited.
     pub rate_limit: Option<roster_http::middleware::ratelimit::RateLimit>,
+    /// The store was seeded just now (`serve --seed`): its state becomes
+    /// the seed snapshot a reset goes back to. Otherwise the seed snapshot
+    /// is kept only when the store has none yet.
+    pub seeded: bool,
 }
 
 /// A server that is bound and running.
@@ -110,7 +114,9 @@ pub async fn start_with(
     dir.start_login_flusher(Duration::from_secs(1));
     let addr = listener.local_addr()?;
     let url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let app = roster_http::app(roster_http::AppState::new(dir.clone(), &url, opts.rate_limit));
+    let state = roster_http::AppState::new(dir.clone(), &url, opts.rate_limit);
+    state.shelf.keep_seed(&dir, opts.seeded).await.context("keeping the seed snapshot")?;
+    let app = roster_http::app(state);
     let task = tokio::spawn(roster_http::server::serve(listener, app, limits, shutdown));
     Ok(Running { addr, url, dir, new_admin_token, task })
 }

@@ -94,6 +94,13 @@ pub enum Command {
     Audit(commands::audit::AuditArgs),
     /// Copy everything from one store to another, empty one (SQLite to PostgreSQL).
     MigrateStore(commands::migrate_store::MigrateStoreArgs),
+    /// Put the directory back to the seed state (or a named snapshot).
+    Reset(commands::reset::ResetArgs),
+    /// List what changed since the seed state (or a named snapshot).
+    Diff(commands::diff::DiffArgs),
+    /// Save, load and list snapshots (files a suite can ship).
+    #[command(subcommand)]
+    Snapshot(commands::snapshot::SnapshotCommand),
 }
 
 /// `roster config ...`
@@ -135,5 +142,8 @@ async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         Command::Token(c) => commands::token::run(&cli.db, c, out).await,
         Command::Audit(a) => commands::audit::run(&cli.db, a, out).await,
         Command::MigrateStore(a) => commands::migrate_store::run(a, out, err).await,
+        Command::Reset(a) => commands::reset::run(&cli.db, a, out).await,
+        Command::Diff(a) => commands::diff::run(&cli.db, a, out).await,
+        Command::Snapshot(c) => commands::snapshot::run(&cli.db, c, out).await,
     }
 }

@@ -3,12 +3,15 @@
 //! API's validation.
 
 pub mod audit;
+pub mod diff;
 pub mod export;
 pub mod group;
 pub mod import;
 pub mod member;
 pub mod migrate_store;
+pub mod reset;
 pub mod serve;
+pub mod snapshot;
 pub mod token;
 pub mod user;
 

@@ -19,7 +19,7 @@ use crate::context;
 use crate::error::Result;
 use crate::import::ImportSet;
 use crate::model::Model;
-use crate::store::{Change, Command, CommitListener, ImportReport, Snapshot, Store};
+use crate::store::{Change, Command, CommitListener, ImportReport, KeptSnapshot, Snapshot, Store};
 use crate::types::{now_ms, GroupId, User, UserId};
 
 /// The real store plus the model used to name what commands touch.
@@ -229,6 +229,22 @@ impl Store for Audited {
 
     async fn audit(&self, query: AuditQuery) -> Result<AuditPage> {
         self.inner.audit(query).await
+    }
+
+    async fn keep_snapshot(&self, info: KeptSnapshot, body: Vec<u8>, keep_unnamed: usize) -> Result<u64> {
+        self.inner.keep_snapshot(info, body, keep_unnamed).await
+    }
+
+    async fn kept_snapshots(&self) -> Result<Vec<KeptSnapshot>> {
+        self.inner.kept_snapshots().await
+    }
+
+    async fn kept_snapshot_body(&self, id: u64) -> Result<Option<Vec<u8>>> {
+        self.inner.kept_snapshot_body(id).await
+    }
+
+    async fn forget_snapshot(&self, id: u64) -> Result<bool> {
+        self.inner.forget_snapshot(id).await
     }
 
     async fn close(&self) {

@@ -6,10 +6,10 @@
 //! hex digits of the token's SHA-256, which is what roster stores), never
 //! by anything that would let a reader use them.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::sync::Arc;
 
+use super::pairs::{unmatched, IdMap};
+use crate::model::FastMap;
 use crate::store::Snapshot;
 use crate::types::{GroupId, User, UserId};
 
@@ -79,7 +79,7 @@ pub struct RestoreChanges {
 
 /// The fields whose revert matters to the user or to access; sign-in
 /// times and `updated` stamps are left out (every restore reverts them).
-fn reverted_fields(now: &User, then: &User) -> Vec<&'static str> {
+pub(crate) fn reverted_fields(now: &User, then: &User) -> Vec<&'static str> {
     let pairs: [(&'static str, bool); 7] = [
         ("accountType", now.account_type != then.account_type),
         ("username", now.username != then.username),
@@ -101,9 +101,6 @@ pub fn fingerprint(hash: &[u8; 32]) -> String {
     s
 }
 
-/// Groups by id: (uuid, name).
-type Groups = HashMap<GroupId, (Arc<str>, Arc<str>)>;
-
 fn push<T>(list: &mut Vec<T>, item: T, truncated: &mut bool) {
     if list.len() < MAX_LISTED {
         list.push(item);
@@ -116,10 +113,13 @@ fn push<T>(list: &mut Vec<T>, item: T, truncated: &mut bool) {
 pub fn compare(now: &Snapshot, then: &Snapshot) -> RestoreChanges {
     let mut c = RestoreChanges::default();
     let mut cut = false;
-    let now_users: HashMap<UserId, &User> = now.users.iter().map(|u| (u.id, u)).collect();
-    let then_users: HashMap<UserId, &User> = then.users.iter().map(|u| (u.id, u)).collect();
-    // Same id, different account: the old one goes and the other comes back.
+    let now_users: FastMap<UserId, &User> = now.users.iter().map(|u| (u.id, u)).collect();
+    let then_users: FastMap<UserId, &User> = then.users.iter().map(|u| (u.id, u)).collect();
+    // Same id, different account: the old one goes and the other comes
+    // back. Ids that stand for the same user or group on both sides, for
+    // the memberships below.
     let same = |a: &User, b: &User| a.account_id == b.account_id;
+    let mut kept = IdMap::default();
     for u in &then.users {
         let back = |change, fields| UserChange {
             account_id: u.account_id.to_string(),
@@ -130,6 +130,7 @@ pub fn compare(now: &Snapshot, then: &Snapshot) -> RestoreChanges {
         };
         match now_users.get(&u.id) {
             Some(n) if same(n, u) => {
+                kept.users.insert(u.id, u.id);
                 let fields = reverted_fields(n, u);
                 if !fields.is_empty() {
                     c.users.updated += 1;
@@ -149,12 +150,14 @@ pub fn compare(now: &Snapshot, then: &Snapshot) -> RestoreChanges {
         }
     }
 
-    let now_groups: HashMap<GroupId, &str> = now.groups.iter().map(|g| (g.id, &*g.uuid)).collect();
-    let then_groups: HashMap<GroupId, &str> = then.groups.iter().map(|g| (g.id, &*g.uuid)).collect();
+    let now_groups: FastMap<GroupId, &str> = now.groups.iter().map(|g| (g.id, &*g.uuid)).collect();
+    let then_groups: FastMap<GroupId, &str> = then.groups.iter().map(|g| (g.id, &*g.uuid)).collect();
     for g in &then.groups {
         if now_groups.get(&g.id) != Some(&&*g.uuid) {
             c.groups.added += 1;
             push(&mut c.groups_back, g.name.to_string(), &mut cut);
+        } else {
+            kept.groups.insert(g.id, g.id);
         }
     }
     for g in &now.groups {
@@ -165,31 +168,23 @@ pub fn compare(now: &Snapshot, then: &Snapshot) -> RestoreChanges {
     }
 
     // A membership of a user or group that comes back counts as back too
-    // (the store re-inserts it), hence the comparison by account and uuid.
-    let group_of =
-        |s: &Snapshot| -> Groups { s.groups.iter().map(|g| (g.id, (g.uuid.clone(), g.name.clone()))).collect() };
-    let (now_g, then_g) = (group_of(now), group_of(then));
-    let ident = |gs: &Groups, us: &HashMap<UserId, &User>, (g, u): &(GroupId, UserId)| {
-        (gs.get(g).map(|x| x.0.clone()), us.get(u).map(|x| x.account_id.clone()))
-    };
-    let now_m: HashSet<_> = now.memberships.iter().map(|m| ident(&now_g, &now_users, m)).collect();
-    let then_m: HashSet<_> = then.memberships.iter().map(|m| ident(&then_g, &then_users, m)).collect();
-    for m in &then.memberships {
-        if !now_m.contains(&ident(&then_g, &then_users, m)) {
-            c.memberships.added += 1;
-            let group = then_g.get(&m.0).map(|x| x.1.to_string()).unwrap_or_default();
-            let account_id = then_users.get(&m.1).map(|x| x.account_id.to_string()).unwrap_or_default();
-            push(&mut c.memberships_back, MembershipBack { group, account_id }, &mut cut);
-        }
+    // (the store re-inserts it): only ids kept on both sides match.
+    let group_name: FastMap<GroupId, &str> = then.groups.iter().map(|g| (g.id, &*g.name)).collect();
+    for i in unmatched(&then.memberships, &now.memberships, &kept) {
+        let (g, u) = then.memberships[i];
+        c.memberships.added += 1;
+        let group = group_name.get(&g).map(|n| n.to_string()).unwrap_or_default();
+        let account_id = then_users.get(&u).map(|x| x.account_id.to_string()).unwrap_or_default();
+        push(&mut c.memberships_back, MembershipBack { group, account_id }, &mut cut);
     }
-    c.memberships.removed = now.memberships.iter().filter(|m| !then_m.contains(&ident(&now_g, &now_users, m))).count();
+    c.memberships.removed = unmatched(&now.memberships, &then.memberships, &kept).len();
 
-    let now_t: HashSet<&[u8; 32]> = now.tokens.iter().map(|(h, _)| h).collect();
-    let then_t: HashSet<&[u8; 32]> = then.tokens.iter().map(|(h, _)| h).collect();
+    let now_t: FastMap<&[u8; 32], ()> = now.tokens.iter().map(|(h, _)| (h, ())).collect();
+    let then_t: FastMap<&[u8; 32], ()> = then.tokens.iter().map(|(h, _)| (h, ())).collect();
     let mut back: Vec<TokenBack> = then
         .tokens
         .iter()
-        .filter(|(h, _)| !now_t.contains(h))
+        .filter(|(h, _)| !now_t.contains_key(h))
         .map(|(h, owner)| {
             let u = then_users.get(owner);
             TokenBack {
@@ -200,7 +195,7 @@ pub fn compare(now: &Snapshot, then: &Snapshot) -> RestoreChanges {
         })
         .collect();
     c.tokens.added = back.len();
-    c.tokens.removed = now.tokens.iter().filter(|(h, _)| !then_t.contains(h)).count();
+    c.tokens.removed = now.tokens.iter().filter(|(h, _)| !then_t.contains_key(h)).count();
     back.sort_by(|a, b| (&a.account_id, &a.fingerprint).cmp(&(&b.account_id, &b.fingerprint)));
     if back.len() > MAX_LISTED {
         back.truncate(MAX_LISTED);

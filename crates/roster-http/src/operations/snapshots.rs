@@ -1,23 +1,24 @@
 //! roster's own admin endpoints for test suites, under
-//! `/rest/roster/1.0/snapshots`: take a snapshot of the whole directory,
-//! list them, restore one (a reset between test cases), forget one. A
-//! restore answers with what it changed: the users, tokens (by fingerprint)
-//! and memberships it brings back. With snapshots switched off
-//! (`snapshots = false`) every route answers 403; they stay in the OpenAPI
-//! description, which says so.
+//! `/rest/roster/1.0/snapshots`: take a snapshot of the whole directory
+//! (named or not), list them, restore one, forget one. A restore answers
+//! with what it changed: the users, tokens (by fingerprint) and memberships
+//! it brings back. Reset and diff (`reset.rs`) and snapshot files
+//! (`snapshot_files.rs`) are registered here too. With snapshots switched
+//! off (`snapshots = false`) every route answers 403; they stay in the
+//! OpenAPI description, which says so.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use roster_core::snapshots::changes::Tally;
 use roster_core::snapshots::{RestoreChanges, SnapshotInfo};
-use roster_core::Error;
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
 use crate::wire::auth::Caller;
+use crate::wire::body::{self, RawBody};
 use crate::wire::error::ApiError;
 use crate::wire::json::json_response;
 
@@ -25,11 +26,17 @@ type Reply = Result<Response, ApiError>;
 
 /// The snapshot routes (paths in each handler's `#[utoipa::path]`).
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, take)).routes(routes!(forget)).routes(routes!(restore))
+    OpenApiRouter::new()
+        .routes(routes!(list, take))
+        .routes(routes!(forget))
+        .routes(routes!(restore))
+        .merge(super::reset::routes())
+        .merge(super::snapshot_files::routes())
 }
 
-fn info_json(i: &SnapshotInfo) -> serde_json::Value {
-    json!({"id": i.id, "users": i.users, "groups": i.groups, "memberships": i.memberships, "createdDate": i.created_ms})
+pub(crate) fn info_json(i: &SnapshotInfo) -> serde_json::Value {
+    json!({"id": i.id, "name": i.name, "users": i.users, "groups": i.groups, "memberships": i.memberships,
+           "createdDate": i.created_ms})
 }
 
 fn tally(t: Tally, updated: bool) -> serde_json::Value {
@@ -41,7 +48,7 @@ fn tally(t: Tally, updated: bool) -> serde_json::Value {
 }
 
 /// The snapshot's figures plus what the restore changed.
-fn restored_json(i: &SnapshotInfo, c: &RestoreChanges) -> serde_json::Value {
+pub(crate) fn restored_json(i: &SnapshotInfo, c: &RestoreChanges) -> serde_json::Value {
     let mut v = info_json(i);
     v["changes"] = json!({
         "users": tally(c.users, true),
@@ -72,8 +79,11 @@ fn restored_json(i: &SnapshotInfo, c: &RestoreChanges) -> serde_json::Value {
     v
 }
 
-fn id_of(raw: &str) -> Result<u64, ApiError> {
-    raw.parse().map_err(|_| ApiError(Error::invalid("id", "must be a snapshot number")))
+/// `POST /snapshots`'s optional body.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Take {
+    name: Option<String>,
 }
 
 #[utoipa::path(
@@ -81,13 +91,18 @@ fn id_of(raw: &str) -> Result<u64, ApiError> {
     path = "/rest/roster/1.0/snapshots",
     tag = "roster",
     operation_id = "takeSnapshot",
+    request_body(content = crate::operations::openapi::common::SnapshotTake, description = "Optional: a name for the snapshot (a name in use moves to this one)"),
     responses(
         (status = 201, description = "The snapshot taken (site admins)", body = crate::operations::openapi::common::SnapshotInfo),
         (status = 403, description = "Not a site admin, or snapshots are switched off (`snapshots = false`)", body = crate::operations::openapi::common::ErrorBody)
     )
 )]
-async fn take(State(s): State<AppState>, Caller(actor): Caller) -> Reply {
-    let info = s.shelf.take(&s.dir, &actor).await?;
+async fn take(State(s): State<AppState>, Caller(actor): Caller, RawBody(raw): RawBody) -> Reply {
+    let name = match raw.iter().all(u8::is_ascii_whitespace) {
+        true => None,
+        false => body::parse::<Take>(&raw)?.name,
+    };
+    let info = s.shelf.take(&s.dir, &actor, name.as_deref()).await?;
     Ok((StatusCode::CREATED, json_response(info_json(&info).to_string().into_bytes())).into_response())
 }
 
@@ -97,12 +112,12 @@ async fn take(State(s): State<AppState>, Caller(actor): Caller) -> Reply {
     tag = "roster",
     operation_id = "listSnapshots",
     responses(
-        (status = 200, description = "Every snapshot (site admins)", body = crate::operations::openapi::common::SnapshotList),
+        (status = 200, description = "Every snapshot kept, oldest first (site admins); the seed state is the one named `seed`", body = crate::operations::openapi::common::SnapshotList),
         (status = 403, description = "Not a site admin, or snapshots are switched off (`snapshots = false`)", body = crate::operations::openapi::common::ErrorBody)
     )
 )]
 async fn list(State(s): State<AppState>, Caller(actor): Caller) -> Reply {
-    let all: Vec<_> = s.shelf.list(&s.dir, &actor)?.iter().map(info_json).collect();
+    let all: Vec<_> = s.shelf.list(&s.dir, &actor).await?.iter().map(info_json).collect();
     Ok(json_response(json!({"results": all, "size": all.len()}).to_string().into_bytes()))
 }
 
@@ -111,14 +126,15 @@ async fn list(State(s): State<AppState>, Caller(actor): Caller) -> Reply {
     path = "/rest/roster/1.0/snapshots/{id}/restore",
     tag = "roster",
     operation_id = "restoreSnapshot",
-    params(("id" = u64, Path, description = "The snapshot's number", example = 1)),
+    params(("id" = String, Path, description = "The snapshot's number or name", example = "seed")),
     responses(
         (status = 200, description = "Restored: the directory is the snapshot's again (site admins); the answer names the users, tokens and memberships brought back, and the restore is in the audit log (`snapshot.restore`)", body = crate::operations::openapi::common::SnapshotRestore),
-        (status = 403, description = "Not a site admin, or snapshots are switched off (`snapshots = false`)", body = crate::operations::openapi::common::ErrorBody)
+        (status = 403, description = "Not a site admin, or snapshots are switched off (`snapshots = false`)", body = crate::operations::openapi::common::ErrorBody),
+        (status = 404, description = "No snapshot has that number or name", body = crate::operations::openapi::common::ErrorBody)
     )
 )]
 async fn restore(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Reply {
-    let (info, changes) = s.shelf.restore(&s.dir, &actor, id_of(&id)?).await?;
+    let (info, changes) = s.shelf.restore(&s.dir, &actor, &id).await?;
     Ok(json_response(restored_json(&info, &changes).to_string().into_bytes()))
 }
 
@@ -127,13 +143,13 @@ async fn restore(State(s): State<AppState>, Caller(actor): Caller, Path(id): Pat
     path = "/rest/roster/1.0/snapshots/{id}",
     tag = "roster",
     operation_id = "deleteSnapshot",
-    params(("id" = u64, Path, description = "The snapshot's number", example = 1)),
+    params(("id" = String, Path, description = "The snapshot's number or name", example = "seed")),
     responses(
         (status = 204, description = "Forgotten (site admins)"),
         (status = 403, description = "Not a site admin, or snapshots are switched off (`snapshots = false`)", body = crate::operations::openapi::common::ErrorBody)
     )
 )]
 async fn forget(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Reply {
-    s.shelf.delete(&s.dir, &actor, id_of(&id)?)?;
+    s.shelf.delete(&s.dir, &actor, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

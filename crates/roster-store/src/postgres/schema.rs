@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_audit.sql"),
     include_str!("../../migrations/postgres/0003_ids_never_reused.sql"),
+    include_str!("../../migrations/postgres/0004_kept_snapshots.sql"),
 ];
 
 /// Any fixed number: the advisory lock key for migrations.

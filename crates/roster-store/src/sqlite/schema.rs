@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_audit.sql"),
     include_str!("../../migrations/sqlite/0003_ids_never_reused.sql"),
+    include_str!("../../migrations/sqlite/0004_kept_snapshots.sql"),
 ];
 
 /// Brings the schema up to the newest version.

@@ -32,12 +32,32 @@ const MAX_BATCH: usize = 4096;
 /// transaction; `Close` commits what is pending, stops, and is answered once
 /// the connection is closed).
 pub enum Job {
-    Apply { commands: Vec<Command>, reply: oneshot::Sender<Result<Vec<Change>>> },
-    Import { set: ImportSet, reply: oneshot::Sender<Result<ImportReport>> },
-    Logins { logins: Vec<(UserId, bool, i64)>, reply: oneshot::Sender<Result<()>> },
-    Replace { snapshot: Box<Snapshot>, audit: Vec<AuditRecord>, reply: oneshot::Sender<Result<()>> },
-    Settings { reply: oneshot::Sender<Result<WriterSettings>> },
-    Close { reply: oneshot::Sender<()> },
+    Apply {
+        commands: Vec<Command>,
+        reply: oneshot::Sender<Result<Vec<Change>>>,
+    },
+    Import {
+        set: ImportSet,
+        reply: oneshot::Sender<Result<ImportReport>>,
+    },
+    Logins {
+        logins: Vec<(UserId, bool, i64)>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Replace {
+        snapshot: Box<Snapshot>,
+        audit: Vec<AuditRecord>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Settings {
+        reply: oneshot::Sender<Result<WriterSettings>>,
+    },
+    /// A write outside the directory (the kept snapshots): the closure
+    /// answers its caller itself.
+    Exec(Box<dyn FnOnce(&Connection) + Send>),
+    Close {
+        reply: oneshot::Sender<()>,
+    },
 }
 
 /// The writer connection's durability settings, as SQLite reports them.
@@ -211,14 +231,25 @@ fn run(
                     let result = super::replace::run(&conn, &snapshot, &audit);
                     end_open_transaction(&conn, "snapshot restore");
                     wal.after_write(&conn);
-                    if let (Ok(()), Some(l)) = (&result, listener.get()) {
-                        l.committed(&[Change::Reloaded(snapshot)]);
-                    }
+                    let result = result.map(|changes| {
+                        if let Some(l) = listener.get() {
+                            match changes {
+                                Some(changes) => l.committed(&changes),
+                                None => l.committed(&[Change::Reloaded(snapshot)]),
+                            }
+                        }
+                    });
                     let _ = reply.send(result);
                 }
                 Job::Settings { reply } => {
                     commit_batch(&conn, &mut pending, listener, stats, wal);
                     let _ = reply.send(settings(&conn));
+                }
+                Job::Exec(run) => {
+                    commit_batch(&conn, &mut pending, listener, stats, wal);
+                    run(&conn);
+                    end_open_transaction(&conn, "kept snapshots");
+                    wal.after_write(&conn);
                 }
                 Job::Close { reply } => {
                     commit_batch(&conn, &mut pending, listener, stats, wal);

@@ -128,6 +128,7 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
         rate_limit: a
             .rate_limit
             .map(|r| roster_http::middleware::ratelimit::RateLimit { max_keys: a.rate_limit_keys, ..r }),
+        seeded: !a.seed.is_empty(),
     };
     let running = app::start_with(&opts, limits, shutdown_signal()).await?;
     if let Some(token) = &running.new_admin_token {

@@ -11,7 +11,7 @@ const API: &str = "/wiki/rest/api";
 async fn unknown_routes_and_wrong_methods_answer_in_the_json_error_shape() {
     let app = TestApp::spawn().await;
     assert_error(&app.admin().get("/wiki/rest/api/nothing-here").await, 404);
-    assert_error(&app.admin().get("/").await, 404);
+    assert_error(&app.admin().get("/nothing").await, 404);
     assert_error(&app.admin().put(&format!("{API}/group"), None).await, 405);
 }
 

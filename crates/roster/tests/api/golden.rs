@@ -107,8 +107,11 @@ impl Golden {
 const VOLATILE: &[(&str, &str)] = &[
     (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[uuid]"),
     (r"\b1[0-9]{12}\b", "[epoch-ms]"),
-    // DC user keys.
+    // Token digests in snapshot files, then DC user keys.
+    (r"\b[0-9a-f]{64}\b", "[sha256]"),
     (r"\b[0-9a-f]{32}\b", "[user-key]"),
+    // Password hashes in snapshot files (random salts).
+    (r#""\$argon2[^"]*""#, r#""[argon2-hash]""#),
     // roster's request ids, counted per process, in audit records.
     (r"\brequest r[0-9a-z]+\b", "request [request-id]"),
     (r#""searchDuration": \d+"#, r#""searchDuration": "[duration]""#),

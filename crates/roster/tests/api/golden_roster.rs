@@ -3,6 +3,8 @@
 //! text whose figures change with every request) and the OpenAPI
 //! description (checked in openapi.rs and by schemathesis) are left out.
 
+use serde_json::json;
+
 use crate::golden::{golden, Golden};
 
 const SNAPSHOTS: &str = "/rest/roster/1.0/snapshots";
@@ -21,15 +23,52 @@ async fn golden_roster_snapshot_answers() {
     let _s = g.bind();
     let a = &g.admin;
     golden!(g, "roster_snapshot_take", a, POST, SNAPSHOTS);
+    golden!(g, "roster_snapshot_take_named", a, POST, SNAPSHOTS, json!({"name": "before-sync"}));
     golden!(g, "roster_snapshot_take_plain_user", &g.plain, POST, SNAPSHOTS);
     golden!(g, "roster_snapshot_list", a, GET, SNAPSHOTS);
-    let id = g.app.admin().get(SNAPSHOTS).await.body["results"][0]["id"].clone();
+    let id = g.app.admin().get(SNAPSHOTS).await.body["results"][1]["id"].clone();
     // Something to bring back: a deactivated user and a lost membership.
     g.app.admin().put("/rest/api/admin/user/ada/disable", None).await;
     g.app.admin().delete("/rest/api/user/grace/group/reviewers").await;
     golden!(g, "roster_snapshot_restore", a, POST, format!("{SNAPSHOTS}/{id}/restore"));
     golden!(g, "roster_snapshot_restore_unknown", a, POST, format!("{SNAPSHOTS}/999/restore"));
-    golden!(g, "roster_snapshot_restore_bad_id", a, POST, format!("{SNAPSHOTS}/latest/restore"));
+    golden!(g, "roster_snapshot_restore_unknown_name", a, POST, format!("{SNAPSHOTS}/latest/restore"));
     golden!(g, "roster_snapshot_delete", a, DELETE, format!("{SNAPSHOTS}/{id}"));
     golden!(g, "roster_snapshot_delete_unknown", a, DELETE, format!("{SNAPSHOTS}/{id}"));
+}
+
+#[tokio::test]
+async fn golden_roster_reset_diff_and_file_answers() {
+    let g = Golden::spawn().await;
+    let _s = g.bind();
+    let a = &g.admin;
+    // The seeded users came after the server started: they become the seed.
+    golden!(g, "roster_snapshot_take_seed", a, POST, SNAPSHOTS, json!({"name": "seed"}));
+    golden!(g, "roster_diff_nothing_changed", a, GET, "/rest/roster/1.0/diff");
+    // A sync's worth of changes since the seed.
+    g.app.admin().put("/rest/api/admin/user/ada/disable", None).await;
+    g.app.admin().delete("/rest/api/user/grace/group/reviewers").await;
+    g.app.admin().post("/wiki/rest/api/group", json!({"name": "synced"})).await;
+    golden!(g, "roster_diff", a, GET, "/rest/roster/1.0/diff");
+    golden!(g, "roster_diff_unknown", a, GET, "/rest/roster/1.0/diff?since=nope");
+    golden!(g, "roster_diff_plain_user", &g.plain, GET, "/rest/roster/1.0/diff");
+    golden!(g, "roster_reset", a, POST, "/rest/roster/1.0/reset");
+    golden!(g, "roster_reset_unknown", a, POST, "/rest/roster/1.0/reset", json!({"snapshot": "nope"}));
+    // Whether the admin's sign-in time was flushed before the seed was
+    // taken depends on timing (the flusher runs once a second).
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r#""lastLoginDate": (null|\[epoch-ms\]|\d+)"#, r#""lastLoginDate": "[sign-in]""#);
+    let bound = settings.bind_to_scope();
+    golden!(g, "roster_snapshot_download", a, GET, format!("{SNAPSHOTS}/seed/file"));
+    drop(bound);
+    let file = g.app.admin().get(&format!("{SNAPSHOTS}/seed/file")).await.body;
+    golden!(g, "roster_snapshot_load", a, POST, format!("{SNAPSHOTS}/file?name=shipped"), file);
+    golden!(
+        g,
+        "roster_snapshot_load_bad",
+        a,
+        POST,
+        format!("{SNAPSHOTS}/file"),
+        json!({"format": "roster-snapshot", "version": 2})
+    );
 }

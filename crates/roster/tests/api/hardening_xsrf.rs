@@ -43,6 +43,8 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/rest/roster/1.0/snapshots", "/rest/roster/1.0/snapshots"),
     ("POST", "/rest/roster/1.0/snapshots/{id}/restore", "/rest/roster/1.0/snapshots/nope/restore"),
     ("DELETE", "/rest/roster/1.0/snapshots/{id}", "/rest/roster/1.0/snapshots/nope"),
+    ("POST", "/rest/roster/1.0/snapshots/file", "/rest/roster/1.0/snapshots/file?restore=false&name=xsrf"),
+    ("POST", "/rest/roster/1.0/reset", "/rest/roster/1.0/reset"),
     ("PATCH", "(any path)", "/wiki/rest/api/group"),
 ];
 

@@ -73,6 +73,7 @@ impl TestApp {
             policy,
             admin_token: Some(ADMIN_TOKEN.into()),
             rate_limit: None,
+            seeded: false,
         };
         let running = app::start(&opts, async {
             let _ = rx.await;

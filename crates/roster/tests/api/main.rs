@@ -55,6 +55,7 @@ mod multi_instance;
 mod openapi;
 mod ops;
 mod permission_matrix;
+mod reset;
 mod shutdown;
 mod snapshots;
 mod test_script;

@@ -141,6 +141,16 @@ const NEEDS: &[Op] = &[
     op("takeSnapshot", Admin, "", "", ""),
     op("restoreSnapshot", Admin, "", "", ""),
     op("deleteSnapshot", Admin, "", "", ""),
+    op("reset", Admin, "", "", r#"{"snapshot": "{spare}"}"#),
+    op("diff", Admin, "", "", ""),
+    op("downloadSnapshot", Admin, "", "", ""),
+    op(
+        "loadSnapshot",
+        Admin,
+        "",
+        "?name=matrix&restore=false",
+        r#"{"format": "roster-snapshot", "version": 1, "createdDate": 0, "users": [], "groups": [], "memberships": [], "tokens": []}"#,
+    ),
 ];
 
 /// The decision for a described operation id.

@@ -47,12 +47,14 @@ async fn snapshots_are_for_site_admins_and_unknown_ones_are_404() {
     assert_error(&plain.post(SNAP, json!({})).await, 403);
     assert_error(&app.anon().get(SNAP).await, 401);
     assert_error(&app.admin().post(&format!("{SNAP}/99/restore"), json!({})).await, 404);
-    assert_error(&app.admin().post(&format!("{SNAP}/x/restore"), json!({})).await, 400);
+    assert_error(&app.admin().post(&format!("{SNAP}/x/restore"), json!({})).await, 404);
     let r = app.admin().post(SNAP, json!({})).await;
     let id = r.body["id"].as_u64().unwrap();
-    assert_eq!(app.admin().get(SNAP).await.body["size"], 1);
+    // The seed state, kept at start, and this one.
+    assert_eq!(app.admin().get(SNAP).await.body["size"], 2);
     assert_eq!(app.admin().delete(&format!("{SNAP}/{id}")).await.status, 204);
-    assert_eq!(app.admin().get(SNAP).await.body["size"], 0);
+    assert_eq!(app.admin().get(SNAP).await.body["results"][0]["name"], "seed");
+    assert_eq!(app.admin().get(SNAP).await.body["size"], 1);
 }
 
 #[tokio::test]
@@ -126,6 +128,23 @@ async fn an_ephemeral_seeded_server_serves_the_seed_and_removes_its_store_on_sig
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["results"][0]["accountId"], "seed-u");
     assert!(std::path::Path::new(&store).exists());
+    // The seeded state is the seed snapshot: a reset goes back to it.
+    let auth = basic("admin@example.com", "rst_ephemeral-test-token-000000000000000");
+    let send = |method: reqwest::Method, path: &str| {
+        client.request(method, format!("http://{addr}{path}")).header("Authorization", auth.clone())
+    };
+    let r = send(reqwest::Method::DELETE, "/wiki/rest/api/group?name=seeded").send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let r = send(reqwest::Method::POST, "/rest/roster/1.0/reset").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r: serde_json::Value = send(reqwest::Method::GET, "/wiki/rest/api/group/member?name=seeded")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["results"][0]["accountId"], "seed-u", "{r}");
 
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());

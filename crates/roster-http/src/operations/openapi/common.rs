@@ -124,6 +124,8 @@ pub struct Ready {
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotInfo {
     id: u64,
+    /// `seed` for the state after start-up seeding; null when unnamed.
+    name: Option<String>,
     users: u64,
     groups: u64,
     memberships: u64,
@@ -195,6 +197,8 @@ pub struct RemovedUser {
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotRestore {
     id: u64,
+    /// `seed` for the state after start-up seeding; null when unnamed.
+    name: Option<String>,
     users: u64,
     groups: u64,
     memberships: u64,
@@ -208,6 +212,115 @@ pub struct SnapshotRestore {
     restored_groups: Vec<String>,
     removed_groups: Vec<String>,
     truncated: bool,
+}
+
+/// `POST /rest/roster/1.0/snapshots`'s optional body.
+#[derive(Serialize, ToSchema)]
+pub struct SnapshotTake {
+    /// 1 to 64 letters, digits, `.`, `_` or `-`, not only digits.
+    name: Option<String>,
+}
+
+/// `POST /rest/roster/1.0/reset`'s optional body.
+#[derive(Serialize, ToSchema)]
+pub struct ResetRequest {
+    /// The snapshot's number or name (default `seed`).
+    snapshot: Option<String>,
+}
+
+/// A user as a diff names it.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffUser {
+    account_id: String,
+    username: Option<String>,
+    display_name: String,
+    /// In `users.changed` only: the fields that changed (`email`, `displayName`, `password`, ...; never values).
+    fields: Option<Vec<String>>,
+}
+
+/// A membership as a diff names it.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffMembership {
+    group: String,
+    account_id: String,
+    username: Option<String>,
+}
+
+/// A token as a diff names it (never the token).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffToken {
+    account_id: String,
+    /// `sha256:` and the first 12 hex digits of the SHA-256 of the token.
+    fingerprint: String,
+}
+
+/// Users in a diff, by account id.
+#[derive(Serialize, ToSchema)]
+pub struct DiffUsers {
+    added: Vec<DiffUser>,
+    /// Fields other than `active` changed.
+    changed: Vec<DiffUser>,
+    deactivated: Vec<DiffUser>,
+    reactivated: Vec<DiffUser>,
+    removed: Vec<DiffUser>,
+}
+
+/// Groups in a diff, by name.
+#[derive(Serialize, ToSchema)]
+pub struct DiffGroups {
+    created: Vec<String>,
+    deleted: Vec<String>,
+}
+
+/// Memberships in a diff, by group name then account id.
+#[derive(Serialize, ToSchema)]
+pub struct DiffMemberships {
+    added: Vec<DiffMembership>,
+    removed: Vec<DiffMembership>,
+}
+
+/// Tokens in a diff, by account id then fingerprint.
+#[derive(Serialize, ToSchema)]
+pub struct DiffTokens {
+    issued: Vec<DiffToken>,
+    revoked: Vec<DiffToken>,
+}
+
+/// `GET /rest/roster/1.0/diff`: everything that changed since a snapshot,
+/// in full, in a stable order.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryDiff {
+    since: SnapshotInfo,
+    /// Nothing changed.
+    empty: bool,
+    users: DiffUsers,
+    groups: DiffGroups,
+    memberships: DiffMemberships,
+    tokens: DiffTokens,
+}
+
+/// A snapshot file (version 1): the whole directory with ids, password
+/// hashes (argon2) and token digests (SHA-256, hex); never secrets in
+/// clear. Described loosely here; docs/testing-with-roster.md has the
+/// fields.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotFile {
+    /// Always `roster-snapshot`.
+    format: String,
+    /// 1.
+    version: u32,
+    name: Option<String>,
+    /// Epoch milliseconds.
+    created_date: i64,
+    users: Vec<serde_json::Value>,
+    groups: Vec<serde_json::Value>,
+    /// `[group id, user id]` pairs.
+    memberships: Vec<(i64, i64)>,
+    tokens: Vec<serde_json::Value>,
 }
 
 /// `GET /rest/roster/1.0/snapshots`.
