@@ -42,10 +42,26 @@ pub fn load<P: AsRef<Path>>(paths: &[P]) -> Result<Plan, Problems> {
 /// `/rest/roster/1.0/fixture-schema.json`.
 pub fn schema() -> serde_json::Value {
     let mut schema = serde_json::to_value(schemars::schema_for!(format::Fixture)).unwrap_or_default();
+    drop_null_defaults(&mut schema);
     if let Some(o) = schema.as_object_mut() {
         o.insert("$id".into(), "https://roster.dev/schemas/roster-fixture.schema.json".into());
     }
     schema
+}
+
+/// Removes `"default": null`: an optional field is left out, never null
+/// (the loader reads `~` as text), so the schema should not suggest null.
+fn drop_null_defaults(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(o) => {
+            if o.get("default").is_some_and(serde_json::Value::is_null) {
+                o.remove("default");
+            }
+            o.values_mut().for_each(drop_null_defaults);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(drop_null_defaults),
+        _ => {}
+    }
 }
 
 /// The schema as the shipped file holds it: pretty-printed, newline-ended.

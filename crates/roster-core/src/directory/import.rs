@@ -42,7 +42,7 @@ pub struct FixtureReport {
 
 /// What to do with one user of the plan.
 enum Step {
-    Create(NewUser),
+    Create(Box<NewUser>),
     Update { user: Box<User>, changed: Vec<&'static str> },
 }
 
@@ -82,7 +82,7 @@ impl Admin<'_> {
         for (u, step) in plan.users.iter().zip(&steps) {
             match step {
                 Some(Step::Create(new)) => {
-                    cmds.push(Command::CreateUser(new.clone()));
+                    cmds.push(Command::CreateUser((**new).clone()));
                     report.users_created.push(u.name().to_string());
                 }
                 Some(Step::Update { user, changed }) if !changed.is_empty() => {
@@ -289,7 +289,7 @@ fn plan_user(m: &Model, u: &PlanUser, now: i64, problems: &mut Problems) -> Opti
         report("email", format!("{email} (made from the username) is another user's; give an email"));
         return None;
     }
-    Some(Step::Create(NewUser {
+    Some(Step::Create(Box::new(NewUser {
         account_id,
         account_type,
         username: u.username.clone(),
@@ -300,7 +300,7 @@ fn plan_user(m: &Model, u: &PlanUser, now: i64, problems: &mut Problems) -> Opti
         password_hash: None,
         details: UserDetails::default(),
         created_ms: now,
-    }))
+    })))
 }
 
 /// The stored `user` with the fields `u` gives applied; ids cannot change.
