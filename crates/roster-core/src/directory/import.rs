@@ -227,8 +227,8 @@ impl Admin<'_> {
 fn check_policy(m: &Model, plan: &Plan, problems: &mut Problems) {
     let policy = m.policy();
     for (given, running, field, flag) in [
-        (&plan.access_groups, &policy.access_groups, "accessGroups", "--access-group"),
-        (&plan.admin_groups, &policy.admin_groups, "adminGroups", "--admin-group"),
+        (&plan.access_groups, &policy.access_groups, "accessGroups", "--access-groups"),
+        (&plan.admin_groups, &policy.admin_groups, "adminGroups", "--admin-groups"),
     ] {
         if let Some((names, origin)) = given {
             let a: HashSet<String> = names.iter().map(|n| fold(n)).collect();

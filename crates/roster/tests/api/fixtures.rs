@@ -238,3 +238,40 @@ async fn the_shipped_json_schema_is_the_generated_one_and_is_served_without_cred
     assert_eq!(r.body, serde_json::from_str::<Value>(&shipped).unwrap());
     assert!(r.body["properties"]["users"].is_object(), "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_server_started_with_a_fixture_as_its_seed_serves_the_fixture_users() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let tmp = tempfile::TempDir::new().unwrap();
+    let seed = write(tmp.path(), "team.yaml", TEAM_YAML);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(["serve", "--ephemeral", "--listen", "127.0.0.1:0", "--seed", &seed])
+        .env("ROSTER_ADMIN_TOKEN", "rst_fixture-seed-test-token-0000000000000")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let url = loop {
+        let Some(line) = lines.next() else { panic!("server exited early:\n{}", seen.join("\n")) };
+        let line = line.unwrap();
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break format!("http://{}", rest.split_whitespace().next().unwrap());
+        }
+        seen.push(line);
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let r = reqwest::Client::new()
+        .get(format!("{url}/rest/api/user?username=alice"))
+        .header("Authorization", basic("alice", "alice-s3cret"))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let body: Value = r.json().await.unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["userKey"], roster_core::fixtures::user_key_for("alice"));
+}
