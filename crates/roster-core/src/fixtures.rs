@@ -43,9 +43,6 @@ pub fn load<P: AsRef<Path>>(paths: &[P]) -> Result<Plan, Problems> {
 pub fn schema() -> serde_json::Value {
     let mut schema = serde_json::to_value(schemars::schema_for!(format::Fixture)).unwrap_or_default();
     drop_null_defaults(&mut schema);
-    if let Some(o) = schema.as_object_mut() {
-        o.insert("$id".into(), "https://roster.dev/schemas/roster-fixture.schema.json".into());
-    }
     schema
 }
 

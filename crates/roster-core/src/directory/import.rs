@@ -250,7 +250,7 @@ fn plan_user(m: &Model, u: &PlanUser, now: i64, problems: &mut Problems) -> Opti
     let mut report = |field: &str, msg: String| problems.push(Problem::new(u.origin.clone(), field, msg));
     let by_account = u.account_id.as_deref().and_then(|a| m.user_by_account(a).ok()).map(|e| &e.user);
     let by_username = u.username.as_deref().and_then(|n| m.user_by_username(n).ok()).map(|e| &e.user);
-    let by_email = u.email.as_deref().and_then(|e| m.user_by_email(e)).map(|e| &e.user);
+    let by_email = u.email.as_deref().filter(|e| !e.is_empty()).and_then(|e| m.user_by_email(e)).map(|e| &e.user);
     let found: Vec<(&str, &User)> = [("accountId", by_account), ("username", by_username), ("email", by_email)]
         .into_iter()
         .filter_map(|(f, u)| u.map(|u| (f, u)))

@@ -108,23 +108,27 @@ pub async fn run(db: &str, a: ImportArgs, out: &mut dyn Write, err: &mut dyn Wri
     Ok(())
 }
 
+/// Lines naming groups and users, per kind, before the rest are counted.
+const NAMED: usize = 100;
+
+/// Writes `line(name)` for the first [`NAMED`] of `names`, then how many more.
+fn named<T>(out: &mut dyn Write, names: &[T], line: impl Fn(&T) -> String) -> std::io::Result<()> {
+    for n in names.iter().take(NAMED) {
+        writeln!(out, "{}", line(n))?;
+    }
+    if names.len() > NAMED {
+        writeln!(out, "... and {} more like it", names.len() - NAMED)?;
+    }
+    Ok(())
+}
+
 /// What a fixture import did, one line per group and user, then counts.
 fn print_report(out: &mut dyn Write, r: &FixtureReport) -> std::io::Result<()> {
-    for g in &r.groups_created {
-        writeln!(out, "group {g}: created")?;
-    }
-    for g in &r.groups_present {
-        writeln!(out, "group {g}: already present")?;
-    }
-    for u in &r.users_created {
-        writeln!(out, "user {u}: created")?;
-    }
-    for (u, fields) in &r.users_updated {
-        writeln!(out, "user {u}: updated ({})", fields.join(", "))?;
-    }
-    for u in &r.users_unchanged {
-        writeln!(out, "user {u}: already present, unchanged")?;
-    }
+    named(out, &r.groups_created, |g| format!("group {g}: created"))?;
+    named(out, &r.groups_present, |g| format!("group {g}: already present"))?;
+    named(out, &r.users_created, |u| format!("user {u}: created"))?;
+    named(out, &r.users_updated, |(u, fields)| format!("user {u}: updated ({})", fields.join(", ")))?;
+    named(out, &r.users_unchanged, |u| format!("user {u}: already present, unchanged"))?;
     writeln!(
         out,
         "fixtures: {} groups created, {} present; {} users created, {} updated, {} unchanged; \
