@@ -34,6 +34,7 @@ memberships:
 ";
 
 const TEAM_JSON: &str = r#"{
+  "$schema": "../schemas/roster-fixture.schema.json",
   "version": 1,
   "accessGroups": ["confluence-users"],
   "adminGroups": ["site-admins", "confluence-administrators"],
