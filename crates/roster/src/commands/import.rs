@@ -4,7 +4,8 @@
 //! with its `file:line: field`. The merge into what the store holds
 //! (groups by name, users by account id, username or e-mail) is the
 //! directory's `Admin::import` and `Admin::import_records`, run as the
-//! system.
+//! system. [`read`] and [`apply`] are the two halves, for callers that
+//! hold a directory already (seeding a running server).
 
 mod jsonl;
 
@@ -14,7 +15,9 @@ use std::time::Instant;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use roster_core::directory::FixtureReport;
-use roster_core::{fixtures, Actor};
+use roster_core::fixtures::{self, Plan};
+use roster_core::import::ImportSet;
+use roster_core::{Actor, Directory, Policy};
 
 use crate::app::open_directory;
 use crate::cli::PolicyArgs;
@@ -47,21 +50,31 @@ fn is_json_lines(file: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(first).is_ok_and(|v| v.get("kind").is_some())
 }
 
-/// Runs the import.
-pub async fn run(db: &str, a: ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let (lines, fixture_files): (Vec<String>, Vec<String>) = a.files.iter().cloned().partition(|f| is_json_lines(f));
-    for f in &a.files {
+/// Files read and checked, nothing written yet.
+pub struct Loaded {
+    /// The JSON lines files' records.
+    pub records: Option<ImportSet>,
+    /// The fixture files' plan.
+    pub fixtures: Option<Plan>,
+}
+
+/// Reads and checks `files` (fixtures and JSON lines, told apart by
+/// [`is_json_lines`]); an error lists what is wrong, and then nothing may
+/// be written. `policy` is the one the records' group names are checked
+/// against (lookalikes of its groups are refused).
+pub fn read(files: &[String], policy: &Policy) -> anyhow::Result<Loaded> {
+    for f in files {
         if std::fs::metadata(f).is_err() {
             anyhow::bail!("cannot open {f}");
         }
     }
-    let plan = if fixture_files.is_empty() {
+    let (lines, fixture_files): (Vec<String>, Vec<String>) = files.iter().cloned().partition(|f| is_json_lines(f));
+    let fixtures = if fixture_files.is_empty() {
         None
     } else {
         Some(fixtures::load(&fixture_files).map_err(|p| anyhow::anyhow!("{p}"))?)
     };
-    let set = if lines.is_empty() {
+    let records = if lines.is_empty() {
         None
     } else {
         let total: u64 = lines.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
@@ -72,13 +85,19 @@ pub async fn run(db: &str, a: ImportArgs, out: &mut dyn Write, err: &mut dyn Wri
                 .progress_chars("=> "),
         );
         bar.set_message("reading");
-        let set = jsonl::read_all(&lines, &bar, &a.policy.policy())?;
+        let set = jsonl::read_all(&lines, &bar, policy)?;
         bar.finish_and_clear();
         Some(set)
     };
-    let dir = open_directory(db, a.policy.policy()).await?;
+    Ok(Loaded { records, fixtures })
+}
+
+/// Merges what [`read`] loaded into `dir` as the system: the JSON lines
+/// first, then the fixtures, each all or nothing. Says what it did on `out`.
+pub async fn apply(dir: &Directory, loaded: Loaded, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
+    let started = Instant::now();
     let admin = dir.admin(&Actor::System)?;
-    if let Some(set) = set {
+    if let Some(set) = loaded.records {
         let (users, groups, memberships) = (set.users.len(), set.groups.len(), set.memberships.len());
         writeln!(err, "roster: read {users} users, {groups} groups, {memberships} memberships; writing...")?;
         let spinner = ProgressBar::new_spinner();
@@ -101,11 +120,20 @@ pub async fn run(db: &str, a: ImportArgs, out: &mut dyn Write, err: &mut dyn Wri
             report.unchanged
         )?;
     }
-    if let Some(plan) = plan {
+    if let Some(plan) = loaded.fixtures {
         let report = admin.import(&plan).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         print_report(out, &report)?;
     }
     Ok(())
+}
+
+/// Runs the import: everything is read and checked before the store is
+/// opened.
+pub async fn run(db: &str, a: ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
+    let policy = a.policy.policy();
+    let loaded = read(&a.files, &policy)?;
+    let dir = open_directory(db, policy).await?;
+    apply(&dir, loaded, out, err).await
 }
 
 /// Lines naming groups and users, per kind, before the rest are counted.

@@ -276,3 +276,30 @@ async fn a_server_started_with_a_fixture_as_its_seed_serves_the_fixture_users() 
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["userKey"], roster_core::fixtures::user_key_for("alice"));
 }
+
+#[tokio::test]
+async fn conflicts_with_stored_users_are_all_listed_and_nothing_is_written() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let db = fresh_db(&tmp, "conflict.db").await;
+    let first = "version: 1\nusers:\n  - {username: ann, email: ann@example.com}\n  - {username: ben, email: ben@example.com, tokens: [rst_ben_test_token_000001]}\n";
+    run(&db, &["import", &write(tmp.path(), "first.yaml", first)]).await.unwrap();
+    let second = "\
+version: 1
+users:
+  - {username: ann, email: ben@example.com}
+  - {username: ben, accountId: other-id}
+  - {username: cat, email: cat@example.com, tokens: [rst_ben_test_token_000001]}
+groups: [newcomers]
+";
+    let err = run(&db, &["import", &write(tmp.path(), "second.yaml", second)]).await.unwrap_err();
+    for expected in [
+        "second.yaml:3: email: its username is stored user",
+        "second.yaml:4: accountId: other-id differs from the stored user's",
+        "second.yaml:5: tokens: a token is already another user's",
+        "3 problem(s); nothing was imported",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    assert!(!run(&db, &["group", "list"]).await.unwrap().contains("newcomers"));
+    assert!(!run(&db, &["user", "list"]).await.unwrap().contains("cat@example.com"));
+}
