@@ -14,6 +14,7 @@ mod bulk;
 mod hashing;
 mod import;
 mod reader;
+mod records;
 pub mod throttle;
 mod users;
 
