@@ -18,10 +18,8 @@ use super::admin::{new_group, Admin};
 use crate::credentials::token_hash;
 use crate::error::{Error, Result};
 use crate::fixtures::{Plan, PlanUser, Problem, Problems};
-use crate::import::ImportSet;
 use crate::model::Model;
 use crate::names;
-use crate::store::ImportReport;
 use crate::store::{Change, Command};
 use crate::types::{fold, now_ms, NewUser, User, UserDetails, UserId};
 
