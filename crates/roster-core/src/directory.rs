@@ -12,7 +12,9 @@ mod audited;
 mod auth;
 mod bulk;
 mod hashing;
+mod import;
 mod reader;
+mod records;
 pub mod throttle;
 mod users;
 
@@ -30,6 +32,7 @@ pub use admin::Admin;
 pub use auth::Credentials;
 pub use bulk::{Outcome, UserKey};
 pub use hashing::{set_default_limits as set_hash_limits, HashLimits};
+pub use import::FixtureReport;
 pub use reader::Reader;
 pub use throttle::{MAX_WAIT_SECS, SOURCE_MAX_WAIT_SECS, SOURCE_THROTTLE_AFTER, THROTTLE_AFTER};
 pub use users::{new_user, Joins, UserInput};

@@ -11,6 +11,7 @@
 pub mod context;
 pub mod credentials;
 pub mod directory;
+pub mod fixtures;
 pub mod model;
 pub mod page;
 pub mod snapshots;

@@ -1,9 +1,11 @@
 //! roster's own endpoints beside the dialects: health, readiness and
-//! metrics, test-suite snapshots, the audit log, the web console, and the
+//! metrics, test-suite snapshots, the fixture format's JSON Schema, the
+//! audit log, the web console, and the
 //! OpenAPI description every route is registered through.
 
 pub mod audit;
 pub mod console;
+pub mod fixture_schema;
 pub mod health;
 pub mod openapi;
 pub mod reset;

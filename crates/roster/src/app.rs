@@ -55,6 +55,17 @@ pub async fn open_directory(db: &str, policy: Policy) -> anyhow::Result<Arc<Dire
         .with_context(|| format!("opening store {describe}"))
 }
 
+/// Opens the directory over the store named by `db`, creating the store
+/// when nothing is there yet (`roster import`), for a command that does not
+/// serve it.
+pub async fn open_or_create_directory(db: &str, policy: Policy) -> anyhow::Result<Arc<Directory>> {
+    let store = open_store(db)?;
+    let describe = store.describe();
+    Directory::open(store, policy, roster_core::model::no_pieces)
+        .await
+        .with_context(|| format!("opening store {describe}"))
+}
+
 /// Opens (creating if needed) the directory over the store named by `db`,
 /// keeping in each user's entry the pieces roster-http writes pages from.
 pub async fn open_served_directory(db: &str, policy: Policy) -> anyhow::Result<Arc<Directory>> {

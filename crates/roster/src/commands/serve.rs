@@ -48,7 +48,8 @@ pub struct ServeArgs {
     /// test suites); `--db` is ignored.
     #[arg(long, env = "ROSTER_EPHEMERAL")]
     pub ephemeral: bool,
-    /// JSON lines files (the `roster import` format) loaded before serving.
+    /// Fixture files (YAML or JSON, docs/fixtures.md) or JSON lines, as
+    /// `roster import` reads them, loaded before serving.
     #[arg(long, env = "ROSTER_SEED", value_delimiter = ',')]
     pub seed: Vec<String>,
     #[command(flatten)]

@@ -2,7 +2,7 @@
 
 use crate::helpers::{basic, new_store, TestApp};
 
-async fn run(db: &str, args: &[&str]) -> Result<String, String> {
+pub(crate) async fn run(db: &str, args: &[&str]) -> Result<String, String> {
     let mut argv = vec!["roster".to_string(), "--db".into(), db.to_string()];
     argv.extend(args.iter().map(|s| s.to_string()));
     let (mut out, mut err) = (Vec::new(), Vec::new());

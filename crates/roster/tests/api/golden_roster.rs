@@ -18,6 +18,13 @@ async fn golden_roster_health_answers() {
 }
 
 #[tokio::test]
+async fn golden_roster_fixture_schema_answer() {
+    let g = Golden::spawn().await;
+    let _s = g.bind();
+    golden!(g, "roster_fixture_schema", &g.anon, GET, "/rest/roster/1.0/fixture-schema.json");
+}
+
+#[tokio::test]
 async fn golden_roster_snapshot_answers() {
     let g = Golden::spawn().await;
     let _s = g.bind();

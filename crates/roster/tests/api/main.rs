@@ -27,6 +27,7 @@ mod extender_bulk;
 mod extender_groups;
 mod extender_users;
 mod first_start;
+mod fixtures;
 mod golden;
 mod golden_cloud;
 mod golden_coverage;

@@ -137,6 +137,7 @@ const NEEDS: &[Op] = &[
     op("readyz", Public, "", "", ""),
     op("metrics", Public, "", "", ""),
     op("openapiDescription", Public, "", "", ""),
+    op("fixtureSchema", Public, "", "", ""),
     op("listSnapshots", Admin, "", "", ""),
     op("takeSnapshot", Admin, "", "", ""),
     op("restoreSnapshot", Admin, "", "", ""),
