@@ -1,9 +1,12 @@
 //! roster's own endpoints beside the dialects: health, readiness and
-//! metrics, test-suite snapshots, the audit log, the web console, and the
-//! OpenAPI description every route is registered through.
+//! metrics, test-suite snapshots, the request journal and fault rules, the
+//! audit log, the web console, and the OpenAPI description every route is
+//! registered through.
 
 pub mod audit;
 pub mod console;
+pub mod faults;
 pub mod health;
 pub mod openapi;
+pub mod requests;
 pub mod snapshots;

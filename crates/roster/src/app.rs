@@ -43,6 +43,8 @@ pub struct ServeOptions {
     pub admin_token: Option<String>,
     /// Per-caller request budget (`roster serve --rate-limit`); None: unlimited.
     pub rate_limit: Option<roster_http::middleware::ratelimit::RateLimit>,
+    /// The request journal and fault rules (`crate::testing`).
+    pub testing: crate::testing::TestingOptions,
 }
 
 /// A server that is bound and running.
@@ -78,7 +80,9 @@ pub async fn start_with(
     let listener = TcpListener::bind(&opts.listen).await.with_context(|| format!("binding {}", opts.listen))?;
     let addr = listener.local_addr()?;
     let url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let app = roster_http::app(roster_http::AppState::new(dir.clone(), &url, opts.rate_limit));
+    let state = roster_http::AppState::new(dir.clone(), &url, opts.rate_limit);
+    opts.testing.apply(&state)?;
+    let app = roster_http::app(state);
     let task = tokio::spawn(roster_http::server::serve(listener, app, limits, shutdown));
     Ok(Running { addr, url, dir, new_admin_token, task })
 }
