@@ -148,7 +148,10 @@ pub fn parse_rules(text: &str, yaml: bool) -> std::result::Result<Vec<RuleSpec>,
     let listed = text.trim_start().starts_with('[') || (yaml && text.lines().any(|l| l.starts_with('-')));
     let read = |listed: bool| -> std::result::Result<Vec<RuleSpec>, String> {
         match (yaml, listed) {
-            (true, true) => marked_yaml::from_yaml(0, text).map_err(|e| e.to_string()),
+            (true, true) => {
+                let options = marked_yaml::LoaderOptions::default().toplevel_sequence();
+                marked_yaml::from_yaml_with_options(0, text, options).map_err(|e| e.to_string())
+            }
             (true, false) => marked_yaml::from_yaml::<Wrapped>(0, text).map(|w| w.rules).map_err(|e| e.to_string()),
             (false, true) => serde_json::from_str(text).map_err(|e| e.to_string()),
             (false, false) => serde_json::from_str::<Wrapped>(text).map(|w| w.rules).map_err(|e| e.to_string()),

@@ -195,6 +195,16 @@ mod tests {
     }
 
     #[test]
+    fn faults_false_switches_fault_injection_off_and_a_file_name_loads_rules() {
+        let mut args = argv("roster serve");
+        overlay(&mut args, &parse("faults = false").unwrap(), |_| false);
+        assert_eq!(args, argv("roster serve --no-faults"));
+        let mut args = argv("roster serve");
+        overlay(&mut args, &parse("faults = \"rules.yaml\"\njournal-size = 500").unwrap(), |_| false);
+        assert_eq!(args, argv("roster serve --faults=rules.yaml --journal-size=500"));
+    }
+
+    #[test]
     fn unknown_settings_and_bad_toml_are_refused() {
         assert!(parse("lisen = 1").unwrap_err().to_string().contains("lisen"));
         assert!(parse("listen = ").is_err());
