@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::http::{Method, Uri};
+
 use bytes::Bytes;
 use roster_core::audit::AuditRecord;
 use roster_core::directory::Reader;
@@ -29,7 +30,9 @@ pub struct Entry {
     pub seq: u64,
     pub at_ms: i64,
     pub method: Method,
-    pub uri: Uri,
+    /// Path and query as sent, copied: a shared `Uri` would keep the
+    /// connection's whole read buffer alive for as long as the entry.
+    target: Box<str>,
     /// The route template it matched (`unmatched` when none did).
     pub route: Arc<str>,
     /// roster's request id (the number behind `X-Request-Id`).
@@ -52,12 +55,13 @@ pub struct Entry {
 
 impl Entry {
     /// An entry for a request not yet answered.
-    pub fn new(method: Method, uri: Uri, route: Arc<str>) -> Self {
+    pub fn new(method: Method, uri: &Uri, route: Arc<str>) -> Self {
+        let target = uri.path_and_query().map_or_else(|| uri.path().into(), |pq| pq.as_str().into());
         Entry {
             seq: 0,
             at_ms: roster_core::types::now_ms(),
             method,
-            uri,
+            target,
             route,
             request_id: 0,
             user: None,
@@ -71,9 +75,19 @@ impl Entry {
         }
     }
 
+    /// The path as sent.
+    pub fn path(&self) -> &str {
+        self.target.split_once('?').map_or(&self.target, |(p, _)| p)
+    }
+
+    /// The query as sent, if any.
+    pub fn query(&self) -> Option<&str> {
+        self.target.split_once('?').map(|(_, q)| q)
+    }
+
     /// The API the request spoke (see [`dialect_of`]).
     pub fn dialect(&self) -> &'static str {
-        dialect_of(if &*self.route == "unmatched" { self.uri.path() } else { &self.route })
+        dialect_of(if &*self.route == "unmatched" { self.path() } else { &self.route })
     }
 
     /// The body as text (lossy), when it had one.
@@ -100,8 +114,8 @@ impl Entry {
             "requestId": roster_core::context::RequestId(self.request_id).to_string(),
             "time": time_text(self.at_ms),
             "method": self.method.as_str(),
-            "path": self.uri.path(),
-            "query": query_json(self.uri.query()),
+            "path": self.path(),
+            "query": query_json(self.query()),
             "route": &*self.route,
             "dialect": self.dialect(),
             "caller": caller,

@@ -113,8 +113,8 @@ impl Compiled {
         let m = &self.m;
         self.method.as_ref().is_none_or(|x| *x == e.method)
             && m.route.as_deref().is_none_or(|r| r == &*e.route)
-            && m.path.as_deref().is_none_or(|p| p == e.uri.path())
-            && m.path_prefix.as_deref().is_none_or(|p| e.uri.path().starts_with(p))
+            && m.path.as_deref().is_none_or(|p| p == e.path())
+            && m.path_prefix.as_deref().is_none_or(|p| e.path().starts_with(p))
             && m.dialect.as_deref().is_none_or(|d| d.eq_ignore_ascii_case(e.dialect()))
             && m.status.is_none_or(|s| e.status == Some(s))
             && self.caller.is_none_or(|c| c.is_some() && c == e.user)

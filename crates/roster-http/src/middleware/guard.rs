@@ -235,7 +235,7 @@ impl Service<Request> for Guard {
         let (journal_on, faulting) = (s.journal.on(), s.faults.active());
         let watched = (journal_on || faulting) && !req.uri().path().starts_with(CONTROL);
         let entry = (watched && journal_on).then(|| {
-            let mut e = Entry::new(method.clone(), req.uri().clone(), shared.routes.get(route).template());
+            let mut e = Entry::new(method.clone(), req.uri(), shared.routes.get(route).template());
             e.request_id = n;
             Box::new(e)
         });
@@ -365,9 +365,12 @@ impl Done {
             micros = took.as_micros() as u64,
             "request done"
         );
-        s.state.telemetry.record(s.routes.get(self.route), &self.method, status, took);
+        // A dropped connection sent no status: `faults_injected` counts it.
+        let dropped = resp.extensions().get::<crate::faults::answer::DropConnection>().is_some();
+        if !dropped {
+            s.state.telemetry.record(s.routes.get(self.route), &self.method, status, took);
+        }
         if let Some(mut entry) = self.entry.take() {
-            let dropped = resp.extensions().get::<crate::faults::answer::DropConnection>().is_some();
             entry.status = (!dropped).then_some(status);
             entry.micros = took.as_micros() as u64;
             if let Some(seen) = self.seen.take() {
