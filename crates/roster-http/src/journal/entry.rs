@@ -11,6 +11,7 @@ use roster_core::audit::AuditRecord;
 use roster_core::directory::Reader;
 use roster_core::UserId;
 use serde_json::{json, Map, Value};
+use smallvec::SmallVec;
 
 use crate::wire::params::Params;
 
@@ -31,8 +32,10 @@ pub struct Entry {
     pub at_ms: i64,
     pub method: Method,
     /// Path and query as sent, copied: a shared `Uri` would keep the
-    /// connection's whole read buffer alive for as long as the entry.
-    target: Box<str>,
+    /// connection's whole read buffer alive for as long as the entry. Kept
+    /// inside the entry up to 112 bytes, so a full ring that drops its
+    /// oldest entry frees nothing for a typical request.
+    target: SmallVec<[u8; 112]>,
     /// The route template it matched (`unmatched` when none did).
     pub route: Arc<str>,
     /// roster's request id (the number behind `X-Request-Id`).
@@ -56,7 +59,7 @@ pub struct Entry {
 impl Entry {
     /// An entry for a request not yet answered.
     pub fn new(method: Method, uri: &Uri, route: Arc<str>) -> Self {
-        let target = uri.path_and_query().map_or_else(|| uri.path().into(), |pq| pq.as_str().into());
+        let target = SmallVec::from_slice(uri.path_and_query().map_or_else(|| uri.path(), |pq| pq.as_str()).as_bytes());
         Entry {
             seq: 0,
             at_ms: roster_core::types::now_ms(),
@@ -75,14 +78,20 @@ impl Entry {
         }
     }
 
+    fn target(&self) -> &str {
+        // It was a `&str` when copied.
+        std::str::from_utf8(&self.target).unwrap_or_default()
+    }
+
     /// The path as sent.
     pub fn path(&self) -> &str {
-        self.target.split_once('?').map_or(&self.target, |(p, _)| p)
+        let t = self.target();
+        t.split_once('?').map_or(t, |(p, _)| p)
     }
 
     /// The query as sent, if any.
     pub fn query(&self) -> Option<&str> {
-        self.target.split_once('?').map(|(_, q)| q)
+        self.target().split_once('?').map(|(_, q)| q)
     }
 
     /// The API the request spoke (see [`dialect_of`]).
