@@ -9,7 +9,7 @@ cancels out. Instruction counts do not depend on what else the machine is
 doing, which wall-clock figures here do.
 
     bench/callgrind.py --bin target/release/roster --store /tmp/store.db \\
-        --workload user_bulk [--requests 50] [--cache-sim]
+        --workload user_bulk [--requests 50] [--cache-sim] [--serve-arg=--journal-size=10000]
 
 The store is one `roster import` of the benchmark dataset made by the same
 binary (bench/run.sh's first step); the account ids come from the dataset's
@@ -45,7 +45,7 @@ def run(args, n, work):
     cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--toggle-collect=" + args.toggle]
     if args.cache_sim:
         cmd.append("--cache-sim=yes")
-    cmd += [args.bin, "--db", db, "serve", "--listen", f"127.0.0.1:{port}"]
+    cmd += [args.bin, "--db", db, "serve", "--listen", f"127.0.0.1:{port}"] + args.serve_arg
     env = dict(os.environ, ROSTER_ADMIN_TOKEN=TOKEN)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -90,6 +90,8 @@ def main():
     p.add_argument("--workload", choices=["memberof", "user_bulk"], default="user_bulk")
     p.add_argument("--requests", type=int, default=50)
     p.add_argument("--cache-sim", action="store_true")
+    p.add_argument("--serve-arg", action="append", default=[], help="a further `roster serve` argument (repeatable), "
+                   "e.g. --serve-arg=--journal-size=10000")
     # Builds before roster's own accept loop (1d20837) served with axum::serve:
     # --toggle 'axum::serve::handle_connection*'.
     p.add_argument("--toggle", default="roster_http::server::connection*", help="the connection task's function")

@@ -53,7 +53,7 @@ done
 export ROSTER_URL="http://$ADDR" ROSTER_TOKEN="$TOKEN"
 
 status=0
-for suite in cloud dc; do
+for suite in cloud dc faults; do
   for v in 5 4; do
     script="$HERE/test_${suite}.py"
     [ -f "$script" ] || continue

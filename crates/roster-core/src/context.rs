@@ -4,7 +4,9 @@
 //! charge. The HTTP layer sets it for each request with [`scoped`] (a tokio
 //! task-local); the command line never does, so its writes are recorded as
 //! the `system` actor from `local`. The audit log, the login throttle and
-//! the rate limiter read it.
+//! the rate limiter read it. While the request journal is on, the audit
+//! log also leaves here the records of the changes the request caused, so
+//! the journal can name them.
 
 use std::fmt;
 use std::future::Future;
@@ -13,6 +15,7 @@ use std::sync::OnceLock;
 
 use parking_lot::Mutex;
 
+use crate::audit::AuditRecord;
 use crate::types::UserId;
 
 /// A request's id: the serial number roster gave it, shown as `r` and hex.
@@ -56,12 +59,46 @@ pub struct RequestContext {
     /// The request's rate-limit charge, once it is made: by the HTTP guard
     /// for requests without credentials, by the sign-in for the others.
     charge: OnceLock<Charge>,
+    /// The audit records of the changes the request made, kept only when
+    /// the journal asked for them (`None` otherwise: nothing is cloned).
+    changes: Option<Mutex<Vec<AuditRecord>>>,
 }
 
 impl RequestContext {
     /// A context for a request from `source`.
     pub fn new(source: Option<IpAddr>, request_id: RequestId) -> Self {
-        RequestContext { source, request_id, client_request_id: None, user: Mutex::new(None), charge: OnceLock::new() }
+        RequestContext {
+            source,
+            request_id,
+            client_request_id: None,
+            user: Mutex::new(None),
+            charge: OnceLock::new(),
+            changes: None,
+        }
+    }
+
+    /// The same context, keeping the audit records of the changes the
+    /// request makes (for the request journal).
+    pub fn keeping_changes(mut self) -> Self {
+        self.changes = Some(Mutex::new(Vec::new()));
+        self
+    }
+
+    /// Whether the audit records of this request's changes are kept.
+    pub fn keeps_changes(&self) -> bool {
+        self.changes.is_some()
+    }
+
+    /// Keeps `record` as one of the request's changes (when they are kept).
+    pub fn note_change(&self, record: &AuditRecord) {
+        if let Some(c) = &self.changes {
+            c.lock().push(record.clone());
+        }
+    }
+
+    /// The audit records of the changes the request made.
+    pub fn take_changes(&self) -> Vec<AuditRecord> {
+        self.changes.as_ref().map(|c| std::mem::take(&mut *c.lock())).unwrap_or_default()
     }
 
     /// The same context, carrying the caller's own request id.

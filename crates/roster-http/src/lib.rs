@@ -10,9 +10,13 @@
 //! Where a change goes: `dialects/` (one module per API: routes, handlers,
 //! renderers), `wire/` (parsing requests, writing answers, errors),
 //! `middleware/` (what wraps every request), `operations/` (roster's own
-//! endpoints and the OpenAPI description), `server/` (the accept loop).
+//! endpoints and the OpenAPI description), `server/` (the accept loop),
+//! `journal/` and `faults/` (the request journal and fault injection, for
+//! test suites).
 
 pub mod dialects;
+pub mod faults;
+pub mod journal;
 pub mod middleware;
 pub mod operations;
 pub mod server;

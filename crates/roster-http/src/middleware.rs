@@ -5,6 +5,7 @@
 pub mod direct;
 pub mod guard;
 pub mod hygiene;
+pub mod observe;
 pub mod ratelimit;
 pub mod routes;
 pub mod telemetry;

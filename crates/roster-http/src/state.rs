@@ -32,6 +32,10 @@ pub struct Shared {
     pub telemetry: Arc<Telemetry>,
     /// Snapshots for test-suite resets.
     pub shelf: Arc<roster_core::snapshots::Shelf>,
+    /// The request journal (off until configured).
+    pub journal: Arc<crate::journal::Journal>,
+    /// Fault rules (none until added).
+    pub faults: Arc<crate::faults::Faults>,
 }
 
 impl Deref for AppState {
@@ -58,6 +62,8 @@ impl AppState {
             limiter: limit.map(Limiter::shared),
             telemetry: Arc::new(Telemetry::new()),
             shelf: Default::default(),
+            journal: Default::default(),
+            faults: Default::default(),
         }))
     }
 }

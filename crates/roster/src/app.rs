@@ -88,6 +88,8 @@ pub struct ServeOptions {
     /// the seed snapshot a reset goes back to. Otherwise the seed snapshot
     /// is kept only when the store has none yet.
     pub seeded: bool,
+    /// The request journal and fault rules (`crate::testing`).
+    pub testing: crate::testing::TestingOptions,
 }
 
 /// A server that is bound and running.
@@ -127,6 +129,7 @@ pub async fn start_with(
     let url = opts.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let state = roster_http::AppState::new(dir.clone(), &url, opts.rate_limit);
     state.shelf.keep_seed(&dir, opts.seeded).await.context("keeping the seed snapshot")?;
+    opts.testing.apply(&state)?;
     let app = roster_http::app(state);
     let task = tokio::spawn(roster_http::server::serve(listener, app, limits, shutdown));
     Ok(Running { addr, url, dir, new_admin_token, task })

@@ -70,7 +70,7 @@ impl PolicyArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the HTTP APIs.
-    Serve(commands::serve::ServeArgs),
+    Serve(Box<commands::serve::ServeArgs>),
     /// Write users, groups and memberships as JSON lines (the import format).
     Export(commands::export::ExportArgs),
     /// Load users, groups and memberships from JSON lines files.
@@ -133,7 +133,7 @@ async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
             write!(out, "{}", crate::config::EXAMPLE)?;
             Ok(())
         }
-        Command::Serve(a) => commands::serve::run(&cli.db, a, err).await,
+        Command::Serve(a) => commands::serve::run(&cli.db, *a, err).await,
         Command::Export(a) => commands::export::run(&cli.db, a, out, err).await,
         Command::Import(a) => commands::import::run(&cli.db, a, out, err).await,
         Command::User(c) => commands::user::run(&cli.db, c, out).await,

@@ -68,12 +68,15 @@ fn render(value: &toml::Value) -> Option<String> {
     }
 }
 
-/// For a key that is no flag of its own but whose `no-` form is
-/// (`snapshots` for `--no-snapshots`), that form: `key = false` in the
-/// file means `--no-key`, `key = true` the default.
-fn negated(key: &str, flags: &[String]) -> Option<String> {
+/// For a key whose `no-` form is a flag (`snapshots` for
+/// `--no-snapshots`), that form: `key = false` in the file means
+/// `--no-key`, `key = true` the default. A key that is also a flag of its
+/// own (`faults = "rules.yaml"` is `--faults`) means that flag unless its
+/// value is true or false.
+fn negated(key: &str, value: &toml::Value, flags: &[String]) -> Option<String> {
     let neg = format!("no-{key}");
-    (!flags.iter().any(|f| f == key) && flags.contains(&neg)).then_some(neg)
+    let own = flags.iter().any(|f| f == key);
+    (flags.contains(&neg) && (!own || value.is_bool())).then_some(neg)
 }
 
 /// Parses the file's text into `(key, value)` pairs, refusing unknown keys.
@@ -87,7 +90,7 @@ pub fn parse(text: &str) -> anyhow::Result<Vec<(String, toml::Value)>> {
     }
     let mut out = Vec::new();
     for (k, v) in table {
-        if let Some(neg) = negated(&k, &known) {
+        if let Some(neg) = negated(&k, &v, &known) {
             let toml::Value::Boolean(on) = v else { anyhow::bail!("roster.toml: '{k}' must be true or false") };
             out.push((neg, toml::Value::Boolean(!on)));
             continue;
@@ -189,6 +192,16 @@ mod tests {
         overlay(&mut args, &settings, |name| name == "ROSTER_NO_SNAPSHOTS");
         assert_eq!(args, argv("roster serve"));
         assert!(parse("snapshots = \"off\"").unwrap_err().to_string().contains("true or false"));
+    }
+
+    #[test]
+    fn faults_false_switches_fault_injection_off_and_a_file_name_loads_rules() {
+        let mut args = argv("roster serve");
+        overlay(&mut args, &parse("faults = false").unwrap(), |_| false);
+        assert_eq!(args, argv("roster serve --no-faults"));
+        let mut args = argv("roster serve");
+        overlay(&mut args, &parse("faults = \"rules.yaml\"\njournal-size = 500").unwrap(), |_| false);
+        assert_eq!(args, argv("roster serve --faults=rules.yaml --journal-size=500"));
     }
 
     #[test]

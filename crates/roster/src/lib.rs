@@ -10,3 +10,4 @@ pub mod commands;
 pub mod config;
 pub mod connections;
 pub mod fdlimit;
+pub mod testing;

@@ -158,6 +158,24 @@ fn record_for(m: &Model, base: &AuditRecord, cmd: &Command) -> Option<AuditRecor
     Some(r)
 }
 
+/// Hands the request context the records that were written: every one of
+/// `written`, and each of `guarded` whose command changed something.
+fn note_changes(changes: &[Change], guarded: &[(usize, AuditRecord)], written: &[AuditRecord]) {
+    if guarded.is_empty() && written.is_empty() {
+        return;
+    }
+    context::with_current(|c| {
+        for (i, r) in guarded {
+            if !matches!(changes.get(*i), Some(Change::Unchanged) | None) {
+                c.note_change(r);
+            }
+        }
+        for r in written {
+            c.note_change(r);
+        }
+    });
+}
+
 #[async_trait]
 impl Store for Audited {
     async fn snapshot(&self) -> Result<Snapshot> {
@@ -188,14 +206,32 @@ impl Store for Audited {
                 .collect();
             (commands, records)
         };
+        let keeps = context::with_current(|c| c.keeps_changes()).unwrap_or(false);
+        // The membership records the store writes only if their command
+        // changed something, by position, for the request journal.
+        let guarded: Vec<(usize, AuditRecord)> = match keeps {
+            false => Vec::new(),
+            true => commands
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| match c {
+                    Command::WithAudit { record, .. } => Some((i, (**record).clone())),
+                    _ => None,
+                })
+                .collect(),
+        };
         if records.is_empty() {
-            return self.inner.apply(commands).await;
+            let changes = self.inner.apply(commands).await?;
+            note_changes(&changes, &guarded, &[]);
+            return Ok(changes);
         }
         let n = commands.len();
         let mut all = commands;
+        let kept = if keeps { records.clone() } else { Vec::new() };
         all.extend(records.into_iter().map(Command::Audit));
         let mut changes = self.inner.apply(all).await?;
         changes.truncate(n);
+        note_changes(&changes, &guarded, &kept);
         Ok(changes)
     }
 

@@ -9,7 +9,10 @@
 //! and the XSRF rule (see `xsrf.rs`); runs the handler inside a tracing span;
 //! turns a panic anywhere below into a logged 500 in the JSON error shape
 //! instead of a dropped connection; counts the answer in the metrics (see
-//! `telemetry.rs`) and echoes the ids.
+//! `telemetry.rs`), records it in the request journal when that is on (see
+//! `journal.rs`) and echoes the ids. While the journal wants a request's
+//! body or a fault rule is in force, a request other than roster's own
+//! control routes goes through `observe.rs` on its way to the handler.
 //!
 //! It wraps the whole router, once per connection (roster's accept loop,
 //! `server.rs`, makes one per connection), rather than each route: a layer on a
@@ -45,7 +48,9 @@ use tower::Service;
 use tracing::instrument::Instrumented;
 use tracing::Instrument;
 
+use crate::journal::Entry;
 use crate::middleware::direct::{Answer, Direct};
+use crate::middleware::observe::{self, Seen, SeenSlot};
 use crate::middleware::ratelimit::{self, Charge, Payer};
 use crate::middleware::routes::Routes;
 use crate::middleware::{hygiene, xsrf};
@@ -54,6 +59,9 @@ use crate::wire::error::{error_body, ApiError};
 use crate::wire::params::Params;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// roster's own control routes: never recorded in the journal, never faulted.
+const CONTROL: &str = "/rest/roster/";
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-client-request-id");
@@ -167,6 +175,7 @@ pin_project_lite::pin_project! {
     enum Dispatched {
         Routed { #[pin] answer: RouteFuture<Infallible> },
         Direct { #[pin] answer: Answer },
+        Observed { #[pin] answer: Answer },
     }
 }
 
@@ -177,6 +186,7 @@ impl Future for Dispatched {
         match self.project() {
             DispatchedProj::Routed { answer } => answer.poll(cx),
             DispatchedProj::Direct { answer } => answer.poll(cx).map(Ok),
+            DispatchedProj::Observed { answer } => answer.poll(cx).map(Ok),
         }
     }
 }
@@ -220,6 +230,16 @@ impl Service<Request> for Guard {
             }
             charge = Some(c);
         }
+        // The journal and the fault rules cost one relaxed load each when
+        // off; roster's own control routes are neither recorded nor faulted.
+        let (journal_on, faulting) = (s.journal.on(), s.faults.active());
+        let watched = (journal_on || faulting) && !req.uri().path().starts_with(CONTROL);
+        let entry = (watched && journal_on).then(|| {
+            let mut e = Entry::new(method.clone(), req.uri(), shared.routes.get(route).template());
+            e.request_id = n;
+            Box::new(e)
+        });
+        let mut seen: Option<SeenSlot> = None;
         let handled = match refused {
             Some(_) => None,
             None => {
@@ -231,7 +251,11 @@ impl Service<Request> for Guard {
                     %method,
                     route = route_name
                 );
-                let ctx = RequestContext::new(source, RequestId(n)).with_client_request_id(client_text.map(Box::from));
+                let mut ctx =
+                    RequestContext::new(source, RequestId(n)).with_client_request_id(client_text.map(Box::from));
+                if entry.is_some() {
+                    ctx = ctx.keeping_changes();
+                }
                 if let Some(c) = charge {
                     ctx.charge_once(|| c);
                 }
@@ -240,7 +264,33 @@ impl Service<Request> for Guard {
                     req.extensions_mut().insert(sent);
                 }
                 let direct = shared.routes.direct_get(route).filter(|_| method == Method::GET);
+                let observed = watched && (faulting || (journal_on && !http_body::Body::is_end_stream(req.body())));
                 let dispatched = match direct {
+                    _ if observed => {
+                        seen = entry.as_ref().map(|_| SeenSlot::default());
+                        let inner = shared.clone();
+                        let is_get = method == Method::GET;
+                        let dispatch = move |req: Request| async move {
+                            match inner.routes.direct_get(route).filter(|_| is_get) {
+                                Some(handler) => handler(req, inner.state.clone()).await,
+                                None => match inner.router.clone().call(req).await {
+                                    Ok(resp) => resp,
+                                    Err(never) => match never {},
+                                },
+                            }
+                        };
+                        let template = shared.routes.get(route).template();
+                        Dispatched::Observed {
+                            answer: Box::pin(observe::observed(
+                                s.clone(),
+                                template,
+                                req,
+                                seen.clone(),
+                                faulting,
+                                dispatch,
+                            )),
+                        }
+                    }
                     Some(handler) => Dispatched::Direct { answer: handler(req, s.clone()) },
                     None => Dispatched::Routed { answer: shared.router.clone().call(req) },
                 };
@@ -251,7 +301,18 @@ impl Service<Request> for Guard {
         GuardFuture {
             handled,
             refused,
-            done: Some(Done { started, id, client_id, method, route, charge, source, shared: shared.clone() }),
+            done: Some(Done {
+                started,
+                id,
+                client_id,
+                method,
+                route,
+                charge,
+                source,
+                entry,
+                seen,
+                shared: shared.clone(),
+            }),
         }
     }
 }
@@ -268,6 +329,10 @@ struct Done {
     /// its handler, from its context).
     charge: Option<Charge>,
     source: Option<IpAddr>,
+    /// The journal entry in the making, while the journal is on.
+    entry: Option<Box<Entry>>,
+    /// What `observe.rs` saw of the request, if it went that way.
+    seen: Option<SeenSlot>,
     shared: Arc<Shared>,
 }
 
@@ -300,7 +365,21 @@ impl Done {
             micros = took.as_micros() as u64,
             "request done"
         );
-        s.state.telemetry.record(s.routes.get(self.route), &self.method, status, took);
+        // A dropped connection sent no status: `faults_injected` counts it.
+        let dropped = resp.extensions().get::<crate::faults::answer::DropConnection>().is_some();
+        if !dropped {
+            s.state.telemetry.record(s.routes.get(self.route), &self.method, status, took);
+        }
+        if let Some(mut entry) = self.entry.take() {
+            entry.status = (!dropped).then_some(status);
+            entry.micros = took.as_micros() as u64;
+            if let Some(seen) = self.seen.take() {
+                let Seen { body, body_len, fault, handler_status } = std::mem::take(&mut *seen.lock());
+                (entry.body, entry.body_len, entry.fault, entry.handler_status) =
+                    (body, body_len, fault, handler_status);
+            }
+            s.state.journal.record(*entry);
+        }
         resp.headers_mut().insert(REQUEST_ID, self.id);
         if let Some(theirs) = self.client_id {
             resp.headers_mut().insert(CLIENT_REQUEST_ID, theirs);
@@ -331,11 +410,21 @@ impl Future for GuardFuture {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(outcome) => outcome,
                 };
-                if let Some(done) =
-                    this.done.as_mut().filter(|d| d.charge.is_none() && d.shared.state.limiter.is_some())
+                if let Some(done) = this
+                    .done
+                    .as_mut()
+                    .filter(|d| d.entry.is_some() || (d.charge.is_none() && d.shared.state.limiter.is_some()))
                 {
-                    // The charge the sign-in made, if it made one.
-                    done.charge = handled.take_value().and_then(|ctx| ctx.charge());
+                    if let Some(ctx) = handled.take_value() {
+                        if done.charge.is_none() {
+                            // The charge the sign-in made, if it made one.
+                            done.charge = ctx.charge();
+                        }
+                        if let Some(entry) = done.entry.as_mut() {
+                            entry.user = ctx.user();
+                            entry.changes = ctx.take_changes();
+                        }
+                    }
                 }
                 match outcome {
                     Ok(Ok(resp)) => resp,

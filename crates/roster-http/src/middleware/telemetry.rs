@@ -47,6 +47,11 @@ struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FaultLabels {
+    kind: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
     route: Route,
 }
@@ -62,6 +67,8 @@ pub struct Telemetry {
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
     users: Gauge,
     groups: Gauge,
+    /// Faults injected by kind (see `faults.rs`).
+    faults: Family<FaultLabels, Counter>,
     /// Connections open, refused and timed out (see `server.rs`).
     pub connections: crate::server::ConnectionMetrics,
 }
@@ -83,9 +90,11 @@ impl Telemetry {
         registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
         registry.register("users", "Users in the directory", users.clone());
         registry.register("groups", "Groups in the directory", groups.clone());
+        let faults = Family::<FaultLabels, Counter>::default();
+        registry.register("faults_injected", "Requests a fault rule fired on, by kind", faults.clone());
         let connections = crate::server::ConnectionMetrics::default();
         connections.register(&mut registry);
-        Telemetry { registry, requests, latency, users, groups, connections }
+        Telemetry { registry, requests, latency, users, groups, faults, connections }
     }
 
     /// The handle through which answers to `template` are counted. Its
@@ -113,6 +122,11 @@ impl Telemetry {
             counter.inc();
             answers.push((method.clone(), status, counter));
         }
+    }
+
+    /// Counts one injected fault of `kind` (`status`, `delay`, `drop`, `applyThenLose`).
+    pub fn fault(&self, kind: &'static str) {
+        self.faults.get_or_create(&FaultLabels { kind }).inc();
     }
 
     /// The registry as Prometheus text, with directory and store gauges.
@@ -151,5 +165,10 @@ impl RouteMetrics {
     /// The route's template.
     pub fn name(&self) -> &str {
         &self.route.0
+    }
+
+    /// The route's template, shared (what the request journal keeps).
+    pub fn template(&self) -> std::sync::Arc<str> {
+        self.route.0.clone()
     }
 }

@@ -18,6 +18,7 @@ pub mod cloud;
 pub mod common;
 pub mod dc;
 pub mod extender;
+pub mod testkit;
 
 use std::sync::OnceLock;
 
@@ -52,7 +53,7 @@ const CONTEXT: &str = "/confluence/";
         (name = "Data Center", description = "Confluence Data Center core REST, under /rest/api and /confluence/rest/api"),
         (name = "Extender", description = "Extender for Confluence, under /rest/extender/1.0 and /confluence/rest/extender/1.0"),
         (name = "Operations", description = "Health, readiness and Prometheus metrics"),
-        (name = "roster", description = "roster's own endpoints: test-suite snapshots, the fixture schema and this description"),
+        (name = "roster", description = "roster's own endpoints: test-suite snapshots, reset and diff, the fixture schema, the request journal, fault injection and this description"),
     )
 )]
 struct Doc;
@@ -67,6 +68,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::operations::health::routes())
         .merge(crate::operations::snapshots::routes())
         .routes(routes!(crate::operations::fixture_schema::serve))
+        .merge(crate::operations::requests::routes())
+        .merge(crate::operations::faults::routes())
         .routes(routes!(serve))
 }
 

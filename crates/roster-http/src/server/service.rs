@@ -2,9 +2,10 @@
 //! connection's guard, with the request body given its deadlines and the
 //! request's start and end reported to the socket (`deadline.rs`). What it
 //! adds per request: an `Arc` clone (as axum's `TowerToHyperService` did
-//! with the guard) and two relaxed stores.
+//! with the guard) and two relaxed stores. An answer marked
+//! [`DropConnection`] (an injected fault, `faults/answer.rs`) is turned
+//! into an error, on which hyper closes the connection without a word.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -19,7 +20,20 @@ use tower::Service as _;
 
 use super::body::{BodyLimits, TimedBody};
 use super::deadline::Signals;
+use crate::faults::answer::DropConnection;
 use crate::middleware::guard::{Guard, GuardFuture};
+
+/// Why a connection was closed without an answer.
+#[derive(Debug)]
+pub(super) struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
 
 /// One connection's service.
 pub(super) struct ConnService {
@@ -36,7 +50,7 @@ impl ConnService {
 
 impl hyper::service::Service<Request<Incoming>> for ConnService {
     type Response = Response;
-    type Error = Infallible;
+    type Error = Dropped;
     type Future = Tracked;
 
     fn call(&self, req: Request<Incoming>) -> Tracked {
@@ -58,14 +72,16 @@ pin_project_lite::pin_project! {
 }
 
 impl Future for Tracked {
-    type Output = Result<Response, Infallible>;
+    type Output = Result<Response, Dropped>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let out = this.inner.poll(cx);
-        if out.is_ready() {
-            this.signals.end();
-        }
-        out
+        let Poll::Ready(out) = this.inner.poll(cx) else { return Poll::Pending };
+        this.signals.end();
+        let Ok(resp) = out;
+        Poll::Ready(match resp.extensions().get::<DropConnection>() {
+            Some(_) => Err(Dropped),
+            None => Ok(resp),
+        })
     }
 }

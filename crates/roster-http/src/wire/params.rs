@@ -220,7 +220,8 @@ impl Params {
         Ok(Params { text, pairs, commas })
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+    /// Every (name, value) pair, decoded, in the order sent.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pairs.iter().map(|(k, v)| (&self.text[k.clone()], &self.text[v.clone()]))
     }
 

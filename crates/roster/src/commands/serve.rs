@@ -63,6 +63,8 @@ pub struct ServeArgs {
     pub password_queue: usize,
     #[command(flatten)]
     pub connections: ConnectionArgs,
+    #[command(flatten)]
+    pub testing: crate::testing::TestingArgs,
 }
 
 async fn shutdown_signal() {
@@ -130,6 +132,7 @@ pub async fn run(db: &str, a: ServeArgs, err: &mut dyn Write) -> anyhow::Result<
             .rate_limit
             .map(|r| roster_http::middleware::ratelimit::RateLimit { max_keys: a.rate_limit_keys, ..r }),
         seeded: !a.seed.is_empty(),
+        testing: a.testing.options(a.ephemeral)?,
     };
     let running = app::start_with(&opts, limits, shutdown_signal()).await?;
     if let Some(token) = &running.new_admin_token {

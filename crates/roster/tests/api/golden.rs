@@ -115,6 +115,10 @@ const VOLATILE: &[(&str, &str)] = &[
     // roster's request ids, counted per process, in audit records.
     (r"\brequest r[0-9a-z]+\b", "request [request-id]"),
     (r#""searchDuration": \d+"#, r#""searchDuration": "[duration]""#),
+    // The request journal: ids counted per process, times and durations.
+    (r#""requestId": "r[0-9a-f]+""#, r#""requestId": "[request-id]""#),
+    (r#""time": "[0-9T:.Z-]+""#, r#""time": "[time]""#),
+    (r#""durationMs": [0-9.e-]+"#, r#""durationMs": "[duration]""#),
     // The store readiness names: a temporary file, or a database when the
     // suite runs on PostgreSQL.
     (r#""store": "[^"]*""#, r#""store": "[store]""#),

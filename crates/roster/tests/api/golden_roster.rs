@@ -1,5 +1,6 @@
-//! Golden bodies of roster's own endpoints: health, readiness and the
-//! test-suite snapshots, with their main errors. The metrics (Prometheus
+//! Golden bodies of roster's own endpoints: health, readiness, the
+//! test-suite snapshots, the request journal and fault rules, with their
+//! main errors. The metrics (Prometheus
 //! text whose figures change with every request) and the OpenAPI
 //! description (checked in openapi.rs and by schemathesis) are left out.
 
@@ -78,4 +79,62 @@ async fn golden_roster_reset_diff_and_file_answers() {
         format!("{SNAPSHOTS}/file"),
         json!({"format": "roster-snapshot", "version": 2})
     );
+}
+
+const REQUESTS: &str = "/rest/roster/1.0/requests";
+const FAULTS: &str = "/rest/roster/1.0/faults";
+
+#[tokio::test]
+async fn golden_roster_journal_answers() {
+    let g = Golden::spawn().await;
+    let _s = g.bind();
+    let a = &g.admin;
+    golden!(g, "roster_journal_settings_off", a, GET, format!("{REQUESTS}/settings"));
+    golden!(
+        g,
+        "roster_journal_switch_on",
+        a,
+        PUT,
+        format!("{REQUESTS}/settings"),
+        json!({"enabled": true, "size": 50})
+    );
+    golden!(
+        g,
+        "roster_journal_switch_plain_user",
+        &g.plain,
+        PUT,
+        format!("{REQUESTS}/settings"),
+        json!({"enabled": true})
+    );
+    g.app.admin().post("/wiki/rest/api/group", json!({"name": "golden-crew"})).await;
+    g.plain.get("/wiki/rest/api/group/by-name?name=golden-crew").await;
+    golden!(g, "roster_journal_list", a, GET, REQUESTS);
+    golden!(g, "roster_journal_list_filtered", a, GET, format!("{REQUESTS}?method=POST&caller=admin"));
+    golden!(g, "roster_journal_list_bad_since", a, GET, format!("{REQUESTS}?since=yesterday"));
+    golden!(
+        g,
+        "roster_journal_count",
+        a,
+        POST,
+        format!("{REQUESTS}/count"),
+        json!({"method": "GET", "route": "/wiki/rest/api/group/by-name"})
+    );
+    golden!(g, "roster_journal_clear", a, DELETE, REQUESTS);
+}
+
+#[tokio::test]
+async fn golden_roster_fault_answers() {
+    let g = Golden::spawn().await;
+    let _s = g.bind();
+    let a = &g.admin;
+    let rule = json!({"method": "GET", "route": "/wiki/rest/api/group", "action": "status", "status": 429,
+                      "retryAfter": 5, "times": 1, "seed": 7});
+    golden!(g, "roster_fault_add", a, POST, FAULTS, rule);
+    golden!(g, "roster_fault_add_bad", a, POST, FAULTS, json!({"action": "status", "status": 200}));
+    golden!(g, "roster_fault_answer_429", a, GET, "/wiki/rest/api/group");
+    golden!(g, "roster_fault_list", a, GET, FAULTS);
+    let id = g.app.admin().get(FAULTS).await.body["results"][0]["id"].clone();
+    golden!(g, "roster_fault_delete", a, DELETE, format!("{FAULTS}/{id}"));
+    golden!(g, "roster_fault_delete_unknown", a, DELETE, format!("{FAULTS}/{id}"));
+    golden!(g, "roster_fault_clear", a, DELETE, FAULTS);
 }

@@ -25,6 +25,7 @@ async fn a_caller_over_budget_gets_429_with_retry_after_and_the_rate_limit_heade
         admin_token: Some(ADMIN_TOKEN.into()),
         rate_limit: Some(RateLimit::new(5, 60)),
         seeded: false,
+        testing: Default::default(),
     };
     let running = app::start(&opts, std::future::pending()).await.unwrap();
     // Borrow the helpers' client by pointing a TestApp-made Api at this server.

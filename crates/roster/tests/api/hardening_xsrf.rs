@@ -45,6 +45,12 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("DELETE", "/rest/roster/1.0/snapshots/{id}", "/rest/roster/1.0/snapshots/nope"),
     ("POST", "/rest/roster/1.0/snapshots/file", "/rest/roster/1.0/snapshots/file?restore=false&name=xsrf"),
     ("POST", "/rest/roster/1.0/reset", "/rest/roster/1.0/reset"),
+    ("POST", "/rest/roster/1.0/requests/count", "/rest/roster/1.0/requests/count"),
+    ("DELETE", "/rest/roster/1.0/requests", "/rest/roster/1.0/requests"),
+    ("PUT", "/rest/roster/1.0/requests/settings", "/rest/roster/1.0/requests/settings"),
+    ("POST", "/rest/roster/1.0/faults", "/rest/roster/1.0/faults"),
+    ("DELETE", "/rest/roster/1.0/faults", "/rest/roster/1.0/faults"),
+    ("DELETE", "/rest/roster/1.0/faults/{id}", "/rest/roster/1.0/faults/nope"),
     ("PATCH", "(any path)", "/wiki/rest/api/group"),
 ];
 

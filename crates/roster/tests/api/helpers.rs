@@ -65,6 +65,23 @@ impl TestApp {
 
     /// A server over an existing store file (for restart tests).
     pub async fn spawn_on(tmp: TempDir, db: String, policy: Policy) -> Self {
+        Self::spawn_testing_on(tmp, db, policy, Default::default()).await
+    }
+
+    /// A server with the journal and fault options `testing`.
+    pub async fn spawn_testing(testing: roster::testing::TestingOptions) -> Self {
+        let tmp = TempDir::new().unwrap();
+        let db = fresh_db(&tmp, "roster.db").await;
+        Self::spawn_testing_on(tmp, db, Policy::default(), testing).await
+    }
+
+    /// A server over an existing store file with the journal and fault options `testing`.
+    pub async fn spawn_testing_on(
+        tmp: TempDir,
+        db: String,
+        policy: Policy,
+        testing: roster::testing::TestingOptions,
+    ) -> Self {
         let (tx, rx) = oneshot::channel::<()>();
         let opts = ServeOptions {
             db: db.clone(),
@@ -74,6 +91,7 @@ impl TestApp {
             admin_token: Some(ADMIN_TOKEN.into()),
             rate_limit: None,
             seeded: false,
+            testing,
         };
         let running = app::start(&opts, async {
             let _ = rx.await;

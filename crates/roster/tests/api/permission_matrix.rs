@@ -152,6 +152,16 @@ const NEEDS: &[Op] = &[
         "?name=matrix&restore=false",
         r#"{"format": "roster-snapshot", "version": 1, "createdDate": 0, "users": [], "groups": [], "memberships": [], "tokens": []}"#,
     ),
+    op("listRequests", Admin, "", "?method=GET", ""),
+    op("countRequests", Admin, "", "", r#"{"method": "POST"}"#),
+    op("clearRequests", Admin, "", "", ""),
+    op("getJournalSettings", Admin, "", "", ""),
+    op("setJournalSettings", Admin, "", "", r#"{"enabled": true, "size": 100}"#),
+    // A rule no request of the matrix matches.
+    op("listFaults", Admin, "", "", ""),
+    op("addFaults", Admin, "", "", r#"{"path": "/never/*", "action": "drop"}"#),
+    op("clearFaults", Admin, "", "", ""),
+    op("deleteFault", Admin, "id={fault}", "", ""),
 ];
 
 /// The decision for a described operation id.
@@ -209,7 +219,8 @@ async fn account(app: &TestApp, name: &str, groups: &[&str], active: bool) -> (S
 
 /// Groups `crew` (target in it), `victim` and `outsiders`, users `target`
 /// and `joiner`, the callers, and two snapshots of it all: `{base}` to
-/// return to after each admin write, `{spare}` for the snapshot routes.
+/// return to after each admin write, `{spare}` for the snapshot routes;
+/// and a fault rule `{fault}` that matches no request.
 async fn fixture(app: &TestApp) -> (Callers, BTreeMap<&'static str, String>) {
     for g in ["crew", "victim", "outsiders", "confluence-users", "confluence-administrators"] {
         if !app.view().group_name_taken(g) {
@@ -233,6 +244,12 @@ async fn fixture(app: &TestApp) -> (Callers, BTreeMap<&'static str, String>) {
         ("{victim}", uuid("victim")),
         ("{password}", PASSWORD.to_string()),
     ]);
+    let r = callers
+        .admin
+        .send(Method::POST, "/rest/roster/1.0/faults", Some(&serde_json::json!({"path": "/never", "action": "drop"})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    values.insert("{fault}", r.body["results"][0]["id"].to_string());
     for name in ["{base}", "{spare}"] {
         let r = callers.admin.send(Method::POST, "/rest/roster/1.0/snapshots", None).await;
         assert_eq!(r.status, 201, "{}", r.text);
@@ -346,7 +363,9 @@ async fn every_operation_answers_each_kind_of_caller_as_its_requirement_says() {
     // The site admin last, deletes last, returning to the fixture after
     // each write so that the next operation finds its objects.
     let mut admin_order: Vec<&Described> = ops.iter().collect();
-    admin_order.sort_by_key(|d| d.method == Method::DELETE);
+    // Deletes of one thing before deletes of every thing (the one fault
+    // rule before all of them).
+    admin_order.sort_by_key(|d| (d.method == Method::DELETE, !d.path.contains('{')));
     let restore = fill("/rest/roster/1.0/snapshots/{base}/restore", &values);
     for d in admin_order {
         violations.extend(sweep(std::slice::from_ref(d), &values, SiteAdmin, &callers.admin).await);
