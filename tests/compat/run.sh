@@ -77,6 +77,9 @@ for want in 'route="/rest/api/user/{username}/group/{group}",method="PUT",status
   if echo "$metrics" | grep -qF "$want"; then echo "ok: served $want"; else echo "FAIL: never served $want"; status=1; fi
 done
 
+echo "== the documented JavaScript example (examples/node, node:test): fixture seed, reset, diff, journal, a fault"
+if ! ROSTER_BIN="$BIN" node --test "$ROOT/examples/node/"; then status=1; fi
+
 echo "== the documented pytest example (examples/pytest): ephemeral, seeded, reset in one call, diffed"
 py=$(venv 5 "$HERE/requirements-5.txt")
 if ! ROSTER_BIN="$BIN" "$py" -m pytest -q -p no:cacheprovider "$ROOT/examples/pytest"; then status=1; fi

@@ -19,9 +19,11 @@ use std::path::Path;
 
 /// Reads and validates fixture files (YAML `.yaml`/`.yml` or JSON
 /// `.json`, the same schema) into one plan. Memberships may name users and
-/// groups of any of the files. Every problem is reported, up to
-/// [`MAX_PROBLEMS`], and no plan is made when there is any.
-pub fn load<P: AsRef<Path>>(paths: &[P]) -> Result<Plan, Problems> {
+/// groups of any of the files, and the `standing` groups (the importing
+/// policy's access and admin groups) without the files listing them. Every
+/// problem is reported, up to [`MAX_PROBLEMS`], and no plan is made when
+/// there is any.
+pub fn load<P: AsRef<Path>>(paths: &[P], standing: &[String]) -> Result<Plan, Problems> {
     let mut texts = Vec::with_capacity(paths.len());
     let mut problems = Problems::default();
     for p in paths {
@@ -34,7 +36,7 @@ pub fn load<P: AsRef<Path>>(paths: &[P]) -> Result<Plan, Problems> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    parse(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+    parse(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())), standing)
 }
 
 /// The JSON Schema of the fixture format, as shipped in

@@ -72,7 +72,8 @@ pub fn read(files: &[String], policy: &Policy) -> anyhow::Result<Loaded> {
     let fixtures = if fixture_files.is_empty() {
         None
     } else {
-        Some(fixtures::load(&fixture_files).map_err(|p| anyhow::anyhow!("{p}"))?)
+        let standing: Vec<String> = policy.access_groups.iter().chain(&policy.admin_groups).cloned().collect();
+        Some(fixtures::load(&fixture_files, &standing).map_err(|p| anyhow::anyhow!("{p}"))?)
     };
     let records = if lines.is_empty() {
         None

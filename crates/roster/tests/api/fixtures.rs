@@ -304,3 +304,31 @@ groups: [newcomers]
     assert!(!run(&db, &["group", "list"]).await.unwrap().contains("newcomers"));
     assert!(!run(&db, &["user", "list"]).await.unwrap().contains("cat@example.com"));
 }
+
+#[tokio::test]
+async fn memberships_may_name_the_servers_access_and_admin_groups_without_listing_them() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let db = fresh_db(&tmp, "standing.db").await;
+    let file = write(
+        tmp.path(),
+        "standing.yaml",
+        "version: 1\nusers: [{username: dan}]\nmemberships:\n  confluence-users: [dan]\n  site-admins: [dan]\n",
+    );
+    let said = run(&db, &["import", &file]).await.unwrap();
+    assert!(said.contains("confluence-users"), "{said}");
+    let app = TestApp::spawn_on(tmp, db, Default::default()).await;
+    let r = app.admin().get("/rest/api/user/memberof?username=dan").await;
+    let names: BTreeSet<String> =
+        r.body["results"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, BTreeSet::from(["confluence-users".to_string(), "site-admins".to_string()]));
+    // Any other group still has to be listed: a typo is not a new group.
+    let typo = write(
+        app.tmp.path(),
+        "typo.yaml",
+        "version: 1\nusers: [{username: eve}]\nmemberships:\n  confluence-user: [eve]\n",
+    );
+    let (tmp, db) = app.stop().await;
+    let err = run(&db, &["import", &typo]).await.unwrap_err();
+    assert!(err.contains("unknown group 'confluence-user'"), "{err}");
+    drop(tmp);
+}
