@@ -3,7 +3,9 @@
 # roster serves itself (GET /rest/roster/1.0/openapi.json): every described
 # operation of every dialect is called with generated valid and invalid
 # input, as the site admin, and no answer may be a 5xx or contradict the
-# description (status, content type, headers, body schema).
+# description (status, content type, headers, body schema). One operation is
+# left out: adding fault rules (addFaults), whose generated rules would drop
+# or delay every later request of the run; tests/api cover it.
 #
 # usage: tests/schemathesis/run.sh [ROSTER_BINARY]
 # schemathesis (pinned in requirements.txt) is installed into a virtual
@@ -55,6 +57,7 @@ status=0
 "$VENV/bin/schemathesis" run "$URL/rest/roster/1.0/openapi.json" \
   --url "$URL" \
   --auth "admin:$TOKEN" \
+  --exclude-operation-id addFaults \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-40}" \
   --seed "${SCHEMATHESIS_SEED:-20240601}" \

@@ -129,7 +129,45 @@ fn finish(mut doc: Value) -> Value {
         );
     }
     doc["security"] = json!([{"basic": []}, {"bearer": []}, {}]);
+    merge_flattened(&mut doc);
     doc
+}
+
+/// utoipa writes a `#[serde(flatten)]` field as `allOf` of the flattened
+/// type and the struct's own fields, and a flattened type that refuses
+/// unknown fields (`additionalProperties: false`, from serde's
+/// `deny_unknown_fields`) then refuses the struct's own fields too: no
+/// answer could match. Such a schema becomes one object with the fields of
+/// both, closed when either branch was.
+fn merge_flattened(doc: &mut Value) {
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object).cloned() else { return };
+    let resolve = |branch: &Value| match branch.get("$ref").and_then(Value::as_str) {
+        Some(r) => schemas.get(r.trim_start_matches("#/components/schemas/")).cloned(),
+        None => Some(branch.clone()),
+    };
+    let Some(out) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    for schema in out.values_mut() {
+        let Some(branches) = schema.get("allOf").and_then(Value::as_array) else { continue };
+        let resolved: Option<Vec<Value>> = branches.iter().map(resolve).collect();
+        let Some(resolved) = resolved.filter(|bs| bs.iter().all(|b| b.get("properties").is_some())) else { continue };
+        let (mut properties, mut required, mut closed) = (Map::new(), Vec::new(), false);
+        for b in &resolved {
+            properties.extend(b["properties"].as_object().cloned().unwrap_or_default());
+            required.extend(b.get("required").and_then(Value::as_array).cloned().unwrap_or_default());
+            closed |= b.get("additionalProperties") == Some(&Value::Bool(false));
+        }
+        let mut merged = json!({"type": "object", "properties": properties});
+        if !required.is_empty() {
+            merged["required"] = Value::Array(required);
+        }
+        if closed {
+            merged["additionalProperties"] = Value::Bool(false);
+        }
+        if let Some(d) = schema.get("description") {
+            merged["description"] = d.clone();
+        }
+        *schema = merged;
+    }
 }
 
 /// `GET /rest/roster/1.0/openapi.json`: this description.

@@ -318,7 +318,9 @@ pub struct SnapshotFile {
     created_date: i64,
     users: Vec<serde_json::Value>,
     groups: Vec<serde_json::Value>,
-    /// `[group id, user id]` pairs.
+    /// `[group id, user id]` pairs. (Described as lists of integers: the
+    /// tuple's `prefixItems` trips validators that read `items` only.)
+    #[schema(value_type = Vec<Vec<i64>>)]
     memberships: Vec<(i64, i64)>,
     tokens: Vec<serde_json::Value>,
 }
