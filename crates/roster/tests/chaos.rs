@@ -91,7 +91,7 @@ struct Fixture {
 }
 
 async fn setup(db: &Path) -> Fixture {
-    let dir = roster::app::open_directory(db.to_str().unwrap(), Policy::default()).await.unwrap();
+    let dir = roster::app::open_or_create_directory(db.to_str().unwrap(), Policy::default()).await.unwrap();
     dir.ensure_admin(Some(ADMIN)).await.unwrap();
     let system = dir.admin(&Actor::System).unwrap();
     let admin = system.reader().user_by_username("admin").map(|e| e.user.clone()).expect("the admin exists");

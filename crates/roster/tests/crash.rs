@@ -64,7 +64,7 @@ struct Fixture {
 }
 
 async fn setup(db: &Path) -> Fixture {
-    let dir = roster::app::open_directory(db.to_str().unwrap(), Policy::default()).await.unwrap();
+    let dir = roster::app::open_or_create_directory(db.to_str().unwrap(), Policy::default()).await.unwrap();
     dir.ensure_admin(Some(ADMIN)).await.unwrap();
     let mut groups = Vec::new();
     for g in 0..GROUPS {
