@@ -25,7 +25,7 @@ pub use args::{CloneArgs, Flavor};
 use crate::app::open_or_create_directory;
 use crate::commands::import::{self, Loaded};
 use http::Client;
-use progress::Progress;
+use progress::{thousands, Progress};
 
 /// Runs the clone.
 pub async fn run(db: &str, a: CloneArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
@@ -58,9 +58,9 @@ pub async fn run(db: &str, a: CloneArgs, out: &mut dyn Write, err: &mut dyn Writ
         writeln!(
             err,
             "roster: clone: wrote {path}: {} users, {} groups, {} memberships",
-            site.users.len(),
-            site.groups.len(),
-            site.membership_count()
+            thousands(site.users.len() as u64),
+            thousands(site.groups.len() as u64),
+            thousands(site.membership_count() as u64)
         )?;
     }
     if a.import {

@@ -274,7 +274,10 @@ async fn bad_sites_and_bad_credentials_are_clear_errors_that_write_nothing() {
     check(ok, &err, "cannot read");
 
     // A web server that is not Confluence.
-    let html = answering("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 13\r\nConnection: close\r\n\r\n<html></html>").await;
+    let html = answering(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 13\r\nConnection: close\r\n\r\n<html></html>",
+    )
+    .await;
     let mut args = clone_args(&db, &html, "dc");
     args.extend(["--out", &out]);
     let (ok, _, err) = roster(&args).await;
@@ -283,7 +286,21 @@ async fn bad_sites_and_bad_credentials_are_clear_errors_that_write_nothing() {
     // A roster that refuses the token, in both flavours.
     let site = TestApp::spawn().await;
     for flavor in ["cloud", "dc"] {
-        let args = ["--db", &db, "clone", "--from", &site.url, "--user", "admin@example.com", "--token", "rst_wrong-token-000000000000", "--flavor", flavor, "--out", &out];
+        let args = [
+            "--db",
+            &db,
+            "clone",
+            "--from",
+            &site.url,
+            "--user",
+            "admin@example.com",
+            "--token",
+            "rst_wrong-token-000000000000",
+            "--flavor",
+            flavor,
+            "--out",
+            &out,
+        ];
         let (ok, _, err) = roster(&args).await;
         check(ok, &err, "did not accept the credentials");
     }
@@ -302,7 +319,8 @@ async fn bad_sites_and_bad_credentials_are_clear_errors_that_write_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_budget_that_runs_out_is_an_error_naming_the_status() {
     let source = TestApp::spawn_testing(Default::default()).await;
-    add_faults(&source, json!({"route": "/wiki/rest/api/group", "action": "status", "status": 503, "retryAfter": 0})).await;
+    add_faults(&source, json!({"route": "/wiki/rest/api/group", "action": "status", "status": 503, "retryAfter": 0}))
+        .await;
     let tmp = tempfile::TempDir::new().unwrap();
     let out = path_str(&tmp.path().join("site.yaml"));
     let db = path_str(&tmp.path().join("never.db"));

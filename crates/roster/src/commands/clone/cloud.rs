@@ -26,10 +26,16 @@ pub async fn read(c: &Client<'_>, p: &Progress<'_>, concurrency: usize) -> anyho
     let path = format!("{API}/user/current");
     let me = c.get_json(&path).await?;
     if me["type"] == "anonymous" {
-        bail!("{} answered for an anonymous user: the credentials were not used; check --user and the token", c.url(&path));
+        bail!(
+            "{} answered for an anonymous user: the credentials were not used; check --user and the token",
+            c.url(&path)
+        );
     }
     if !me["accountId"].is_string() {
-        bail!("{} answered without an accountId: not Confluence Cloud (for Data Center, give --flavor dc)", c.url(&path));
+        bail!(
+            "{} answered without an accountId: not Confluence Cloud (for Data Center, give --flavor dc)",
+            c.url(&path)
+        );
     }
     let mut site = Site::new(Flavor::Cloud);
 

@@ -29,7 +29,10 @@ pub async fn read(c: &Client<'_>, p: &Progress<'_>, concurrency: usize) -> anyho
             "{} answered for an anonymous user: the credentials were not used; check --user and the token",
             c.url(&path)
         ),
-        _ => bail!("{} answered with no Data Center user: not Confluence Data Center (for Cloud, give --flavor cloud)", c.url(&path)),
+        _ => bail!(
+            "{} answered with no Data Center user: not Confluence Data Center (for Cloud, give --flavor cloud)",
+            c.url(&path)
+        ),
     }
     let extender = match c.get_json(&format!("{EXTENDER}/group/getGroups?maxResults=1")).await {
         Ok(v) => v["groups"].is_array(),
@@ -59,9 +62,9 @@ pub async fn read(c: &Client<'_>, p: &Progress<'_>, concurrency: usize) -> anyho
     let users = Walk::results(format!("{API}/user/list?expand=status,details.personal"), PAGE, Items::Users);
     match users.each(c, p, |u| listed.extend(person(u))).await {
         Ok(()) => {}
-        Err(e) if e.status() == Some(404) => p.line(format_args!(
-            "no user list ({e}; Confluence before 8.4): users in no group are not cloned"
-        )),
+        Err(e) if e.status() == Some(404) => {
+            p.line(format_args!("no user list ({e}; Confluence before 8.4): users in no group are not cloned"))
+        }
         Err(e) => return Err(e.into()),
     }
     if extender {
@@ -84,7 +87,9 @@ pub async fn read(c: &Client<'_>, p: &Progress<'_>, concurrency: usize) -> anyho
             let mut users = Vec::new();
             if extender {
                 let path = format!("{EXTENDER}/group/getUsers/{}?showBasicDetails=true", enc(name));
-                Walk::extender(path, "users", Items::Memberships).each(c, p, |u| users.extend(extender_user(u))).await?;
+                Walk::extender(path, "users", Items::Memberships)
+                    .each(c, p, |u| users.extend(extender_user(u)))
+                    .await?;
             } else {
                 let path = format!("{API}/group/{}/member?expand=status", enc(name));
                 Walk::results(path, PAGE, Items::Memberships).each(c, p, |u| users.extend(person(u))).await?;
@@ -115,7 +120,9 @@ fn person(v: &Value) -> Option<SiteUser> {
         user_key: text(v.get("userKey")),
         display_name: text(v.get("displayName")),
         email: text(v.pointer("/details/personal/email")),
-        active: v["status"].as_str().map(|s| !["deactivated", "disabled", "inactive"].contains(&s.to_lowercase().as_str())),
+        active: v["status"]
+            .as_str()
+            .map(|s| !["deactivated", "disabled", "inactive"].contains(&s.to_lowercase().as_str())),
         ..SiteUser::default()
     })
 }

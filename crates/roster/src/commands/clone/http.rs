@@ -51,11 +51,9 @@ impl fmt::Display for FetchError {
                  e-mail address and the token an API token; Data Center: a username and its password, or a \
                  personal access token without --user)"
             ),
-            FetchError::Status { url, status: 403, message, .. } => write!(
-                f,
-                "{url} answered 403{}: the account may not read this; clone as a site admin",
-                detail(message)
-            ),
+            FetchError::Status { url, status: 403, message, .. } => {
+                write!(f, "{url} answered 403{}: the account may not read this; clone as a site admin", detail(message))
+            }
             FetchError::Status { url, status: 404, .. } => write!(
                 f,
                 "{url} answered 404: no such API there; is --from the site's base address, and --flavor right?"

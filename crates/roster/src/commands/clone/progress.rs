@@ -64,7 +64,7 @@ impl<'a> Progress<'a> {
             c.set(c.get() + n as u64);
         }
         self.pages.set(self.pages.get() + 1);
-        if self.pages.get() % self.every == 0 {
+        if self.pages.get().is_multiple_of(self.every) {
             self.line(format_args!("{} so far", self.counts()));
         }
     }
@@ -110,7 +110,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
