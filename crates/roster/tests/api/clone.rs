@@ -331,3 +331,56 @@ async fn a_retry_budget_that_runs_out_is_an_error_naming_the_status() {
     assert!(err.contains("still answered 503 after 3 attempts"), "{err}");
     assert!(!Path::new(&out).exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_who_may_not_see_addresses_clones_users_by_account_id_alone() {
+    let source = TestApp::spawn().await;
+    let ids = source.users("Hidden Person", 30).await;
+    source.group("crew").await;
+    source.add_members("crew", &ids[..10]).await;
+    source.add_members("confluence-users", &ids).await;
+    let gone = source.view().user_by_account(&ids[3]).unwrap().user.id;
+    source.system().set_active(gone, false, "active").await.unwrap();
+    let (reader, _) = source.plain_user("reader").await;
+    let uid = source.view().user_by_account(&reader).unwrap().user.id;
+    let token = source.system().issue_token(uid, "clone").await.unwrap();
+
+    let tmp = tempfile::TempDir::new().unwrap();
+    let out = path_str(&tmp.path().join("site.yaml"));
+    let db = path_str(&tmp.path().join("clone.db"));
+    let args = [
+        "--db",
+        &db,
+        "clone",
+        "--from",
+        &source.url,
+        "--user",
+        "reader@example.com",
+        "--token",
+        &token,
+        "--out",
+        &out,
+        "--import",
+        "--flavor",
+        "cloud",
+    ];
+    let (ok, _, err) = roster(&args).await;
+    assert!(ok, "{err}");
+    assert!(err.contains("0 of 31 hidden addresses were given"), "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.matches("email:").count(), 1, "only the reader's own address: {text}");
+
+    let want = picture(&source.view(), false);
+    let got = cloned_picture(&db, false).await;
+    assert_eq!(got.groups, want.groups);
+    assert_eq!(got.memberships, want.memberships);
+    assert_eq!(got.users.keys().collect::<Vec<_>>(), want.users.keys().collect::<Vec<_>>(), "the same account ids");
+    for (id, (name, email, active)) in &got.users {
+        let (want_name, want_email, want_active) = &want.users[id];
+        assert_eq!((name, active), (want_name, want_active), "{id}");
+        assert_eq!(email.is_empty(), *id != reader, "{id}: {email} (source {want_email})");
+    }
+    // Imported again, the same file changes nothing.
+    let again = crate::cli::run(&db, &["import", &out]).await.unwrap();
+    assert!(again.contains("0 users created, 0 updated, 32 unchanged"), "{again}");
+}
