@@ -383,4 +383,26 @@ async fn a_reader_who_may_not_see_addresses_clones_users_by_account_id_alone() {
     // Imported again, the same file changes nothing.
     let again = crate::cli::run(&db, &["import", &out]).await.unwrap();
     assert!(again.contains("0 users created, 0 updated, 32 unchanged"), "{again}");
+
+    // Through Data Center the Extender's user list is for admins: the rest still clones.
+    let dc = path_str(&tmp.path().join("dc.yaml"));
+    let args = [
+        "--db",
+        &db,
+        "clone",
+        "--from",
+        &source.url,
+        "--user",
+        "reader",
+        "--token",
+        &token,
+        "--out",
+        &dc,
+        "--flavor",
+        "dc",
+    ];
+    let (ok, _, err) = roster(&args).await;
+    assert!(ok, "{err}");
+    assert!(err.contains("no addresses from the Extender app") && err.contains("answered 403"), "{err}");
+    assert!(err.contains("read 32 users, 3 groups, 43 memberships"), "{err}");
 }
