@@ -32,6 +32,12 @@ pub async fn run(db: &str, a: CloneArgs, out: &mut dyn Write, err: &mut dyn Writ
     if a.out.is_none() && !a.import {
         bail!("say where the clone goes: --out FILE (a fixture file) or --import (into the store, --db)");
     }
+    if let Some(dir) = a.out.as_deref().and_then(|p| std::path::Path::new(p).parent()) {
+        // Found out now, not after reading the whole site.
+        if !dir.as_os_str().is_empty() && !dir.is_dir() {
+            bail!("--out: no directory {} to write into", dir.display());
+        }
+    }
     let secret = a.secret()?;
     let flavor = a.flavor.unwrap_or_else(|| Flavor::guess(&a.from));
     let root = args::site_root(&a.from, flavor)?;

@@ -113,6 +113,11 @@ pub fn site_root(from: &str, flavor: Flavor) -> anyhow::Result<String> {
     if from.contains(['?', '#']) {
         bail!("--from must be the site's base address, without a query: {from}");
     }
+    let authority = from.split_once("://").map_or("", |(_, rest)| rest.split('/').next().unwrap_or(""));
+    if authority.contains('@') {
+        // The address is written into the fixture's first line: no secrets in it.
+        bail!("--from must not carry credentials: give them with --user and ROSTER_CLONE_TOKEN (or --token-file)");
+    }
     let mut root = from.trim_end_matches('/');
     if flavor == Flavor::Cloud {
         root = root.strip_suffix("/wiki").unwrap_or(root);
@@ -132,5 +137,6 @@ mod tests {
         assert_eq!(site_root("https://acme.atlassian.net/wiki/", Flavor::Cloud).unwrap(), "https://acme.atlassian.net");
         assert_eq!(site_root("https://h/confluence/", Flavor::Dc).unwrap(), "https://h/confluence");
         assert!(site_root("acme.atlassian.net", Flavor::Cloud).is_err());
+        assert!(site_root("https://me:secret@acme.atlassian.net", Flavor::Cloud).is_err());
     }
 }
