@@ -103,6 +103,8 @@ set_fields "$STAGE/main"
 grep -q "\"$NAME\"" "$STAGE/main/package.json" || {
   echo "pack.sh: roster-server's optionalDependencies do not name $NAME" >&2; exit 1; }
 
+# Older tarballs of the launcher and of this platform would be ambiguous next to the new ones.
+rm -f "$OUTDIR"/roster-server-[0-9]*.tgz "$OUTDIR/$NAME"-[0-9]*.tgz
 for dir in platform main; do
   (cd "$STAGE/$dir" && npm pack --silent --pack-destination "$OUTDIR" >/dev/null)
 done
