@@ -72,6 +72,7 @@ trap 'rm -rf "$STAGE"' EXIT
 
 # node edits package.json: version, the platform packages' versions, repository.
 set_fields() { # DIR
+  # shellcheck disable=SC2016 # JavaScript, not shell
   VERSION=$VERSION node -e '
     const fs = require("fs");
     const file = process.argv[1] + "/package.json";

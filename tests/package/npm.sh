@@ -57,9 +57,9 @@ unset ROSTER_BIN ROSTER_ADMIN_TOKEN ROSTER_ADMIN_TOKEN_FILE CARGO_TARGET_DIR
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roster-npm.XXXXXX")
 WORK=$(cd "$WORK" && pwd -P)
-PIDS=()
+PIDS=" " # what this script started (node and roster), by PID; a string for bash 3.2
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in $PIDS; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -72,14 +72,16 @@ cat > "$PROJECT/package.json" <<'EOF'
 { "name": "roster-npm-package-test", "version": "1.0.0", "private": true, "type": "module" }
 EOF
 # The example's pinned dependencies, roster-server aside (that one is the tarball).
-mapfile -t pins < <(node -e '
+# shellcheck disable=SC2016 # JavaScript, not shell
+pins=$(node -e '
   const pkg = require(process.argv[1]);
   for (const [name, version] of Object.entries(pkg.devDependencies ?? {}))
     if (name !== "roster-server") console.log(`${name}@${version}`);
 ' "$EXAMPLE/package.json")
 t0=$(date +%s)
+# shellcheck disable=SC2086 # $pins: one a line, split on purpose
 (cd "$PROJECT" && npm install --save-exact --no-audit --no-fund --prefer-offline --loglevel=error \
-  "$PLAT" "$MAIN" "${pins[@]}")
+  "$PLAT" "$MAIN" $pins)
 echo "npm install: $(( $(date +%s) - t0 ))s"
 
 cd "$PROJECT"
@@ -122,19 +124,19 @@ setInterval(() => {}, 1000);
 EOF
 alive() { kill -0 "$1" 2>/dev/null; }
 gone_within() { # PID SECONDS
-  local i
-  for i in $(seq 1 $(( $2 * 10 ))); do alive "$1" || return 0; sleep 0.1; done
+  local n=$(( $2 * 10 ))
+  while [ "$n" -gt 0 ]; do alive "$1" || return 0; sleep 0.1; n=$(( n - 1 )); done
   return 1
 }
 node leave.mjs "$WORK/exit.pid" exit || fail "leave.mjs (exit) failed"
-pid=$(cat "$WORK/exit.pid"); PIDS+=("$pid")
+pid=$(cat "$WORK/exit.pid"); PIDS="$PIDS $pid"
 gone_within "$pid" 15 || fail "roster $pid still runs after Node exited"
 echo "ok: roster $pid stopped when Node exited"
 node leave.mjs "$WORK/int.pid" wait &
-node_pid=$!; PIDS+=("$node_pid")
+node_pid=$!; PIDS="$PIDS $node_pid"
 for _ in $(seq 1 300); do [ -s "$WORK/int.pid" ] && break; sleep 0.1; done
 [ -s "$WORK/int.pid" ] || fail "leave.mjs (wait) did not start roster"
-pid=$(cat "$WORK/int.pid"); PIDS+=("$pid")
+pid=$(cat "$WORK/int.pid"); PIDS="$PIDS $pid"
 alive "$pid" || fail "roster $pid is not running"
 kill -INT "$node_pid"
 set +e
@@ -148,9 +150,9 @@ echo "ok: roster $pid stopped when Node was interrupted (Node exited $rc)"
 step "no roster started from this project is left"
 left=$(ps -axo pid=,args= | awk -v dir="$PROJECT/node_modules/" 'index($0, dir) && !/awk/ { print $1 }')
 if [ -n "$left" ]; then
-  ps -o pid=,args= -p $(echo $left | tr ' ' ',') >&2 || true
+  ps -o pid=,args= -p "$(echo "$left" | tr '\n ' ',,' | sed 's/,*$//')" >&2 || true
   fail "roster processes left running: $left"
 fi
-for pid in "${PIDS[@]}"; do alive "$pid" && fail "process $pid left running"; done
+for pid in $PIDS; do if alive "$pid"; then fail "process $pid left running"; fi; done
 echo "ok: none left"
 step "passed: roster-server $VERSION and roster-server-$PLATFORM from $OUTDIR"
