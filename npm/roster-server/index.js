@@ -164,9 +164,9 @@ export async function startRoster(options = {}) {
       }
     });
     child.once('error', (e) => fail(`roster-server: cannot run ${bin}: ${e.message}`, {}));
-    child.once('exit', (code, signal) =>
-      // Let the last lines of stderr arrive before saying what they were.
-      setImmediate(() => fail(`roster exited (${signal ?? `code ${code}`}) before listening`, { code, signal })),
+    // 'close' comes after the exit and the last of stderr, so the message has roster's last words.
+    child.once('close', (code, signal) =>
+      fail(`roster exited (${signal ?? `code ${code}`}) before listening`, { code, signal }),
     );
   });
   // A forgotten stop() must not keep the test runner alive: the exit hook stops roster then.
@@ -252,6 +252,7 @@ export async function startRoster(options = {}) {
     stop() {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
+          child.ref(); // keep Node up until roster has gone
           child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
           const result = await exited;
