@@ -183,15 +183,14 @@ export async function startRoster(options = {}) {
   });
 
   async function request(method, path, body, init = {}) {
-    const headers = { Authorization: admin.authorization, Accept: 'application/json', ...(init.headers ?? {}) };
+    // The admin's unless init.headers says otherwise (e.g. another user's Authorization).
+    const headers = new Headers(init.headers);
+    if (!headers.has('authorization')) headers.set('Authorization', admin.authorization);
+    if (!headers.has('accept')) headers.set('Accept', 'application/json');
     let payload;
     if (body !== undefined) {
-      if (typeof body === 'string' || body instanceof Uint8Array) {
-        payload = body;
-      } else {
-        payload = JSON.stringify(body);
-      }
-      headers['Content-Type'] ??= 'application/json';
+      payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+      if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
     }
     const r = await fetch(url + path, { ...init, method, headers, body: payload });
     const text = await r.text();
