@@ -125,7 +125,6 @@ export async function startRoster(options = {}) {
   const child = spawn(bin, argv, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   const output = [];
-  const stderr = [];
   const keep = (list, line) => {
     list.push(line);
     if (list.length > KEEP_LINES) list.shift();
@@ -155,7 +154,6 @@ export async function startRoster(options = {}) {
     }, startTimeoutMs);
     createInterface({ input: child.stderr }).on('line', (line) => {
       keep(output, line);
-      keep(stderr, line);
       if (said.length < KEEP_LINES) said.push(line);
       const m = /roster: listening on (https?:\/\/\S+)/.exec(line);
       if (m) {
