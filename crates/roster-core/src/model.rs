@@ -21,7 +21,7 @@ use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
 pub use access::{EmailSight, Grant};
 use account_index::AccountIndex;
-pub use fragment::{no_pieces, Fragment, PieceWriter, GROUP_INLINE};
+pub use fragment::{no_pieces, Fragment, PieceWriter, GROUP_INLINE, PIECES};
 pub use group_list::{GroupList, GROUPS_INLINE};
 pub use member_set::MemberSet;
 use name_index::{NameIndex, NameMatches};
