@@ -468,7 +468,7 @@ test('an admin reads the audit log with filters', async () => {
   const page = await context.newPage();
   const errors = watch(page);
   await signIn(page, ADMIN);
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('link', { name: 'Audit log', exact: true }).click();
   await hasText(page.getByRole('heading', { level: 1 }), 'Audit log');
   const records = page.getByRole('table', { name: 'Audit records' });
   await records.getByRole('row').nth(1).waitFor();

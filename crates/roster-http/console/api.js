@@ -108,6 +108,10 @@ export function userCql(text) {
 
 const total = { shouldReturnTotalSize: true };
 
+// roster's own pages carry a total instead of Cloud's `_links.next`; the
+// pagers read the latter, so it is added.
+const withNext = (p) => ({ ...p, _links: p.start + p.size < p.totalSize ? { next: true } : {} });
+
 export const api = {
   current: (auth) => call('GET', 'user/current', { query: { expand: 'operations' }, auth }),
   user: (accountId) => call('GET', 'user', { query: { accountId } }),
@@ -129,7 +133,7 @@ export const api = {
   // Site admins only (roster's own routes): a whole username or e-mail, or
   // the starts of name words; and a group's members filtered the same way.
   findUsers: (text, start, limit, signal) =>
-    call('GET', 'users', { base: ROSTER, query: { query: text.trim() || undefined, start, limit }, signal }),
+    call('GET', 'users', { base: ROSTER, query: { query: text.trim() || undefined, start, limit }, signal }).then(withNext),
   adminUser: (accountId) => call('GET', `users/${encodeURIComponent(accountId)}`, { base: ROSTER }),
   findMembers: (name, filter, start, limit, signal) =>
     call('GET', 'group-members', { base: ROSTER, query: { name, filter: filter.trim() || undefined, start, limit }, signal }),
