@@ -152,6 +152,8 @@ async function route() {
   else shell.append(welcome());
   if (mine !== routed) return; // a later navigation won
   detail.replaceChildren(shell);
+  // Narrow screens show a routed page above the searches (style.css).
+  $('app-view').classList.toggle('routed', shell.firstChild?.classList?.contains('welcome') !== true);
   const title = shell.querySelector('h1')?.textContent;
   document.title = title && kind ? `${title} · roster console` : 'roster console';
   // Move focus to the new page (for keyboard and screen-reader users),

@@ -34,7 +34,7 @@ export async function showAudit(root, query) {
         h('tbody', {}, records.map((r) => h('tr', {},
           h('td', { class: 'nowrap' }, when(r.creationDate)),
           h('td', {}, r.author?.displayName ?? ''),
-          h('td', {}, h('span', { class: r.category === 'Security' ? 'badge sec' : 'badge' }, r.summary)),
+          h('td', { class: 'what' }, h('span', { class: r.category === 'Security' ? 'badge sec' : 'badge' }, r.summary)),
           h('td', {}, r.affectedObject?.name ?? ''),
           h('td', { class: 'detail-text' }, r.description),
           h('td', { class: 'mono' }, r.remoteAddress ?? ''))))));

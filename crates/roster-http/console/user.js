@@ -222,5 +222,5 @@ function tokensPanel(account, name) {
     },
   }, 'Revoke all tokens');
   return h('section', { class: 'panel', 'aria-label': 'API tokens' }, h('h2', {}, 'API tokens'), heldText, form, reveal,
-    h('div', { class: 'action' }, revoke, revokeFb.element));
+    h('div', { class: 'separated' }, revoke, revokeFb.element));
 }

@@ -84,7 +84,13 @@ impl Reader<'_> {
     /// Members of `group` matching `text` (all of them when it is blank), in
     /// member order. A filter tests each member id against the matcher's
     /// bitmap; only the page's users are read.
-    pub fn find_members<'g>(&'g self, group: &'g GroupEntry, text: &str, start: usize, limit: usize) -> Result<Found<'g>> {
+    pub fn find_members<'g>(
+        &'g self,
+        group: &'g GroupEntry,
+        text: &str,
+        start: usize,
+        limit: usize,
+    ) -> Result<Found<'g>> {
         if text.trim().is_empty() {
             let users = group.members.iter_from(start).take(limit).filter_map(|id| self.member(id)).collect();
             return Ok(Found { users, total: group.members.len() });

@@ -155,7 +155,11 @@ async fn issue_token(
     let label = if raw.iter().all(u8::is_ascii_whitespace) { None } else { parse::<TokenLabel>(&raw)?.label };
     let label = label.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).unwrap_or_else(|| "console".into());
     if label.chars().count() > MAX_LABEL || label.chars().any(char::is_control) {
-        return Err(Error::invalid("label", format!("must be at most {MAX_LABEL} characters, none of them control characters")).into());
+        return Err(Error::invalid(
+            "label",
+            format!("must be at most {MAX_LABEL} characters, none of them control characters"),
+        )
+        .into());
     }
     let token = admin.issue_token(id, &label).await?;
     let body = serialized(&IssuedToken { account_id, label, token }, 256)?;
