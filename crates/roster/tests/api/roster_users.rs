@@ -28,7 +28,7 @@ async fn users_are_found_by_name_words_whole_username_or_whole_email() {
     let u = &r.body["results"][0];
     assert_eq!(u["accountId"], ada.as_str());
     assert_eq!(u["username"], "ada");
-    assert_eq!(u["email"], "ada@example.com");
+    assert_eq!(u["email"], "Ada@example.com");
     assert_eq!(u["active"], true);
 
     // A username matches whole; the same text also starts a name word.
