@@ -325,7 +325,7 @@ test('an admin creates, finds, deactivates, reactivates, tokens and deletes a us
   await search.fill(NEWBIE.email.toUpperCase());
   const hit = page.locator('#user-search .result').filter({ hasText: NEWBIE.name });
   await hit.first().waitFor();
-  await hasText(page.locator('#user-search .count'), `1 users matching “${NEWBIE.email.toUpperCase()}”`);
+  await hasText(page.locator('#user-search .count'), `1 user matching “${NEWBIE.email.toUpperCase()}”`);
   await snap(page, 'search-by-email');
   await search.fill(NEWBIE.username);
   await hit.first().waitFor();
