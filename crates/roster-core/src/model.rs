@@ -403,6 +403,12 @@ impl Model {
         self.by_email.get(&fold(email)).and_then(|id| self.user(*id))
     }
 
+    /// How many API tokens `user` holds (a scan of the digests: for one
+    /// user's page in the console, not for lists).
+    pub fn token_count(&self, user: UserId) -> usize {
+        self.tokens.values().filter(|u| **u == user).count()
+    }
+
     /// The owner of the token with this digest.
     pub fn token_owner(&self, hash: &[u8; 32]) -> Option<UserId> {
         self.tokens.get(hash).copied()
