@@ -10,7 +10,7 @@
 #   - the npm tarballs from the same binary, when npm/pack.sh exists.
 #
 # usage: scripts/package.sh
-# maturin is installed with pip into a venv under the target directory, once.
+# maturin is installed with pip into a venv under target/package/, once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -27,7 +27,7 @@ echo "== release build of roster (cargo build --release --locked -p roster; minu
 cargo build --release --locked -p roster
 "$bin" --version
 
-venv=$TARGET/package/maturin-$MATURIN_VERSION
+venv=$ROOT/target/package/maturin-$MATURIN_VERSION
 if [ ! -x "$venv/bin/maturin" ]; then
   echo "== installing maturin $MATURIN_VERSION into $venv"
   rm -rf "$venv"
