@@ -11,6 +11,12 @@ roster for the session from it and stops it at the end. A test asks for:
 
 The tests below run in file order: each of the first two changes the
 directory, and the next one still starts from the seed.
+
+    pip install roster-server atlassian-python-api && pytest examples/pytest
+
+From a checkout, without installing the wheel (the plugin needs PyYAML):
+
+    ROSTER_BIN=target/debug/roster PYTHONPATH=python/src pytest -p roster_server.plugin examples/pytest
 """
 import pytest
 

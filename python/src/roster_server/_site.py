@@ -276,7 +276,7 @@ class Site:
     # -- calls ------------------------------------------------------------
 
     def call(self, method, path, json_body=None, *, params=None, auth=None, expect=None):
-        """One request as the admin (or `auth`: a (login, secret) pair); the answer's JSON.
+        """One request as the admin (or `auth`: a (login, secret) pair; False: none); the answer's JSON.
 
         Raises RosterError for a status outside 2xx (or other than `expect`, an int or a list).
         """
@@ -294,8 +294,9 @@ class Site:
             )
         data = None if json_body is None else json.dumps(json_body).encode()
         req = urllib.request.Request(self.url + path, data=data, method=method)
-        login, secret = auth if auth is not None else self.admin
-        req.add_header("Authorization", "Basic " + base64.b64encode(f"{login}:{secret}".encode()).decode())
+        if auth is not False:  # False: no credentials at all
+            login, secret = auth if auth is not None else self.admin
+            req.add_header("Authorization", "Basic " + base64.b64encode(f"{login}:{secret}".encode()).decode())
         req.add_header("Accept", "application/json")
         if data is not None:
             req.add_header("Content-Type", "application/json")
