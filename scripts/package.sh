@@ -6,8 +6,8 @@
 #     roster_server module with its pytest plugin), made by maturin, which
 #     finds the binary fresh in the same target directory and packs it
 #     without compiling again (checked below: the wheel's binary is the one
-#     just built);
-#   - the npm tarballs from the same binary, when npm/pack.sh exists.
+#     just built), then stripped of its debug information;
+#   - the npm tarballs from the same stripped binary, when npm/pack.sh exists.
 #
 # usage: scripts/package.sh
 # maturin is installed with pip into a venv under target/package/, once.
@@ -35,25 +35,55 @@ if [ ! -x "$venv/bin/maturin" ]; then
   "$venv/bin/pip" install -q --disable-pip-version-check "maturin==$MATURIN_VERSION"
 fi
 
+# The packages carry the binary without its debug information (the release
+# profile keeps line tables for profiling; stripped, the binary is a sixth
+# of the size). Stripped here, on a copy, so cargo's artifact stays fresh.
+if command -v strip >/dev/null; then
+  mkdir -p "$TARGET/package"
+  cp "$bin" "$TARGET/package/roster.tmp"
+  strip "$TARGET/package/roster.tmp"
+  mv "$TARGET/package/roster.tmp" "$TARGET/package/roster"
+  bin=$TARGET/package/roster
+else
+  echo "note: no strip on the PATH: the packages carry the binary with its debug information"
+fi
+
 echo "== the Python wheel (maturin $MATURIN_VERSION, bindings = bin)"
 mkdir -p "$DIST"
 rm -f "$DIST"/roster_server-*.whl
-before=$(stat -c %Y "$bin")
-"$venv/bin/maturin" build --release --locked --quiet \
-  --manifest-path python/pyproject.toml --target-dir "$TARGET" --out "$DIST"
+cargo_bin=$TARGET/release/roster
+before=$(stat -c %Y "$cargo_bin")
+(cd python && "$venv/bin/maturin" build --release --locked --quiet \
+  --target-dir "$TARGET" --out "$DIST")
+[ "$(stat -c %Y "$cargo_bin")" = "$before" ] || echo "note: maturin rebuilt the binary (it should have found it fresh)"
 wheel=$(ls "$DIST"/roster_server-*.whl)
-# The wheel must carry exactly the binary built above (npm's tarballs carry it too).
-"$venv/bin/python" - "$wheel" "$bin" <<'PY'
-import sys, zipfile
-wheel, binary = sys.argv[1], sys.argv[2]
+# maturin packed cargo's artifact; the wheel carries the binary above instead
+# (npm's tarballs carry it too), with its RECORD entry (hash, size) to match.
+"$venv/bin/python" - "$wheel" "$cargo_bin" "$bin" <<'PY'
+import base64, hashlib, os, sys, zipfile
+wheel, built, binary = sys.argv[1:]
 with zipfile.ZipFile(wheel) as z:
-    names = [n for n in z.namelist() if n.endswith(".data/scripts/roster")]
-    if len(names) != 1:
-        sys.exit(f"{wheel}: no roster executable inside ({z.namelist()})")
-    if z.read(names[0]) != open(binary, "rb").read():
-        sys.exit(f"{wheel}: its roster is not {binary}")
+    infos = z.infolist()
+    content = {i.filename: z.read(i) for i in infos}
+names = [n for n in content if n.endswith(".data/scripts/roster")]
+if len(names) != 1:
+    sys.exit(f"{wheel}: no roster executable inside ({sorted(content)})")
+name = names[0]
+if content[name] != open(built, "rb").read():
+    sys.exit(f"{wheel}: its roster is not {built}")
+new = open(binary, "rb").read()
+content[name] = new
+digest = base64.urlsafe_b64encode(hashlib.sha256(new).digest()).rstrip(b"=").decode()
+record = next(n for n in content if n.endswith(".dist-info/RECORD"))
+lines = content[record].decode().splitlines()
+lines = [f"{name},sha256={digest},{len(new)}" if l.split(",")[0] == name else l for l in lines]
+content[record] = ("\n".join(lines) + "\n").encode()
+tmp = wheel + ".tmp"
+with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+    for i in infos:
+        z.writestr(i, content[i.filename], compress_type=zipfile.ZIP_DEFLATED)
+os.replace(tmp, wheel)
 PY
-[ "$(stat -c %Y "$bin")" = "$before" ] || echo "note: maturin rebuilt the binary (it should have found it fresh)"
 echo "== $wheel ($(du -h "$wheel" | cut -f1))"
 
 if [ -x npm/pack.sh ]; then

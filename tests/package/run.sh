@@ -47,12 +47,14 @@ if PATH=$NORUST command -v cargo >/dev/null; then
 fi
 
 # The pinned requirements are downloaded once into a wheelhouse; later runs install offline.
+# (Kept per requirements and Python: PyYAML's wheels are built for one Python.)
 HOUSE=$ROOT/target/package/wheelhouse
-if ! cmp -s "$HERE/requirements.txt" "$HOUSE/requirements.txt"; then
+stamp=$(cat "$HERE/requirements.txt"; python3 -c 'import platform, sys; print("#", sys.version.split()[0], platform.machine())')
+if [ "$stamp" != "$(cat "$HOUSE/stamp" 2>/dev/null)" ]; then
   echo "== downloading tests/package/requirements.txt into $HOUSE"
   rm -rf "$HOUSE"
   python3 -m pip download -q --disable-pip-version-check -d "$HOUSE" -r "$HERE/requirements.txt"
-  cp "$HERE/requirements.txt" "$HOUSE/requirements.txt"
+  printf '%s\n' "$stamp" > "$HOUSE/stamp"
 fi
 
 TMP=$(mktemp -d)
@@ -77,7 +79,7 @@ in_venv python -m pytest -p no:cacheprovider -v --rootdir "$HERE" "$HERE/test_wh
 # No roster of this run is left (every one ran the venv's executable).
 left=
 for f in /proc/[0-9]*/cmdline; do
-  if tr '\0' ' ' < "$f" 2>/dev/null | grep -q "^$TMP/venv/bin/roster "; then left="$left ${f//[^0-9]/}"; fi
+  if tr '\0' ' ' 2>/dev/null < "$f" | grep -q "^$TMP/venv/bin/roster "; then left="$left ${f//[^0-9]/}"; fi
 done
 if [ -n "$left" ]; then echo "FAIL: roster processes left behind, PIDs:$left" >&2; status=1; fi
 
