@@ -144,15 +144,16 @@ def _fields(d):
     return {_camel(k): v for k, v in d.items() if v is not None}
 
 
-def start(seed=None, *, bin=None, args=(), env=None, timeout=60.0):
+def start(seed=None, *, executable=None, args=(), env=None, timeout=60.0):
     """Start an ephemeral roster on a free loopback port and return its `Site`.
 
     seed: a fixture file (YAML or JSON, or the dataset's JSON lines) or a list
-    of them, loaded before serving. args: more `roster serve` arguments.
-    Raises RosterStartError, with what roster printed, when it does not start.
+    of them, loaded before serving. executable: the roster binary (default:
+    $ROSTER_BIN, else the packaged one). args: more `roster serve` arguments.
+    env: the environment (default os.environ). Raises RosterStartError, with what roster printed, when it does not start.
     """
     seeds = [os.path.abspath(s) for s in _as_list(seed)]
-    exe = bin or binary()
+    exe = executable or binary()
     token = "rst_" + secrets.token_urlsafe(24)
     workdir = tempfile.mkdtemp(prefix="roster-server-")
     log_path = os.path.join(workdir, "roster.log")

@@ -68,8 +68,8 @@ class _Servers:
         site = self.sites.get(seeds)
         if site is None or not site.running:
             args = list(self.config.getini("roster_args"))
-            bin = self.config.getoption("roster_bin")
-            site = start(list(seeds), bin=bin, args=args)
+            executable = self.config.getoption("roster_bin")
+            site = start(list(seeds), executable=executable, args=args)
             self.sites[seeds] = site
         return site
 
