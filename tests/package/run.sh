@@ -12,8 +12,9 @@
 #
 # usage: tests/package/run.sh
 # Needs python3 with venv, and on its first run network access to PyPI
-# (maturin, and the pinned test requirements, kept under target/package/). Outside CI, a python3 without
-# venv skips this test loudly; under CI=true that is a failure.
+# (maturin and the pinned test requirements, kept under target/package/).
+# Outside CI, a python3 without venv skips this test loudly; under CI=true
+# that is a failure.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
