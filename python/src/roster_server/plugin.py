@@ -18,9 +18,10 @@ Markers:
       empty directory. One roster per distinct seed, kept for the session.
   @pytest.mark.roster_confluence("dc", **client_kwargs)
 
-Every roster is stopped by its PID when the session ends, also after a
-crash: pytest's unconfigure hook, an atexit handler, and on Linux the kernel
-(the server gets SIGTERM when the test process dies, however it dies).
+Every roster is stopped by its PID when the session ends (a session
+finalizer), also after a crash: the sessionfinish and unconfigure hooks, an
+atexit handler, and on Linux the kernel (the server gets SIGTERM when the
+test process dies, however it dies).
 """
 import os
 
@@ -59,6 +60,7 @@ class _Servers:
     def __init__(self, config):
         self.config = config
         self.sites = {}
+        self.finalizer_added = False
 
     def default_seed(self):
         base = os.path.dirname(str(self.config.inipath)) if self.config.inipath else str(self.config.rootpath)
@@ -107,6 +109,9 @@ def roster(request):
     """The session's roster (a roster_server.Site): .url, .admin, .user(name), .call(),
     .reset(), .diff(), .journal, .faults, .confluence()."""
     servers = _servers(request.config)
+    if not servers.finalizer_added:  # after the session's last test; the hooks above cover a crash
+        request.session.addfinalizer(servers.stop_all)
+        servers.finalizer_added = True
     seeds = getattr(request, "param", None)
     return servers.get(servers.default_seed() if seeds is None else seeds)
 
