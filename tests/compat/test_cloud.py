@@ -81,8 +81,12 @@ check(len(bulk["results"]) == 3, "bulk lookup with comma-joined ids")
 c.delete("rest/api/group/user", params={"name": name, "accountId": ACCOUNTS[0]})
 mo = c.get("rest/api/user/memberof", params={"accountId": ACCOUNTS[0]})
 check(name not in [g["name"] for g in mo["results"]], "remove member")
-check(status_of(lambda: c.delete("rest/api/group/user", params={"name": name, "accountId": ACCOUNTS[0]})) == 404,
-      "removing a non-member is a 404 the client raises")
+check(status_of(lambda: c.delete("rest/api/group/user", params={"name": name, "accountId": ACCOUNTS[0]})) == 200,
+      "removing a non-member succeeds (204, as Atlassian documents), so the client raises nothing")
+check(status_of(lambda: c.delete("rest/api/group/user", params={"name": name, "accountId": "ghost"})) == 404,
+      "removing an unknown user is a 404 the client raises")
+admins = c.get("rest/api/group", params={"accessType": "admin"})
+check([g["name"] for g in admins["results"]] == ["site-admins"], "accessType=admin lists the admin groups")
 c.delete("rest/api/group", params={"name": name})
 check(status_of(lambda: c.get("rest/api/group/by-name", params={"name": name})) == 404, "delete group")
 

@@ -8,6 +8,7 @@ mod fragment;
 mod group_list;
 pub mod member_set;
 pub mod name_index;
+mod user_filter;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -18,12 +19,13 @@ use crate::actor::Policy;
 use crate::error::{Error, Result};
 use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
-pub use access::EmailSight;
+pub use access::{EmailSight, Grant};
 use account_index::AccountIndex;
 pub use fragment::{no_pieces, Fragment, PieceWriter, GROUP_INLINE};
 pub use group_list::{GroupList, GROUPS_INLINE};
 pub use member_set::MemberSet;
 use name_index::{NameIndex, NameMatches};
+pub use user_filter::UserFilter;
 
 /// The model's lookup tables. A bulk lookup resolves 200 account ids per
 /// request, so hashing is on the hot path, and std's SipHash costs more than

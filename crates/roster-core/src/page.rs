@@ -17,6 +17,15 @@ impl Page {
     pub fn clamped(start: usize, limit: usize, max: usize) -> Self {
         Page { start, limit: limit.min(max) }
     }
+
+    /// A page whose limit may not exceed `max`: for the endpoints whose
+    /// documentation answers a larger limit with 400 instead of capping it.
+    pub fn within(start: usize, limit: usize, max: usize) -> crate::Result<Self> {
+        if limit > max {
+            return Err(crate::Error::invalid("limit", format!("{limit} is greater than {max}")));
+        }
+        Ok(Page { start, limit })
+    }
 }
 
 /// One page of results.

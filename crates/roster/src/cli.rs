@@ -75,6 +75,9 @@ pub enum Command {
     Export(commands::export::ExportArgs),
     /// Load users, groups and memberships from JSON lines files.
     Import(commands::import::ImportArgs),
+    /// Read users, groups and memberships of a live Confluence site (Cloud
+    /// or Data Center) into a fixture file (--out) or the store (--import).
+    Clone(Box<commands::clone::CloneArgs>),
     /// Print the default configuration file (`roster config print-default`).
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -136,6 +139,7 @@ async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         Command::Serve(a) => commands::serve::run(&cli.db, *a, err).await,
         Command::Export(a) => commands::export::run(&cli.db, a, out, err).await,
         Command::Import(a) => commands::import::run(&cli.db, a, out, err).await,
+        Command::Clone(a) => commands::clone::run(&cli.db, *a, out, err).await,
         Command::User(c) => commands::user::run(&cli.db, c, out).await,
         Command::Group(c) => commands::group::run(&cli.db, c, out).await,
         Command::Member(c) => commands::member::run(&cli.db, c, out).await,

@@ -3,6 +3,7 @@
 //! API's validation.
 
 pub mod audit;
+pub mod clone;
 pub mod diff;
 pub mod export;
 pub mod group;

@@ -9,7 +9,7 @@ use smallvec::SmallVec;
 use crate::actor::{Actor, Policy};
 use crate::error::Result;
 use crate::model::name_index::NameMatches;
-use crate::model::{EmailSight, GroupEntry, Model, UserEntry, GROUPS_INLINE};
+use crate::model::{EmailSight, Grant, GroupEntry, Model, UserEntry, UserFilter, GROUPS_INLINE};
 use crate::types::{GroupId, UserId};
 
 /// What one checked caller may look up.
@@ -86,6 +86,11 @@ impl<'d> Reader<'d> {
         self.model.users_named(search)
     }
 
+    /// The users a boolean filter matches.
+    pub fn users_matching(&self, filter: &UserFilter) -> NameMatches {
+        self.model.users_matching(filter)
+    }
+
     pub fn user_count(&self) -> usize {
         self.model.user_count()
     }
@@ -127,6 +132,11 @@ impl<'d> Reader<'d> {
     /// Every group, in name order.
     pub fn groups_by_name(&self) -> impl Iterator<Item = &GroupEntry> {
         self.model.groups_by_name()
+    }
+
+    /// The groups whose membership grants `grant`, in name order.
+    pub fn groups_granting(&self, grant: Grant) -> impl Iterator<Item = &GroupEntry> {
+        self.model.groups_by_name().filter(move |g| self.model.grants(g.group.id, grant))
     }
 
     pub fn group_count(&self) -> usize {

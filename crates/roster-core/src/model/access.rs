@@ -7,7 +7,24 @@ use crate::error::{Error, Result};
 use crate::store::{last_admin_group, Command};
 use crate::types::{GroupId, UserId};
 
+/// What membership of a group grants, by the policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// Product access ('Can use'): the access groups.
+    Use,
+    /// Site administration: the admin groups.
+    Admin,
+}
+
 impl Model {
+    /// Whether membership of `group` grants `grant`.
+    pub fn grants(&self, group: GroupId, grant: Grant) -> bool {
+        match grant {
+            Grant::Use => self.access_groups.contains(&group),
+            Grant::Admin => self.admin_groups.contains(&group),
+        }
+    }
+
     /// The policy the model was built with.
     pub fn policy(&self) -> &Policy {
         &self.policy

@@ -209,6 +209,18 @@ pub struct NameMatches {
 }
 
 impl NameMatches {
+    /// The ids whose bits are set (bit `i % 64` of word `i / 64`).
+    pub(crate) fn from_bits(bits: Vec<u64>) -> Self {
+        let count = bits.iter().map(|b| b.count_ones() as usize).sum();
+        NameMatches { bits, count }
+    }
+
+    /// The bitmap, one bit per id, `words` words long.
+    pub(crate) fn into_bits(mut self, words: usize) -> Vec<u64> {
+        self.bits.resize(words, 0);
+        self.bits
+    }
+
     /// Number of matching users.
     pub fn len(&self) -> usize {
         self.count

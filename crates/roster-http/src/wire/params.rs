@@ -297,6 +297,11 @@ impl Params {
         Ok(Page::clamped(self.count("start", 0)?, self.count("limit", default_limit)?, max))
     }
 
+    /// The request's `start` and `limit`; a `limit` above `max` is a 400.
+    pub fn page_within(&self, default_limit: usize, max: usize) -> Result<Page> {
+        Page::within(self.count("start", 0)?, self.count("limit", default_limit)?, max)
+    }
+
     /// The query string again, with `start` and `limit` set to `page`.
     pub fn with_page(&self, start: usize, limit: usize) -> String {
         let mut out = Vec::new();

@@ -91,7 +91,7 @@ async fn groups_are_listed_by_name_and_the_picker_matches_substrings() {
     for n in ["web-team", "Data-Team", "ops"] {
         app.group(n).await;
     }
-    let r = app.admin().get(&format!("{API}/group?accessType=site-admin")).await;
+    let r = app.admin().get(&format!("{API}/group")).await;
     let names: Vec<&str> = r.body["results"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert_eq!(names, vec!["confluence-users", "Data-Team", "ops", "site-admins", "web-team"]);
     let r = app.admin().get(&format!("{API}/group/picker?query=TEAM&shouldReturnTotalSize=true")).await;
@@ -99,6 +99,26 @@ async fn groups_are_listed_by_name_and_the_picker_matches_substrings() {
     assert_eq!(names, vec!["Data-Team", "web-team"]);
     assert_eq!(r.body["totalSize"], 2);
     assert_error(&app.admin().get(&format!("{API}/group/picker")).await, 400);
+}
+
+#[tokio::test]
+async fn access_type_lists_the_groups_that_grant_that_permission() {
+    let app = TestApp::spawn().await;
+    app.group("confluence-administrators").await;
+    app.group("web-team").await;
+    let names = |body: &serde_json::Value| -> Vec<String> {
+        body["results"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap().to_string()).collect()
+    };
+    let r = app.admin().get(&format!("{API}/group?accessType=user")).await;
+    assert_eq!(names(&r.body), vec!["confluence-users"]);
+    for admin in ["admin", "site-admin"] {
+        let r = app.admin().get(&format!("{API}/group?accessType={admin}&shouldReturnTotalSize=true")).await;
+        assert_eq!(names(&r.body), vec!["confluence-administrators", "site-admins"], "{admin}");
+        assert_eq!(r.body["totalSize"], 2);
+    }
+    // An unknown permission is refused, not ignored.
+    assert_error(&app.admin().get(&format!("{API}/group?accessType=owner")).await, 400);
+    assert_error(&app.admin().get(&format!("{API}/group?accessType=")).await, 400);
 }
 
 #[tokio::test]

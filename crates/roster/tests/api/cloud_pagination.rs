@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::helpers::TestApp;
+use crate::helpers::{assert_error, TestApp};
 
 const API: &str = "/wiki/rest/api";
 
@@ -70,6 +70,19 @@ async fn a_limit_above_200_is_clamped_and_the_effective_limit_echoed() {
     );
     let r = app.admin().get(&format!("{API}/group?limit=5000")).await;
     assert_eq!(r.body["limit"], 200);
+}
+
+#[tokio::test]
+async fn the_path_forms_of_the_member_list_refuse_a_limit_above_200() {
+    let app = TestApp::spawn().await;
+    let id = app.group("big").await;
+    for path in [format!("{API}/group/big/member"), format!("{API}/group/{id}/membersByGroupId")] {
+        // "400: Returned if given limit is greater than 200", in both operations' descriptions.
+        assert_error(&app.admin().get(&format!("{path}?limit=201")).await, 400);
+        let r = app.admin().get(&format!("{path}?limit=200")).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body["limit"], 200);
+    }
 }
 
 #[tokio::test]

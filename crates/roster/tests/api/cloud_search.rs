@@ -44,7 +44,7 @@ async fn users_are_found_by_account_id_and_paged() {
 #[tokio::test]
 async fn unsupported_cql_is_a_400_that_says_why() {
     let app = TestApp::spawn().await;
-    for cql in ["space = DS", "type = page", "user.fullname ~ \"open", "type=user or user.fullname~x"] {
+    for cql in ["space = DS", "type = page", "user.fullname ~ \"open", "type != user", "user in (a", "user ~ a"] {
         let r = app.admin().get(&format!("{API}/search/user?cql={}", enc(cql))).await;
         assert_error(&r, 400);
         assert!(r.body["message"].as_str().unwrap().contains("cql"), "{}", r.text);
@@ -96,4 +96,55 @@ async fn two_different_account_ids_find_nobody() {
     let cql = enc(&format!("user.accountid = \"{}\" and user.fullname ~ \"pa\"", ids[1]));
     let r = app.admin().get(&format!("{API}/search/user?cql={cql}")).await;
     assert_eq!(r.body["results"][0]["user"]["accountId"], ids[1].as_str(), "{}", r.text);
+}
+
+/// The account ids of the users a query finds, sorted.
+async fn found(app: &TestApp, cql: &str) -> Vec<String> {
+    let r = app.admin().get(&format!("{API}/search/user?cql={}&limit=200", enc(cql))).await;
+    assert_eq!(r.status, 200, "{cql}: {}", r.text);
+    let mut ids: Vec<String> = r.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["user"]["accountId"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(r.body["totalSize"], ids.len(), "{cql}");
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn in_not_in_not_equal_or_and_parentheses_combine_as_atlassian_lists_them() {
+    let app = TestApp::spawn().await;
+    let ada = app.users("Ada Lovelace", 1).await.remove(0);
+    let alan = app.users("Alan Turing", 1).await.remove(0);
+    let jo = app.users("Jo Smith", 1).await.remove(0);
+    let jonas = app.users("Jonas Berg", 1).await.remove(0);
+    let every = found(&app, "type = user").await;
+    let sorted = |mut v: Vec<&String>| {
+        v.sort();
+        v.into_iter().cloned().collect::<Vec<String>>()
+    };
+    let all_but = |out: &[&String]| every.iter().filter(|a| !out.contains(a)).cloned().collect::<Vec<String>>();
+
+    assert_eq!(found(&app, &format!("user IN (\"{ada}\", \"{alan}\")")).await, sorted(vec![&ada, &alan]));
+    assert_eq!(found(&app, &format!("user.accountid in ({ada}, ghost)")).await, vec![ada.clone()]);
+    assert_eq!(found(&app, &format!("user != \"{ada}\"")).await, all_but(&[&ada]));
+    assert_eq!(found(&app, &format!("user NOT IN (\"{ada}\", \"{jo}\")")).await, all_but(&[&ada, &jo]));
+    assert_eq!(found(&app, "user.fullname ~ jo or user.fullname ~ ada").await, sorted(vec![&ada, &jo, &jonas]));
+    assert_eq!(
+        found(&app, &format!("(user.fullname ~ jo or user.fullname ~ ada) and user != {jonas}")).await,
+        sorted(vec![&ada, &jo])
+    );
+    assert_eq!(found(&app, "type = user and not user.fullname ~ jo").await, all_but(&[&jo, &jonas]));
+    assert_eq!(found(&app, "user.fullname !~ \"jo\"").await, all_but(&[&jo, &jonas]));
+    // `=` and IN on user.fullname compare the whole name (ignoring case); `~` matches word starts.
+    assert_eq!(found(&app, "user.fullname = \"jo smith 0000\"").await, vec![jo.clone()]);
+    assert_eq!(
+        found(&app, "user.fullname in (\"Jo Smith 0000\", \"Alan Turing 0000\")").await,
+        sorted(vec![&alan, &jo])
+    );
+    assert_eq!(found(&app, "user.fullname = \"jo\"").await, Vec::<String>::new());
+    // `and` binds tighter than `or`.
+    assert_eq!(found(&app, &format!("user = {ada} or user = {alan} and user.fullname ~ jo")).await, vec![ada.clone()]);
 }

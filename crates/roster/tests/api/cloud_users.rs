@@ -79,6 +79,7 @@ async fn the_current_user_is_the_caller_and_anonymous_has_its_own_shape() {
     assert_eq!(r.body["type"], "anonymous");
     assert!(r.body["profilePicture"]["path"].is_string());
     assert!(r.body["displayName"].is_string());
+    assert_eq!(r.body["isExternalCollaborator"], false, "UserAnonymous documents the field");
     assert!(r.body["_links"].is_object());
     assert_error(&app.anon().get(&format!("{API}/user/current")).await, 401);
 }

@@ -6,6 +6,7 @@ mod helpers;
 
 mod audit;
 mod cli;
+mod clone;
 mod cloud_groups;
 mod cloud_members;
 mod cloud_names;

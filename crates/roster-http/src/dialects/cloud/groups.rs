@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use roster_core::model::GroupEntry;
+use roster_core::model::{Grant, GroupEntry};
 use roster_core::page::MAX_LIMIT;
 use roster_core::types::fold;
 use roster_core::{Error, Result};
@@ -52,12 +52,29 @@ pub(super) fn page_of<'m>(
     path = "/wiki/rest/api/group",
     tag = "Cloud",
     operation_id = "cloudGetGroups",
-    params(crate::operations::openapi::common::CloudPaging),
-    responses((status = 200, description = "Groups by name", body = crate::operations::openapi::cloud::GroupPage))
+    params(
+        ("accessType" = Option<String>, Query, description = "Only the groups that grant this permission: `user` (the access groups), `admin` or `site-admin` (the admin groups)", example = "user"),
+        crate::operations::openapi::common::CloudPaging
+    ),
+    responses(
+        (status = 200, description = "Groups by name", body = crate::operations::openapi::cloud::GroupPage),
+        (status = 400, description = "An unknown accessType", body = crate::operations::openapi::common::ErrorBody)
+    )
 )]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: CloudRequest) -> Reply {
+    let grant = match here.params.get("accessType") {
+        None => None,
+        Some("user") => Some(Grant::Use),
+        Some("admin" | "site-admin") => Some(Grant::Admin),
+        Some(other) => {
+            return Err(Error::invalid("accessType", format!("'{other}' is not one of user, admin, site-admin")).into())
+        }
+    };
     let m = s.dir.reader(&actor)?;
-    page_of(&s, &here, m.groups_by_name(), m.group_count())
+    match grant {
+        None => page_of(&s, &here, m.groups_by_name(), m.group_count()),
+        Some(grant) => page_of(&s, &here, m.groups_granting(grant), m.groups_granting(grant).count()),
+    }
 }
 
 /// `GET /group/picker?query=`: groups whose name contains the text.

@@ -1,6 +1,7 @@
 //! Cloud membership endpoints: member pages (by name, path or id) and
 //! adding or removing a member. Adding an existing member answers 201 and
-//! changes nothing; removing a non-member answers 404.
+//! removing a non-member 204, both changing nothing (Atlassian's notes on
+//! these operations say so).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,9 +23,20 @@ use crate::wire::path::PathParam;
 
 type Reply = Result<Response, ApiError>;
 
-fn members_page(s: &AppState, m: &Reader<'_>, here: &CloudRequest, g: &GroupEntry) -> Reply {
+/// How a member list treats a `limit` above 200: `/group/member` caps it,
+/// the path forms answer 400 (as each operation's description says).
+#[derive(Clone, Copy)]
+enum Over {
+    Capped,
+    Refused,
+}
+
+fn members_page(s: &AppState, m: &Reader<'_>, here: &CloudRequest, g: &GroupEntry, over: Over) -> Reply {
     let p = &here.params;
-    let page = p.page(MAX_LIMIT, MAX_LIMIT)?;
+    let page = match over {
+        Over::Capped => p.page(MAX_LIMIT, MAX_LIMIT)?,
+        Over::Refused => p.page_within(MAX_LIMIT, MAX_LIMIT)?,
+    };
     let total = g.members.len();
     let expand = CloudExpand::parse(&p.all("expand"));
     // Resolve the page first: independent lookups overlap their cache misses.
@@ -53,7 +65,7 @@ fn members_page(s: &AppState, m: &Reader<'_>, here: &CloudRequest, g: &GroupEntr
 pub async fn list_by_query(State(s): State<AppState>, Caller(actor): Caller, here: CloudRequest) -> Reply {
     let m = s.dir.reader(&actor)?;
     let g = group_by_name_param(&m, &here.params)?;
-    members_page(&s, &m, &here, g)
+    members_page(&s, &m, &here, g, Over::Capped)
 }
 
 /// `GET /group/{groupName}/member`.
@@ -63,7 +75,10 @@ pub async fn list_by_query(State(s): State<AppState>, Caller(actor): Caller, her
     tag = "Cloud",
     operation_id = "cloudGetGroupMembersByPath",
     params(("group" = String, Path, description = "The group's name", example = "developers"), crate::operations::openapi::common::CloudPaging, crate::operations::openapi::common::ExpandParam),
-    responses((status = 200, description = "Members, in account-creation order", body = crate::operations::openapi::cloud::UserPage))
+    responses(
+        (status = 200, description = "Members, in account-creation order", body = crate::operations::openapi::cloud::UserPage),
+        (status = 400, description = "A limit greater than 200", body = crate::operations::openapi::common::ErrorBody)
+    )
 )]
 pub async fn list_by_path_name(
     State(s): State<AppState>,
@@ -73,7 +88,7 @@ pub async fn list_by_path_name(
 ) -> Reply {
     let m = s.dir.reader(&actor)?;
     let g = m.group_by_name(&name)?;
-    members_page(&s, &m, &here, g)
+    members_page(&s, &m, &here, g, Over::Refused)
 }
 
 /// `GET /group/{groupId}/membersByGroupId`.
@@ -83,7 +98,10 @@ pub async fn list_by_path_name(
     tag = "Cloud",
     operation_id = "cloudGetGroupMembersById",
     params(("group" = String, Path, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30"), crate::operations::openapi::common::CloudPaging, crate::operations::openapi::common::ExpandParam),
-    responses((status = 200, description = "Members, in account-creation order", body = crate::operations::openapi::cloud::UserPage))
+    responses(
+        (status = 200, description = "Members, in account-creation order", body = crate::operations::openapi::cloud::UserPage),
+        (status = 400, description = "A limit greater than 200", body = crate::operations::openapi::common::ErrorBody)
+    )
 )]
 pub async fn list_by_path_id(
     State(s): State<AppState>,
@@ -93,7 +111,7 @@ pub async fn list_by_path_id(
 ) -> Reply {
     let m = s.dir.reader(&actor)?;
     let g = m.group_by_uuid(&id)?;
-    members_page(&s, &m, &here, g)
+    members_page(&s, &m, &here, g, Over::Refused)
 }
 
 #[derive(Deserialize)]
@@ -126,7 +144,7 @@ async fn add(s: AppState, actor: roster_core::Actor, here: CloudRequest, body: &
 async fn remove(s: AppState, actor: roster_core::Actor, here: CloudRequest, by_id: bool) -> Reply {
     let admin = s.dir.admin(&actor)?;
     let (g, u) = target(&admin.reader(), &here, by_id, here.params.required("accountId")?)?;
-    admin.remove_member(g, u).await?;
+    admin.set_member(g, u, false).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -170,7 +188,7 @@ pub async fn add_by_id(State(s): State<AppState>, Caller(a): Caller, here: Cloud
     tag = "Cloud",
     operation_id = "cloudRemoveMember",
     params(("name" = String, Query, description = "The group's name", example = "developers"), ("accountId" = String, Query, description = "The member's account id", example = "5b10ac8d82e05b22cc7d4ef5")),
-    responses((status = 204, description = "Removed (404 when not a member)"))
+    responses((status = 204, description = "Not a member any more (also when not one before: nothing changes)"))
 )]
 pub async fn remove_by_name(State(s): State<AppState>, Caller(a): Caller, here: CloudRequest) -> Reply {
     remove(s, a, here, false).await
@@ -183,7 +201,7 @@ pub async fn remove_by_name(State(s): State<AppState>, Caller(a): Caller, here: 
     tag = "Cloud",
     operation_id = "cloudRemoveMemberById",
     params(("groupId" = String, Query, description = "The group's id", example = "8b5d2f7e-3c1a-4e9b-9f0d-2a6c1e4b7d30"), ("accountId" = String, Query, description = "The member's account id", example = "5b10ac8d82e05b22cc7d4ef5")),
-    responses((status = 204, description = "Removed (404 when not a member)"))
+    responses((status = 204, description = "Not a member any more (also when not one before: nothing changes)"))
 )]
 pub async fn remove_by_id(State(s): State<AppState>, Caller(a): Caller, here: CloudRequest) -> Reply {
     remove(s, a, here, true).await

@@ -338,6 +338,7 @@ pub fn anonymous(base: &str, operations: bool) -> roster_core::Result<Vec<u8>> {
         profile_picture: ProfilePicture::default_at("/wiki/s/avatar/anonymous.svg".into()),
         display_name: "Anonymous".into(),
         operations: operations.then(Vec::new),
+        is_external_collaborator: false,
         expandable: UserExpandable { operations: (!operations).then(String::new), details: None, personal_space: None },
         links: AnonymousLinks {
             self_: format!("{base}/rest/api/user/anonymous"),

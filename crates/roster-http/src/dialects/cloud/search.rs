@@ -1,8 +1,9 @@
 //! `GET /search/user?cql=`: user search in Confluence's search envelope.
 //!
-//! Names are found through the model's name index (`user.fullname ~ "jo"`:
-//! users with a word of their name starting with `jo`), never by a scan of
-//! every user. A search with name words runs on the blocking pool, at most
+//! The query (cql.rs) becomes a boolean filter that roster-core answers
+//! from its indexes: names through the name index (`user.fullname ~ "jo"`:
+//! users with a word of their name starting with `jo`), account ids by
+//! lookup, never a scan of every user. A search with name words runs on the blocking pool, at most
 //! [`NAME_SEARCHES`] at a time: the index bounds its cost (one pass over
 //! the postings at worst, about 0.2 ms with 100,000 distinct words under the
 //! searched letter), and whatever a directory holds, the runtime's workers
@@ -13,12 +14,12 @@ use std::time::Instant;
 use axum::extract::State;
 use axum::response::Response;
 use roster_core::directory::Reader;
-use roster_core::model::name_index::{name_matches, NameMatches};
-use roster_core::model::UserEntry;
+use roster_core::model::name_index::NameMatches;
+use roster_core::model::{UserEntry, UserFilter};
 use roster_core::{Actor, Error};
 use tokio::sync::Semaphore;
 
-use super::cql::{self, UserQuery};
+use super::cql;
 use super::render::{self, CloudExpand, Links, PageWriter};
 use super::CloudRequest;
 use crate::state::AppState;
@@ -37,36 +38,29 @@ static RUNNING: Semaphore = Semaphore::const_new(NAME_SEARCHES);
 
 /// What matched, in id order.
 enum Hits<'m> {
-    /// A name search's bitmap.
-    Named(NameMatches),
-    /// Listed users (an account id, or every user).
-    Listed(Vec<&'m UserEntry>, usize),
+    /// A filter's bitmap.
+    Matched(NameMatches),
+    /// One page of every user (`type = user`), walked without a bitmap.
+    Everyone(Vec<&'m UserEntry>, usize),
 }
 
 impl Hits<'_> {
     fn total(&self) -> usize {
         match self {
-            Hits::Named(n) => n.len(),
-            Hits::Listed(_, total) => *total,
+            Hits::Matched(n) => n.len(),
+            Hits::Everyone(_, total) => *total,
         }
     }
 }
 
-fn find<'m>(m: &'m Reader<'_>, q: &UserQuery, start: usize, limit: usize) -> Hits<'m> {
-    if q.contradictory {
-        return Hits::Listed(Vec::new(), 0);
+fn find<'m>(m: &'m Reader<'_>, q: &UserFilter, start: usize, limit: usize) -> Hits<'m> {
+    match q {
+        UserFilter::Everyone => Hits::Everyone(m.users().skip(start).take(limit).collect(), m.user_count()),
+        UserFilter::NameWords(w) if w.is_empty() => {
+            Hits::Everyone(m.users().skip(start).take(limit).collect(), m.user_count())
+        }
+        q => Hits::Matched(m.users_matching(q)),
     }
-    if let Some(a) = &q.account_id {
-        let hit: Vec<&UserEntry> =
-            m.user_by_account(a).ok().filter(|e| name_matches(&e.user.display_name, &q.fullname)).into_iter().collect();
-        let total = hit.len();
-        return Hits::Listed(hit.into_iter().skip(start).collect(), total);
-    }
-    if q.fullname.is_empty() {
-        // `type = user` alone: every user, in id order.
-        return Hits::Listed(m.users().skip(start).take(limit).collect(), m.user_count());
-    }
-    Hits::Named(m.users_named(&q.fullname))
 }
 
 /// Runs the search.
@@ -75,15 +69,15 @@ fn find<'m>(m: &'m Reader<'_>, q: &UserQuery, start: usize, limit: usize) -> Hit
     path = "/wiki/rest/api/search/user",
     tag = "Cloud",
     operation_id = "cloudSearchUsers",
-    params(("cql" = String, Query, description = "`type = user`, `user.fullname ~ \"words\"` (each word starts a word of the name), `user.accountid = \"id\"`, joined with AND; at most 1,000 characters, 20 clauses, 10 words a value", example = "type = user and user.fullname ~ \"ada\""), ("start" = Option<u64>, Query), ("limit" = Option<u64>, Query, description = "Default 25, at most 200"), crate::operations::openapi::common::ExpandParam),
+    params(("cql" = String, Query, description = "`type = user`; `user.fullname ~ \"words\"` (each word starts a word of the name; also `!~`, and `=`, `!=`, `IN`, `NOT IN` on whole names); `user` or `user.accountid` with `=`, `!=`, `IN (...)`, `NOT IN (...)`; combined with AND, OR, NOT and parentheses; at most 1,000 characters, 20 clauses, 8 levels of nesting, 10 words a value", example = "type = user and user.fullname ~ \"ada\""), ("start" = Option<u64>, Query), ("limit" = Option<u64>, Query, description = "Default 25, at most 200"), crate::operations::openapi::common::ExpandParam),
     responses((status = 200, description = "Matching users, in the search envelope", body = crate::operations::openapi::cloud::SearchPage))
 )]
 pub async fn users(State(s): State<AppState>, Caller(actor): Caller, here: CloudRequest) -> Result<Response, ApiError> {
     let started = Instant::now();
     s.dir.reader(&actor)?;
     let q = cql::parse(here.params.required("cql")?)?;
-    if q.fullname.is_empty() || q.account_id.is_some() {
-        // A lookup or a walk of one page: no name search to bound.
+    if !q.searches_names() {
+        // Lookups, or a walk of one page: no name search to bound.
         return answer(&s, actor, &here, &q, started);
     }
     let _turn = RUNNING.acquire().await.map_err(|e| Error::Internal(anyhow::anyhow!("the search queue: {e}")))?;
@@ -96,7 +90,7 @@ fn answer(
     s: &AppState,
     actor: Actor,
     here: &CloudRequest,
-    q: &UserQuery,
+    q: &UserFilter,
     started: Instant,
 ) -> Result<Response, ApiError> {
     let m = s.dir.reader(&actor)?;
@@ -106,9 +100,9 @@ fn answer(
     let expand = CloudExpand::parse(&p.all("expand"));
     let hits = find(&m, q, page.start, page.limit);
     let total = hits.total();
-    let shown: Vec<&UserEntry> = match &hits {
-        Hits::Named(n) => n.iter_from(page.start).take(page.limit).filter_map(|id| m.member(id)).collect(),
-        Hits::Listed(list, _) => list.iter().take(page.limit).copied().collect(),
+    let shown: Vec<&UserEntry> = match hits {
+        Hits::Matched(n) => n.iter_from(page.start).take(page.limit).filter_map(|id| m.member(id)).collect(),
+        Hits::Everyone(list, _) => list,
     };
     let mut w = PageWriter::new(700 * shown.len());
     let users = render::UserWriter::new(&m, &s.cloud_base, &s.cloud_base_json, expand);

@@ -111,6 +111,8 @@ pub struct AnonymousUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub operations: Option<Vec<OperationCheck>>,
+    /// Always false: the anonymous user is no external collaborator.
+    pub is_external_collaborator: bool,
     #[serde(rename = "_expandable")]
     pub expandable: UserExpandable,
     #[serde(rename = "_links")]
