@@ -52,10 +52,11 @@ echo "== the Python wheel (maturin $MATURIN_VERSION, bindings = bin)"
 mkdir -p "$DIST"
 rm -f "$DIST"/roster_server-*.whl
 cargo_bin=$TARGET/release/roster
-before=$(stat -c %Y "$cargo_bin")
+mtime() { "$venv/bin/python" -c 'import os, sys; print(os.stat(sys.argv[1]).st_mtime_ns)' "$1"; }
+before=$(mtime "$cargo_bin")
 (cd python && "$venv/bin/maturin" build --release --locked --quiet \
   --target-dir "$TARGET" --out "$DIST")
-[ "$(stat -c %Y "$cargo_bin")" = "$before" ] || echo "note: maturin rebuilt the binary (it should have found it fresh)"
+[ "$(mtime "$cargo_bin")" = "$before" ] || echo "note: maturin rebuilt the binary (it should have found it fresh)"
 wheel=$(ls "$DIST"/roster_server-*.whl)
 # maturin packed cargo's artifact; the wheel carries the binary above instead
 # (npm's tarballs carry it too), with its RECORD entry (hash, size) to match.

@@ -88,9 +88,13 @@ in_venv python -m pytest -p no:cacheprovider -v --rootdir "$HERE" "$HERE/test_wh
 
 # No roster of this run is left (every one ran the venv's executable).
 left=
-for f in /proc/[0-9]*/cmdline; do
-  if tr '\0' ' ' 2>/dev/null < "$f" | grep -q "^$TMP/venv/bin/roster "; then left="$left ${f//[^0-9]/}"; fi
-done
+if [ -d /proc/self ]; then
+  for f in /proc/[0-9]*/cmdline; do
+    if tr '\0' ' ' 2>/dev/null < "$f" | grep -q "^$TMP/venv/bin/roster "; then left="$left ${f//[^0-9]/}"; fi
+  done
+else
+  left=$(ps -axo pid=,command= | awk -v exe="$TMP/venv/bin/roster" '$2 == exe { printf " %s", $1 }')
+fi
 if [ -n "$left" ]; then echo "FAIL: roster processes left behind, PIDs:$left" >&2; status=1; fi
 
 if [ -x tests/package/npm.sh ]; then

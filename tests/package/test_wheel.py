@@ -31,16 +31,28 @@ SEED = textwrap.dedent("""\
 """)
 
 
-def gone(pid, within=20.0):
-    """True once process `pid` has exited (a zombie counts: it is not running)."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
+def running(pid):
+    if os.path.isdir("/proc/self"):
         try:
             with open(f"/proc/{pid}/stat") as f:
                 state = f.read().rsplit(")", 1)[1].split()[0]
         except FileNotFoundError:
-            return True
-        if state in ("Z", "X"):
+            return False
+        return state not in ("Z", "X")  # a zombie is not running (nobody may reap it here)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def gone(pid, within=20.0):
+    """True once process `pid` has exited."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not running(pid):
             return True
         time.sleep(0.05)
     return False
@@ -159,6 +171,39 @@ def test_a_forgotten_server_is_stopped_when_python_exits(tmp_path):
     assert not os.path.exists(store), "by SIGTERM: roster removed its ephemeral store"
 
 
+def test_a_roster_started_from_a_thread_stops_when_python_dies(tmp_path):
+    # The kernel's parent-death signal follows the starting thread, so here
+    # (and off Linux) a watchdog process stops roster instead.
+    script = textwrap.dedent("""\
+        import os, threading, roster_server
+        box = {}
+        t = threading.Thread(target=lambda: box.update(site=roster_server.start()))
+        t.start(); t.join()
+        s = box["site"]
+        print(s.pid, s.store, s._watchdog.process.pid, flush=True)
+        os._exit(0)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                         env=env_without_roster_bin(), check=True).stdout.split()
+    pid, store, watchdog = int(out[0]), store_dir(out[1]), int(out[2])
+    assert gone(pid), "the watchdog stopped it"
+    assert not os.path.exists(store)
+    assert gone(watchdog)
+
+
+def test_the_watchdog_stands_down_after_a_normal_stop():
+    import threading
+    box = {}
+    t = threading.Thread(target=lambda: box.update(site=roster_server.start()))
+    t.start()
+    t.join()
+    site = box["site"]
+    assert site._watchdog is not None and site.running
+    site.stop()
+    assert site._watchdog.process.wait(timeout=10) == 0
+    assert gone(site.pid)
+
+
 # -- the plugin ---------------------------------------------------------------------
 
 RECORD = """\
@@ -176,8 +221,8 @@ def records(path):
 
 
 @pytest.mark.parametrize("crash", [
-    "os.kill(os.getpid(), signal.SIGKILL)",  # no finalizer, no atexit: the kernel's parent-death signal
-    "os._exit(3)",                           # likewise
+    "os.kill(os.getpid(), signal.SIGKILL)",  # no finalizer, no atexit: the kernel's parent-death
+    "os._exit(3)",                           # signal (Linux), or the watchdog process
     "raise KeyboardInterrupt",               # pytest stops the session: its hooks
     "pytest.exit('giving up', returncode=4)",
     "raise SystemExit(5)",

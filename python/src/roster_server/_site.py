@@ -114,6 +114,43 @@ def _die_with_parent():
     return preexec
 
 
+# Where the kernel cannot be asked (not Linux, or a roster started from a
+# thread other than the main one), a small watchdog process does the same: it
+# holds the read end of a pipe whose write end only this process has, and
+# sends roster SIGTERM when the pipe closes without the word to stand down
+# (stop() says it; a dead process says nothing).
+_WATCHDOG = """\
+import os, signal, sys
+word = sys.stdin.buffer.read()
+if not word:
+    try:
+        os.kill(int(sys.argv[1]), signal.SIGTERM)
+    except OSError:
+        pass
+"""
+
+
+class _Watchdog:
+    def __init__(self, pid):
+        r, self._w = os.pipe()  # not inherited by other children (PEP 446)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _WATCHDOG, str(pid)],
+                stdin=r, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C meant for the tests does not reach it
+            )
+        finally:
+            os.close(r)
+
+    def stand_down(self):
+        if self._w is not None:
+            try:
+                os.write(self._w, b"stop")
+            finally:
+                os.close(self._w)
+                self._w = None
+
+
 _live = set()
 _live_lock = threading.Lock()
 
@@ -163,6 +200,7 @@ def start(seed=None, *, executable=None, args=(), env=None, timeout=60.0):
     cmd += [str(a) for a in args]
     child_env = {k: v for k, v in (os.environ if env is None else env).items() if k not in _DECIDED_HERE}
     child_env["ROSTER_ADMIN_TOKEN"] = token
+    die_with_parent = _die_with_parent()
     with open(log_path, "ab") as log:
         try:
             proc = subprocess.Popen(
@@ -172,12 +210,17 @@ def start(seed=None, *, executable=None, args=(), env=None, timeout=60.0):
                 stderr=log,
                 env=child_env,
                 cwd=workdir,  # no ./roster.toml of the caller's is read
-                preexec_fn=_die_with_parent(),
+                preexec_fn=die_with_parent,
             )
         except OSError as e:
             shutil.rmtree(workdir, ignore_errors=True)
             raise RosterStartError(f"could not run {exe}: {e}") from None
     site = Site(proc, token, seeds, log_path, workdir)
+    if die_with_parent is None:
+        try:
+            site._watchdog = _Watchdog(proc.pid)
+        except OSError:
+            pass  # then the finalizers and atexit alone stop it
     with _live_lock:
         _live.add(site)
     try:
@@ -216,6 +259,7 @@ class Site:
         self.users = {}
         self.journal = Journal(self)
         self.faults = Faults(self)
+        self._watchdog = None
         self._stopped = False
 
     def __repr__(self):
@@ -256,6 +300,8 @@ class Site:
         if self._stopped:
             return
         self._stopped = True
+        if self._watchdog is not None:
+            self._watchdog.stand_down()
         proc = self.process
         if proc.poll() is None:
             try:
