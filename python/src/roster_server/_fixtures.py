@@ -85,7 +85,8 @@ def read_users(paths):
             email = u.get("email")
             if email is None and username and u.get("accountType", "atlassian") != "app":
                 email = f"{username}@example.com"
-            key = (username or u.get("email") or "").lower()
+            email = email or None  # "": an address not known (a cloned site's hidden one)
+            key = (username or email or "").lower()
             tokens = tuple(u.get("tokens") or ())
             password = u.get("password")
             c = Credentials(
@@ -95,11 +96,11 @@ def read_users(paths):
                 email=email,
                 password=password,
                 tokens=tokens,
-                account_id=u.get("accountId") or account_id_for(key),
+                account_id=u.get("accountId") or (account_id_for(key) if key else None),
                 display_name=u.get("displayName"),
                 active=u.get("active", True),
             )
-            users[username or email] = c
+            users[username or email or c.account_id] = c  # a user may be given by accountId alone
     return users
 
 
