@@ -11,6 +11,13 @@
 #
 # usage: scripts/package.sh
 # maturin is installed with pip into a venv under target/package/, once.
+#
+# ROSTER_PACKAGE_PROFILE (default `release`) names the cargo profile the
+# binary is built with. The release workflow packs release builds; the CI
+# test run packs the `dev` build its suites have already compiled (the same
+# code, unoptimised), because what that step tests is the packaging, and a
+# second, optimised build of the whole workspace would cost it a quarter of
+# its time budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -19,12 +26,17 @@ MATURIN_VERSION=1.9.6
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
 export CARGO_TARGET_DIR=$TARGET
-bin=$TARGET/release/roster
+PROFILE=${ROSTER_PACKAGE_PROFILE:-release}
+case $PROFILE in
+  dev) out_dir=debug ;;
+  *) out_dir=$PROFILE ;;
+esac
+bin=$TARGET/$out_dir/roster
 DIST=$ROOT/dist
 start=$(date +%s)
 
-echo "== release build of roster (cargo build --release --locked -p roster; minutes when cold)"
-cargo build --release --locked -p roster
+echo "== $PROFILE build of roster (cargo build --profile $PROFILE --locked -p roster; minutes when cold)"
+cargo build --profile "$PROFILE" --locked -p roster
 "$bin" --version
 
 venv=$ROOT/target/package/maturin-$MATURIN_VERSION
@@ -51,10 +63,10 @@ fi
 echo "== the Python wheel (maturin $MATURIN_VERSION, bindings = bin)"
 mkdir -p "$DIST"
 rm -f "$DIST"/roster_server-*.whl
-cargo_bin=$TARGET/release/roster
+cargo_bin=$TARGET/$out_dir/roster
 mtime() { "$venv/bin/python" -c 'import os, sys; print(os.stat(sys.argv[1]).st_mtime_ns)' "$1"; }
 before=$(mtime "$cargo_bin")
-(cd python && "$venv/bin/maturin" build --release --locked --quiet \
+(cd python && "$venv/bin/maturin" build --profile "$PROFILE" --locked --quiet \
   --target-dir "$TARGET" --out "$DIST")
 [ "$(mtime "$cargo_bin")" = "$before" ] || echo "note: maturin rebuilt the binary (it should have found it fresh)"
 wheel=$(ls "$DIST"/roster_server-*.whl)
