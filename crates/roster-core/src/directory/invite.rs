@@ -140,3 +140,24 @@ impl Admin<'_> {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{distinct, name_from};
+
+    #[test]
+    fn addresses_are_answered_once_each_in_order_and_malformed_ones_apart() {
+        let asked: Vec<String> =
+            ["a@x.org", "nope", "A@X.org", "b@x.org", "nope", "c@@x"].iter().map(|s| s.to_string()).collect();
+        let (valid, invalid) = distinct(&asked);
+        assert_eq!(valid, ["a@x.org", "b@x.org"]);
+        assert_eq!(invalid, ["nope", "c@@x"]);
+    }
+
+    #[test]
+    fn an_invitee_is_named_after_the_local_part_of_the_address() {
+        assert_eq!(name_from("ann.lee@example.com"), "ann.lee");
+        assert_eq!(name_from("a<b>@example.com"), "ab");
+        assert_eq!(name_from("<>@example.com"), "Invited user");
+    }
+}
