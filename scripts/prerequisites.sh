@@ -12,10 +12,11 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=("python3-venv (apt-
 command -v node >/dev/null && command -v npm >/dev/null || missing+=("node and npm, version 20 (apt-get install -y nodejs npm)")
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=("chromium (apt-get install -y chromium, or tests/browser/run.sh --install)")
 has_pg || missing+=("PostgreSQL 15 (apt-get install -y postgresql)")
-# The first run installs Python and npm packages into target/ and
+# The first run installs Python and npm packages into target/ (compat/, and
+# package/: maturin and the package test's wheelhouse) and
 # tests/*/node_modules; later runs need no network. (ROSTER_SKIP_NETWORK_CHECK
 # is for the test of this script, which must not leave the machine.)
-if [ -z "${ROSTER_SKIP_NETWORK_CHECK:-}" ] && { [ ! -d target/compat ] || [ ! -d tests/browser/node_modules ]; }; then
+if [ -z "${ROSTER_SKIP_NETWORK_CHECK:-}" ] && { [ ! -d target/compat ] || [ ! -d tests/browser/node_modules ] || [ ! -d target/package/wheelhouse ]; }; then
   python3 - <<'PY' 2>/dev/null || missing+=("network access to pypi.org and registry.npmjs.org (the first run installs client libraries)")
 import urllib.request
 for url in ("https://pypi.org/simple/pip/", "https://registry.npmjs.org/"):

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test roster has: unit tests, the HTTP API suite (a real server
 # on 127.0.0.1:0 over a fresh SQLite file per test), and the compatibility
-# tests with real third-party clients, the OpenAPI check and the browser
-# test; the store conformance suite and the API suite run on SQLite and on
-# PostgreSQL. This is the command .ci/run calls.
+# tests with real third-party clients, the OpenAPI check, the browser test
+# and the packages (built, installed into a fresh venv and used); the store
+# conformance suite and the API suite run on SQLite and on PostgreSQL. This
+# is the command .ci/run calls.
 #
 # It first checks what the suites need (scripts/prerequisites.sh) and says
 # what is missing and how to install it. Outside CI a suite whose tools are missing is skipped, and
@@ -41,6 +42,9 @@ tests/schemathesis/run.sh target/debug/roster
 
 echo "== web console in a real browser (Debian chromium driven by playwright-core)"
 tests/browser/run.sh target/debug/roster
+
+echo "== packages: the release build, the roster-server wheel (and npm tarballs) from it, installed into a fresh venv without Rust; examples/pytest through the wheel's pytest plugin"
+tests/package/run.sh
 
 if [ -s "$SKIPPED" ]; then
   echo

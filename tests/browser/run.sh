@@ -8,7 +8,9 @@
 # or --install is given. Outside CI a missing chromium (or node) skips the
 # test loudly with exit 0; inside CI it is a failure.
 # The server runs on 127.0.0.1 (a free port) over a throwaway SQLite file
-# and is stopped by its PID on exit.
+# and is stopped by its PID on exit. Screenshots of every step are kept in
+# $ROSTER_SCREENSHOTS (default: target/browser-screenshots, or under
+# $CARGO_TARGET_DIR), a test artefact; the run ends by naming it.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -54,11 +56,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Seed: the access group, the user the test adds to a group, and a group
-# with more than one page (25) of members.
+# Seed: the access group, the user the test adds to a group, a group with
+# more than one page (25) of members, and a crowd of 5,000 members whose
+# pages the console must reach without loading them all.
 USERS=0d6f7a52-0000-4000-8000-0000000000b1
 BIG=0d6f7a52-0000-4000-8000-0000000000b2
+CROWD=0d6f7a52-0000-4000-8000-0000000000b3
 BIG_COUNT=32
+CROWD_COUNT=5000
 {
   echo "{\"kind\":\"group\",\"id\":\"$USERS\",\"name\":\"confluence-users\",\"type\":\"group\"}"
   echo "{\"kind\":\"group\",\"id\":\"$BIG\",\"name\":\"console-big-group\",\"type\":\"group\"}"
@@ -69,6 +74,11 @@ BIG_COUNT=32
     echo "{\"kind\":\"membership\",\"groupId\":\"$USERS\",\"accountId\":\"console-seed-$i\"}"
     echo "{\"kind\":\"membership\",\"groupId\":\"$BIG\",\"accountId\":\"console-seed-$i\"}"
   done
+  echo "{\"kind\":\"group\",\"id\":\"$CROWD\",\"name\":\"console-crowd\",\"type\":\"group\"}"
+  seq -w 1 $CROWD_COUNT | awk -v g="$CROWD" '{
+    printf "{\"kind\":\"user\",\"accountId\":\"console-crowd-%s\",\"accountType\":\"atlassian\",\"displayName\":\"Crowd Member %s\",\"email\":\"crowd%s@example.com\"}\n", $1, $1, $1
+    printf "{\"kind\":\"membership\",\"groupId\":\"%s\",\"accountId\":\"console-crowd-%s\"}\n", g, $1
+  }'
 } > "$TMP/seed.jsonl"
 "$BIN" --db "$TMP/roster.db" import "$TMP/seed.jsonl" >/dev/null
 PLAIN_PASSWORD="pw-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -93,9 +103,17 @@ export ROSTER_ADMIN_LOGIN=admin@example.com ROSTER_ADMIN_TOKEN=$ADMIN_TOKEN
 export ROSTER_PLAIN_LOGIN=pat@example.com ROSTER_PLAIN_TOKEN=$PLAIN_TOKEN
 export ROSTER_PLAIN_USERNAME=pat ROSTER_PLAIN_PASSWORD=$PLAIN_PASSWORD
 export ROSTER_MEMBER_NAME="Ada Lovelace" ROSTER_BIG_GROUP=console-big-group ROSTER_BIG_COUNT=$BIG_COUNT
+export ROSTER_CROWD_GROUP=console-crowd ROSTER_CROWD_COUNT=$CROWD_COUNT
+SHOTS=${ROSTER_SCREENSHOTS:-${CARGO_TARGET_DIR:-$ROOT/target}/browser-screenshots}
+mkdir -p "$SHOTS"
+rm -f "$SHOTS"/*.png
+export ROSTER_SCREENSHOTS=$(cd "$SHOTS" && pwd)
 cd "$HERE"
 if ! node --test --test-concurrency=1 console.test.mjs; then
   echo "== server log" >&2
   tail -n 50 "$TMP/server.log" >&2
+  echo "== screenshots (up to the failure): $ROSTER_SCREENSHOTS" >&2
   exit 1
 fi
+echo "== screenshots: $ROSTER_SCREENSHOTS ($(ls "$ROSTER_SCREENSHOTS" | wc -l) files)"
+

@@ -86,8 +86,5 @@ done
 
 echo "== the documented JavaScript example (examples/node, node:test): fixture seed, reset, diff, journal, a fault"
 if ! ROSTER_BIN="$BIN" node --test "$ROOT/examples/node/"; then status=1; fi
-
-echo "== the documented pytest example (examples/pytest): ephemeral, seeded, reset in one call, diffed"
-py=$(venv 5 "$HERE/requirements-5.txt")
-if ! ROSTER_BIN="$BIN" "$py" -m pytest -q -p no:cacheprovider "$ROOT/examples/pytest"; then status=1; fi
+# examples/pytest runs through the roster-server wheel's plugin: tests/package/run.sh.
 exit $status

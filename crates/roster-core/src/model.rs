@@ -21,7 +21,7 @@ use crate::store::{Change, Snapshot};
 use crate::types::{fold, Group, GroupId, User, UserId};
 pub use access::{EmailSight, Grant};
 use account_index::AccountIndex;
-pub use fragment::{no_pieces, Fragment, PieceWriter, GROUP_INLINE};
+pub use fragment::{no_pieces, Fragment, PieceWriter, GROUP_INLINE, PIECES};
 pub use group_list::{GroupList, GROUPS_INLINE};
 pub use member_set::MemberSet;
 use name_index::{NameIndex, NameMatches};
@@ -401,6 +401,12 @@ impl Model {
     /// The user with this e-mail address (case-insensitive).
     pub fn user_by_email(&self, email: &str) -> Option<&UserEntry> {
         self.by_email.get(&fold(email)).and_then(|id| self.user(*id))
+    }
+
+    /// How many API tokens `user` holds (a scan of the digests: for one
+    /// user's page in the console, not for lists).
+    pub fn token_count(&self, user: UserId) -> usize {
+        self.tokens.values().filter(|u| **u == user).count()
     }
 
     /// The owner of the token with this digest.

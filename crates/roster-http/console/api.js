@@ -1,11 +1,17 @@
-// The console's only way to roster: the Cloud REST API under /wiki/rest/api,
-// every call signed with the Basic credentials of this browser tab. The
-// server decides every permission; the console only mirrors them.
+// The console's only way to roster: its REST APIs, every call signed with
+// the Basic credentials of this browser tab. Reads and group changes go to
+// the Cloud dialect (/wiki/rest/api); creating, deactivating, reactivating
+// and deleting users to the DC dialect's admin routes (/rest/api/admin/user);
+// what no dialect offers (searching by username or e-mail, tokens, filtered
+// members) to roster's own /rest/roster/1.0. The server decides every
+// permission; the console only mirrors them.
 
 const KEY = 'roster.console.session';
 
 // Relative to the page (/console/), so a proxy prefix in front of roster works.
 const BASE = new URL('../wiki/rest/api/', document.baseURI);
+const DC = new URL('../rest/api/', document.baseURI);
+const ROSTER = new URL('../rest/roster/1.0/', document.baseURI);
 
 /** An answer other than 2xx, carrying the message of the API's error body. */
 export class ApiError extends Error {
@@ -49,8 +55,8 @@ export function onUnauthorized(fn) {
   unauthorized = fn;
 }
 
-async function call(method, path, { query = {}, body, signal, auth } = {}) {
-  const url = new URL(path, BASE);
+async function call(method, path, { query = {}, body, signal, auth, base = BASE } = {}) {
+  const url = new URL(path, base);
   for (const [k, v] of Object.entries(query)) {
     if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
   }
@@ -102,6 +108,10 @@ export function userCql(text) {
 
 const total = { shouldReturnTotalSize: true };
 
+// roster's own pages carry a total instead of Cloud's `_links.next`; the
+// pagers read the latter, so it is added.
+const withNext = (p) => ({ ...p, _links: p.start + p.size < p.totalSize ? { next: true } : {} });
+
 export const api = {
   current: (auth) => call('GET', 'user/current', { query: { expand: 'operations' }, auth }),
   user: (accountId) => call('GET', 'user', { query: { accountId } }),
@@ -119,6 +129,33 @@ export const api = {
   removeMember: (name, accountId) => call('DELETE', 'group/user', { query: { name, accountId } }),
   createGroup: (name) => call('POST', 'group', { body: { name } }),
   deleteGroup: (name) => call('DELETE', 'group', { query: { name } }),
+
+  // Site admins only (roster's own routes): a whole username or e-mail, or
+  // the starts of name words; and a group's members filtered the same way.
+  findUsers: (text, start, limit, signal) =>
+    call('GET', 'users', { base: ROSTER, query: { query: text.trim() || undefined, start, limit }, signal }).then(withNext),
+  adminUser: (accountId) => call('GET', `users/${encodeURIComponent(accountId)}`, { base: ROSTER }),
+  findMembers: (name, filter, start, limit, signal) =>
+    call('GET', 'group-members', { base: ROSTER, query: { name, filter: filter.trim() || undefined, start, limit }, signal }),
+  issueToken: (accountId, label) =>
+    call('POST', `users/${encodeURIComponent(accountId)}/tokens`, { base: ROSTER, body: { label } }),
+  revokeTokens: (accountId) => call('DELETE', `users/${encodeURIComponent(accountId)}/tokens`, { base: ROSTER }),
+
+  // Users by username, through the DC dialect's admin routes.
+  createUser: async ({ username, fullName, email, password }) => {
+    const body = { userName: username, fullName, email };
+    if (password) body.password = password;
+    else body.notifyViaEmail = true; // no password: the account signs in with tokens only
+    const { userKey } = await call('POST', 'admin/user', { base: DC, body });
+    return call('GET', 'user', { query: { key: userKey } });
+  },
+  setActive: (username, active) =>
+    call('PUT', `admin/user/${encodeURIComponent(username)}/${active ? 'enable' : 'disable'}`, { base: DC }),
+  deleteUser: (username) => call('DELETE', `admin/user/${encodeURIComponent(username)}`, { base: DC }),
+
+  // The audit log, newest first: text in any field and a time range.
+  audit: ({ search, from, to }, start, limit) =>
+    call('GET', 'audit', { query: { searchString: search || undefined, startDate: from, endDate: to, start, limit } }),
 };
 
 /** Whether a `user/current?expand=operations` answer is a site admin's. */

@@ -1,15 +1,18 @@
 // Entry point: signing in and out, the sidebar searches, group creation and
-// the hash router (#/group/NAME, #/user/ACCOUNT_ID) that fills the detail pane.
+// the hash router that fills the detail pane: #/group/NAME,
+// #/user/ACCOUNT_ID, and for site admins #/new-user and #/audit?q=&from=&to=.
 
 import { api, session, isSiteAdmin, onUnauthorized } from './api.js';
-import { h, announce, showError, clearMessages, busy, navigate, messagesOnNavigation } from './dom.js';
+import { h, clearMessages, feedback, act, busy, navigate, messagesOnNavigation } from './dom.js';
 import { typeahead } from './search.js';
 import { showGroup, groupHref, userHref } from './group.js';
 import { showUser } from './user.js';
+import { showNewUser } from './newuser.js';
+import { showAudit } from './audit.js';
 
 const $ = (id) => document.getElementById(id);
 
-let ctx = null; // { admin, groupsChanged } once signed in
+let ctx = null; // { admin, groupsChanged, usersChanged } once signed in
 let userSearch = null;
 let groupSearch = null;
 
@@ -21,6 +24,7 @@ function showSignIn(message) {
   $('sign-in-view').hidden = false;
   $('detail').replaceChildren();
   clearMessages();
+  createGroupFb.clear();
   const err = $('sign-in-error');
   err.textContent = message ?? '';
   err.hidden = !message;
@@ -30,7 +34,7 @@ function showSignIn(message) {
 
 function showApp(me) {
   const admin = isSiteAdmin(me);
-  ctx = { admin, groupsChanged: () => groupSearch.refresh() };
+  ctx = { admin, groupsChanged: () => groupSearch.refresh(), usersChanged: () => userSearch.refresh() };
   $('sign-in-view').hidden = true;
   $('app-view').hidden = false;
   $('who').hidden = false;
@@ -38,13 +42,19 @@ function showApp(me) {
   $('who-role').textContent = admin ? 'site admin' : 'read-only';
   $('who-role').className = admin ? 'badge admin' : 'badge';
 
+  // Site admins search names, usernames and e-mails (roster's own route);
+  // everyone else full names (Cloud's CQL user search).
   userSearch = typeahead({
     label: 'Search users',
     noun: 'users',
     pageSize: 10,
-    placeholder: 'Full name…',
-    fetchPage: api.searchUsers,
-    item: (r) => ({ title: r.user.displayName, sub: r.user.email || r.user.accountId, href: userHref(r.user.accountId) }),
+    placeholder: admin ? 'Name, username or e-mail…' : 'Full name…',
+    fetchPage: admin ? api.findUsers : api.searchUsers,
+    item: (r) => {
+      const u = r.user ?? r;
+      const sub = [u.email || u.accountId, u.active === false ? 'deactivated' : null].filter(Boolean).join(' · ');
+      return { title: u.displayName, sub, href: userHref(u.accountId) };
+    },
   });
   groupSearch = typeahead({
     label: 'Search groups',
@@ -54,7 +64,8 @@ function showApp(me) {
     fetchPage: api.searchGroups,
     item: (g) => ({ title: g.name, href: groupHref(g.name) }),
   });
-  $('user-search').replaceChildren($('user-search-title'), userSearch.element);
+  $('user-search').replaceChildren($('user-search-title'), userSearch.element, $('admin-links'));
+  $('admin-links').hidden = !admin;
   $('group-search').replaceChildren($('group-search-title'), groupSearch.element, $('create-group-form'));
 
   // Non-admins see the form disabled: the server would refuse anyway.
@@ -92,22 +103,26 @@ async function signIn(ev) {
   });
 }
 
+// The create-group form answers under itself (it stays on screen).
+const createGroupFb = feedback();
+$('create-group-form').append(createGroupFb.element);
+
 async function createGroup(ev) {
   ev.preventDefault();
   const input = $('new-group-name');
   const name = input.value;
   if (!name.trim()) {
-    showError(new Error('Enter a name for the new group.'));
+    createGroupFb.error(new Error('Enter a name for the new group.'));
     return input.focus();
   }
-  await busy($('create-group'), async () => {
+  await act($('create-group'), createGroupFb, async () => {
     const g = await api.createGroup(name);
     input.value = '';
-    announce(`Created group ${g.name}.`);
+    createGroupFb.ok(`Created group ${g.name}.`);
     groupSearch.refresh();
     navigate(groupHref(g.name));
   });
-  // busy() re-enables the button; keep it disabled for non-admins.
+  // act() re-enables the button; keep it disabled for non-admins.
   $('create-group').disabled = !ctx?.admin;
 }
 
@@ -115,6 +130,8 @@ function welcome() {
   return h('section', { class: 'panel welcome' },
     h('h1', { tabindex: '-1' }, 'Users and groups'),
     h('p', {}, 'Search on the left, then pick a user to see their groups or a group to see its members.'),
+    ctx.admin ? h('p', {}, 'As a site admin you can also ', h('a', { href: '#/new-user' }, 'create users'),
+      ', deactivate, reactivate and delete them, manage their API tokens, and read the ', h('a', { href: '#/audit' }, 'audit log'), '.') : null,
     h('p', { class: 'muted' }, 'Keyboard: / jumps to the user search; ↓ and ↑ move through results; Esc clears a search box.'),
     ctx.admin ? null : h('p', { class: 'note' }, 'You are not a site admin, so the console is read-only for you.'));
 }
@@ -124,14 +141,19 @@ async function route() {
   if (!ctx) return;
   const mine = ++routed;
   const detail = $('detail');
-  const [, kind, ...rest] = location.hash.replace(/^#/, '').split('/');
+  const [path, search = ''] = location.hash.replace(/^#/, '').split('?');
+  const [, kind, ...rest] = path.split('/');
   const arg = decodeURIComponent(rest.join('/'));
   const shell = h('div', {});
   if (kind === 'group' && arg) await showGroup(shell, arg, ctx);
   else if (kind === 'user' && arg) await showUser(shell, arg, ctx);
+  else if (kind === 'new-user' && ctx.admin) showNewUser(shell, ctx);
+  else if (kind === 'audit' && ctx.admin) await showAudit(shell, new URLSearchParams(search));
   else shell.append(welcome());
   if (mine !== routed) return; // a later navigation won
   detail.replaceChildren(shell);
+  // Narrow screens show a routed page above the searches (style.css).
+  $('app-view').classList.toggle('routed', shell.firstChild?.classList?.contains('welcome') !== true);
   const title = shell.querySelector('h1')?.textContent;
   document.title = title && kind ? `${title} · roster console` : 'roster console';
   // Move focus to the new page (for keyboard and screen-reader users),

@@ -134,3 +134,85 @@ export function debounce(fn, ms) {
     t = setTimeout(() => fn(...args), ms);
   };
 }
+
+/**
+ * A message line that belongs to one action: placed next to its button, it
+ * says what that action did or why it failed (the API's message), so the
+ * answer is where the eye already is. Errors are alerts; successes polite.
+ */
+export function feedback() {
+  const element = h('p', { class: 'feedback', hidden: true });
+  const show = (text, kind) => {
+    element.className = `feedback ${kind}`;
+    element.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    element.textContent = text;
+    element.hidden = false;
+  };
+  return {
+    element,
+    ok: (text) => show(text, 'ok'),
+    error: (e) => {
+      if (e?.name !== 'AbortError') show(e?.message ?? String(e), 'error');
+    },
+    clear: () => {
+      element.hidden = true;
+      element.textContent = '';
+    },
+  };
+}
+
+/** Runs `fn` with `button` busy; an error goes to the action's feedback line. */
+export async function act(button, fb, fn) {
+  fb.clear();
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    return await fn();
+  } catch (e) {
+    fb.error(e);
+    return undefined;
+  } finally {
+    if (button.isConnected) {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
+  }
+}
+
+/**
+ * A pager for a list whose total is known: First, Previous, a page number
+ * to type, Next and Last, so page 200 of a 5,000-member group is one step
+ * away, not 200 clicks. `go(start)` loads the page starting there.
+ */
+export function jumpPager({ start, size, total, limit, label, go }) {
+  const pages = Math.max(1, Math.ceil(total / limit));
+  const current = Math.floor(start / limit) + 1;
+  const range = size === 0 ? 'none' : `${fmt(start + 1)}–${fmt(start + size)}`;
+  const turn = (to) => async (ev) => {
+    const name = ev.currentTarget.getAttribute('aria-label');
+    await go(to);
+    const again = document.querySelector(`button[aria-label="${CSS.escape(name)}"]`);
+    if (again && !again.disabled) again.focus();
+  };
+  const button = (name, text, to, disabled) =>
+    h('button', { type: 'button', class: 'quiet', 'aria-label': `${name} ${label}`, title: `${name} page`, disabled, onclick: turn(to) }, text);
+  const id = `page-${label.replace(/\W+/g, '-')}`;
+  const number = h('input', { id, type: 'number', min: 1, max: pages, value: current, inputmode: 'numeric', class: 'page-number' });
+  const jump = h('form', {
+    class: 'jump',
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      const n = Math.min(pages, Math.max(1, Math.floor(Number(number.value)) || 1));
+      go((n - 1) * limit).then(() => document.getElementById(id)?.focus());
+    },
+  }, h('label', { for: id }, `Page of ${label}`), number, h('span', { class: 'of' }, `of ${fmt(pages)}`),
+  h('button', { type: 'submit', class: 'quiet' }, 'Go'));
+  return h('nav', { class: 'pager jump-pager', 'aria-label': `${label} pages` },
+    h('div', { class: 'steps' },
+      button('First', '«', 0, start === 0),
+      button('Previous', '‹', Math.max(0, start - limit), start === 0),
+      h('span', { class: 'range' }, `${range} of ${fmt(total)}`),
+      button('Next', '›', start + limit, start + size >= total),
+      button('Last', '»', (pages - 1) * limit, start + size >= total)),
+    pages > 1 ? jump : null);
+}

@@ -69,7 +69,8 @@ export function typeahead(options) {
     );
     const total = page.totalSize ?? results.length;
     const what = text.trim() ? `matching “${text.trim()}”` : 'in total';
-    count.textContent = total === 0 ? `No ${noun} ${text.trim() ? what : ''}`.trim() : `${fmt(total)} ${noun} ${what}`;
+    const counted = total === 1 ? noun.replace(/s$/, '') : noun; // "1 user", "2 users"
+    count.textContent = total === 0 ? `No ${noun} ${text.trim() ? what : ''}`.trim() : `${fmt(total)} ${counted} ${what}`;
     pages.replaceChildren(page.start > 0 || page._links?.next ? pager(page, pageSize, noun, load) : '');
     shown = results.length;
   }

@@ -13,3 +13,4 @@ pub mod requests;
 pub mod reset;
 pub mod snapshot_files;
 pub mod snapshots;
+pub mod users;

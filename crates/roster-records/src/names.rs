@@ -111,6 +111,23 @@ pub fn display_name(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A time zone: an IANA name (`Europe/Berlin`, `America/Argentina/Salta`,
+/// `Etc/GMT+5`, `UTC`): 1..=64 ASCII letters, digits and `/ _ - +`, not
+/// starting or ending with `/`. Whether the zone exists is not checked (the
+/// database changes every year, and a test double should not refuse a zone
+/// the caller's newer database knows).
+pub fn time_zone(value: &str) -> Result<()> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b))
+        && !value.starts_with('/')
+        && !value.ends_with('/');
+    if !ok {
+        return Err(Error::invalid("timeZone", "must be an IANA time zone name such as Europe/Berlin"));
+    }
+    Ok(())
+}
+
 /// An e-mail address of the usual `local@domain` form; empty is allowed
 /// only where `allow_empty` (app accounts have none).
 pub fn email(value: &str, allow_empty: bool) -> Result<()> {

@@ -20,6 +20,8 @@ pub struct UserDetails {
     pub phone: String,
     pub im: String,
     pub website: String,
+    /// An IANA time zone name (`Europe/Berlin`); empty when unknown.
+    pub time_zone: String,
 }
 
 /// A user account.

@@ -64,6 +64,7 @@ macro_rules! conformance {
 
 conformance!(
     a_created_user_and_group_are_in_the_snapshot,
+    a_users_profile_and_time_zone_survive_update_reopen_and_replace,
     adding_a_member_twice_and_removing_a_missing_one_change_nothing,
     names_are_unique_regardless_of_case,
     a_membership_needs_an_existing_user_and_group,
@@ -130,6 +131,42 @@ async fn a_created_user_and_group_are_in_the_snapshot(o: Opened) {
     assert_eq!(snap.groups.len(), 1);
     assert_eq!(&*snap.groups[0].name, "Devs");
     assert_eq!(snap.memberships, vec![(g, u)]);
+}
+
+async fn a_users_profile_and_time_zone_survive_update_reopen_and_replace(o: Opened) {
+    let profile = UserDetails {
+        position: "Engineer".into(),
+        department: "R&D".into(),
+        location: "Lisbon".into(),
+        phone: "+351 1".into(),
+        im: "ana@chat".into(),
+        website: "https://ana.example".into(),
+        time_zone: "Europe/Lisbon".into(),
+    };
+    let created =
+        match o.store.apply(vec![Command::CreateUser(NewUser { details: profile.clone(), ..new_user("ana") })]).await {
+            Ok(mut changes) => match changes.pop() {
+                Some(Change::UserSaved(u)) => u,
+                other => panic!("{other:?}"),
+            },
+            Err(e) => panic!("{e:?}"),
+        };
+    assert_eq!(created.details, profile);
+    let mut moved = created.clone();
+    moved.details.time_zone = "America/Argentina/Salta".into();
+    o.store.apply(vec![Command::UpdateUser(moved.clone())]).await.unwrap();
+    o.store.close().await;
+    drop(o.store);
+    let s = reopen(&o.target).await;
+    let snap = s.snapshot().await.unwrap();
+    assert_eq!(snap.users[0].details, moved.details);
+    // A restore writes every column back, the time zone included.
+    let mut other = snap.clone();
+    other.users[0].details.time_zone = "Etc/GMT+5".into();
+    s.replace_all(other).await.unwrap();
+    assert_eq!(s.snapshot().await.unwrap().users[0].details.time_zone, "Etc/GMT+5");
+    s.replace_all(snap.clone()).await.unwrap();
+    assert_eq!(s.snapshot().await.unwrap().users, snap.users);
 }
 
 async fn adding_a_member_twice_and_removing_a_missing_one_change_nothing(o: Opened) {

@@ -95,11 +95,20 @@ async fn a_version_two_store_upgrades_without_loss_and_stops_reusing_ids() {
     assert!(id > 3, "user id {id} handed out again");
     drop(s);
 
-    // The upgrade happened once: the newest version (4 keeps snapshots),
+    // The upgrade happened once: the newest version (4 keeps snapshots, 5
+    // adds the time zone, empty for the users the old store held),
     // AUTOINCREMENT in the schema, and reopening changes nothing.
     let conn = Connection::open(&path).unwrap();
     let version: i64 = conn.query_row("pragma user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
+    let zones: Vec<String> = conn
+        .prepare("select time_zone from users")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!zones.is_empty() && zones.iter().all(String::is_empty), "{zones:?}");
     let kept: i64 = conn.query_row("select count(*) from snapshots", [], |r| r.get(0)).unwrap();
     assert_eq!(kept, 0, "the snapshots table exists, empty");
     for table in ["users", "groups", "tokens"] {

@@ -260,7 +260,7 @@ fn plan_user(m: &Model, u: &PlanUser, now: i64, problems: &mut Problems) -> Opti
         email,
         active: u.active.unwrap_or(true),
         password_hash: None,
-        details: UserDetails::default(),
+        details: UserDetails { time_zone: u.time_zone.clone().unwrap_or_default(), ..UserDetails::default() },
         created_ms: now,
     })))
 }
@@ -296,6 +296,10 @@ fn update_user(user: &User, u: &PlanUser, now: i64, report: &mut impl FnMut(&str
     if let Some(a) = u.active.filter(|a| *a != user.active) {
         next.active = a;
         changed.push("active");
+    }
+    if let Some(z) = u.time_zone.as_deref().filter(|z| *z != user.details.time_zone) {
+        next.details.time_zone = z.into();
+        changed.push("timeZone");
     }
     if !changed.is_empty() {
         next.updated_ms = now;

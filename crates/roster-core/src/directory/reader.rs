@@ -14,7 +14,7 @@ use crate::types::{GroupId, UserId};
 
 /// What one checked caller may look up.
 pub struct Reader<'d> {
-    model: RwLockReadGuard<'d, Model>,
+    pub(super) model: RwLockReadGuard<'d, Model>,
     actor: Actor,
 }
 

@@ -1,9 +1,9 @@
 //! Slots for renderings the HTTP layer defines and the model keeps inside
-//! its entries. A user's entry holds up to five *pieces* back to back
+//! its entries. A user's entry holds up to six *pieces* back to back
 //! (`marks` are where each ends), made when the user is stored by the
 //! [`PieceWriter`] the directory was opened with (roster-http's Cloud
-//! writer: the JSON-escaped account id, account type, e-mail, display name
-//! and status). A group's slot is filled on first use by the HTTP layer
+//! writer: the JSON-escaped account id, account type, e-mail, display name,
+//! time zone and status). A group's slot is filled on first use by the HTTP layer
 //! (its Cloud JSON with a hole where the base URL goes). What the bytes
 //! are, and that no base URL is in them, is roster-http's business; this
 //! module only stores bytes and marks.
@@ -21,17 +21,20 @@ pub type PieceWriter = fn(&User) -> Fragment;
 
 /// The writer of a directory nobody serves over HTTP (the CLI's): no pieces.
 pub fn no_pieces(_: &User) -> Fragment {
-    Fragment::new(&[], [0; 5])
+    Fragment::new(&[], [0; PIECES])
 }
+
+/// How many pieces a fragment holds.
+pub const PIECES: usize = 6;
 
 /// Bytes a user's fragment keeps inside it: with the storage tag, the
 /// length, the marks and the spill pointer's address, two cache lines (the
 /// pointer's length word, read only for spilled pieces, is on a third).
-pub const USER_INLINE: usize = 106;
+pub const USER_INLINE: usize = 105;
 
 /// Bytes a group's fragment keeps inside it (its Cloud JSON without the
 /// base URL is about a hundred and fifty bytes): four cache lines.
-pub const GROUP_INLINE: usize = 226;
+pub const GROUP_INLINE: usize = 225;
 
 /// Where a fragment's bytes are. Eight bytes wide on purpose: its unused
 /// values are the largest niche in a user entry, so the compiler tells a
@@ -47,7 +50,7 @@ enum Storage {
 
 /// Bytes of a spilled fragment's marks, kept before its bytes in the same
 /// allocation (one pointer to follow, not two).
-const SPILLED_MARKS: usize = 20;
+const SPILLED_MARKS: usize = 4 * PIECES;
 
 /// A rendering, kept inside the fragment up to `INLINE` bytes (at most
 /// 255), on the heap when longer. `marks` say where pieces end, for
@@ -59,7 +62,7 @@ pub struct Fragment<const INLINE: usize = USER_INLINE> {
     /// Length of `inline` in use.
     len: u8,
     /// Where the pieces of an inline rendering end.
-    marks: [u8; 5],
+    marks: [u8; PIECES],
     inline: [u8; INLINE],
     /// The marks (little-endian `u32`s), then the bytes.
     spilled: Option<Box<[u8]>>,
@@ -67,7 +70,7 @@ pub struct Fragment<const INLINE: usize = USER_INLINE> {
 
 impl<const INLINE: usize> Fragment<INLINE> {
     /// A fragment holding `bytes`, made of pieces ending at `marks`.
-    pub fn new(bytes: &[u8], marks: [u32; 5]) -> Self {
+    pub fn new(bytes: &[u8], marks: [u32; PIECES]) -> Self {
         let mut inline = [0; INLINE];
         let short = bytes.len() <= usize::from(u8::MAX);
         match inline.get_mut(..bytes.len()).filter(|_| short) {
@@ -81,7 +84,7 @@ impl<const INLINE: usize> Fragment<INLINE> {
                 marks.iter().for_each(|m| heap.extend_from_slice(&m.to_le_bytes()));
                 heap.extend_from_slice(bytes);
                 let spilled = Some(heap.into_boxed_slice());
-                Fragment { storage: Storage::Heap, len: 0, marks: [0; 5], inline, spilled }
+                Fragment { storage: Storage::Heap, len: 0, marks: [0; PIECES], inline, spilled }
             }
         }
     }
@@ -126,10 +129,10 @@ impl<const INLINE: usize> Fragment<INLINE> {
 }
 
 impl Fragment {
-    /// All five pieces, in order, found in one go: all five are cut from the bytes at
+    /// All the pieces, in order, found in one go: all are cut from the bytes at
     /// their ends, not looked up one by one.
     #[inline]
-    pub fn pieces(&self) -> [&[u8]; 5] {
+    pub fn pieces(&self) -> [&[u8]; PIECES] {
         let bytes = self.bytes();
         let mut start = 0;
         self.ends().map(|end| {
@@ -140,20 +143,20 @@ impl Fragment {
         })
     }
 
-    /// Where each of the five pieces ends: an inline fragment's marks are
+    /// Where each piece ends: an inline fragment's marks are
     /// read directly, a spilled one's from its allocation.
     #[inline]
-    fn ends(&self) -> [usize; 5] {
+    fn ends(&self) -> [usize; PIECES] {
         match (self.storage, &self.spilled) {
-            (Storage::Heap, Some(_)) => [0, 1, 2, 3, 4].map(|k| self.mark(k)),
+            (Storage::Heap, Some(_)) => std::array::from_fn(|k| self.mark(k)),
             _ => self.marks.map(usize::from),
         }
     }
 
-    /// The lengths of the five pieces, from the marks alone (a page sizes
+    /// The lengths of the pieces, from the marks alone (a page sizes
     /// its buffer from them before it writes any user).
     #[inline]
-    pub fn piece_lens(&self) -> [usize; 5] {
+    pub fn piece_lens(&self) -> [usize; PIECES] {
         let mut start = 0;
         self.ends().map(|end| {
             let len = end.saturating_sub(start);
@@ -162,7 +165,7 @@ impl Fragment {
         })
     }
 
-    /// Piece `k` (0 to 4).
+    /// Piece `k` (0 to `PIECES - 1`).
     #[inline]
     pub fn piece(&self, k: usize) -> &[u8] {
         let start = if k == 0 { 0 } else { self.mark(k - 1) };
@@ -178,14 +181,15 @@ mod tests {
     fn short_and_long_renderings_read_back_whole_with_their_pieces() {
         for n in [5, 6, USER_INLINE - 1, USER_INLINE, USER_INLINE + 1, 255, 256, 1000] {
             let bytes: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
-            let marks = [1, 2, 3, 4, n as u32];
+            let marks = [1, 2, 3, 4, 4, n as u32];
             let f: Fragment = Fragment::new(&bytes, marks);
             assert_eq!(f.bytes(), &bytes[..], "{n} bytes");
             assert_eq!(f.spilled.is_some(), n > USER_INLINE, "{n} bytes");
-            assert_eq!((f.piece(0), f.piece(4)), (&bytes[..1], &bytes[4..]), "{n} bytes");
-            assert_eq!(f.pieces(), [&bytes[..1], &bytes[1..2], &bytes[2..3], &bytes[3..4], &bytes[4..]], "{n} bytes");
+            assert_eq!((f.piece(0), f.piece(4), f.piece(5)), (&bytes[..1], &b""[..], &bytes[4..]), "{n} bytes");
+            let all = [&bytes[..1], &bytes[1..2], &bytes[2..3], &bytes[3..4], &b""[..], &bytes[4..]];
+            assert_eq!(f.pieces(), all, "{n} bytes");
             assert_eq!(f.piece_lens(), f.pieces().map(<[u8]>::len), "{n} bytes");
-            let g = Fragment::<GROUP_INLINE>::new(&bytes, [3, 0, 0, 0, 0]);
+            let g = Fragment::<GROUP_INLINE>::new(&bytes, [3, 0, 0, 0, 0, 0]);
             assert_eq!(g.bytes(), &bytes[..], "{n} bytes");
             assert_eq!(g.split(0), (&bytes[..3], &bytes[3..]), "{n} bytes");
             assert_eq!(g.spilled.is_some(), n > GROUP_INLINE, "{n} bytes");

@@ -231,6 +231,12 @@ impl NameMatches {
         self.count == 0
     }
 
+    /// Whether user `id` matched: one bit test, so filtering a large group's
+    /// members by name touches no user entry.
+    pub fn contains(&self, id: u32) -> bool {
+        self.bits.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+
     /// The matching ids ascending, from the `skip`-th on; the words before
     /// it are skipped by their bit counts, not bit by bit.
     pub fn iter_from(&self, skip: usize) -> impl Iterator<Item = u32> + '_ {

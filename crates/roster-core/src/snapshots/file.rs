@@ -68,6 +68,8 @@ struct FileUser {
     im: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     website: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    time_zone: String,
     created_date: i64,
     updated_date: i64,
     #[serde(default)]
@@ -119,6 +121,7 @@ pub fn encode(s: &Snapshot, name: Option<&str>, created_ms: i64) -> Vec<u8> {
                 phone: u.details.phone.clone(),
                 im: u.details.im.clone(),
                 website: u.details.website.clone(),
+                time_zone: u.details.time_zone.clone(),
                 created_date: u.created_ms,
                 updated_date: u.updated_ms,
                 last_login_date: u.last_login_ms,
@@ -258,6 +261,7 @@ fn check(
                 phone: u.phone,
                 im: u.im,
                 website: u.website,
+                time_zone: u.time_zone,
             },
             created_ms: u.created_date,
             updated_ms: u.updated_date,

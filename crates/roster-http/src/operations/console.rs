@@ -43,6 +43,8 @@ static ASSETS: &[Asset] = &[
     asset!("search.js", JS),
     asset!("group.js", JS),
     asset!("user.js", JS),
+    asset!("newuser.js", JS),
+    asset!("audit.js", JS),
 ];
 
 /// The console's routes, at their full paths (merged into the root router).

@@ -19,6 +19,7 @@ pub mod common;
 pub mod dc;
 pub mod extender;
 pub mod testkit;
+pub mod users;
 pub mod v2;
 
 use std::sync::OnceLock;
@@ -56,7 +57,7 @@ const CONTEXT: &str = "/confluence/";
         (name = "Data Center", description = "Confluence Data Center core REST, under /rest/api and /confluence/rest/api"),
         (name = "Extender", description = "Extender for Confluence, under /rest/extender/1.0 and /confluence/rest/extender/1.0"),
         (name = "Operations", description = "Health, readiness and Prometheus metrics"),
-        (name = "roster", description = "roster's own endpoints: test-suite snapshots, reset and diff, the fixture schema, the request journal, fault injection and this description"),
+        (name = "roster", description = "roster's own endpoints: test-suite snapshots, reset and diff, the fixture schema, the request journal, fault injection, the console's user administration (search, tokens, filtered members) and this description"),
     )
 )]
 struct Doc;
@@ -74,6 +75,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::operations::fixture_schema::serve))
         .merge(crate::operations::requests::routes())
         .merge(crate::operations::faults::routes())
+        .merge(crate::operations::users::routes())
         .routes(routes!(serve))
 }
 

@@ -44,14 +44,14 @@ impl Statements {
             create_user: p(format!(
                 "insert into users (account_id, account_type, username, username_lower, user_key, display_name, \
                  email, email_lower, active, password_hash, position, department, location, phone, im, website, \
-                 created_ms, updated_ms) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-                 $16, $17, $17) returning {USER_COLUMNS}"
+                 time_zone, created_ms, updated_ms) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                 $14, $15, $16, $17, $18, $18) returning {USER_COLUMNS}"
             ))
             .await?,
             update_user: p(format!(
                 "update users set account_type = $2, username = $3, username_lower = $4, display_name = $5, \
                  email = $6, email_lower = $7, active = $8, password_hash = $9, position = $10, department = $11, \
-                 location = $12, phone = $13, im = $14, website = $15, updated_ms = $16 where id = $1 \
+                 location = $12, phone = $13, im = $14, website = $15, updated_ms = $16, time_zone = $17 where id = $1 \
                  returning {USER_COLUMNS}"
             ))
             .await?,
@@ -184,6 +184,7 @@ pub async fn execute(client: &Client, st: &Statements, cmd: &Command) -> Result<
                         &u.details.phone,
                         &u.details.im,
                         &u.details.website,
+                        &u.details.time_zone,
                         &u.created_ms,
                     ],
                 )
@@ -212,6 +213,7 @@ pub async fn execute(client: &Client, st: &Statements, cmd: &Command) -> Result<
                         &u.details.im,
                         &u.details.website,
                         &u.updated_ms,
+                        &u.details.time_zone,
                     ],
                 )
                 .await

@@ -78,11 +78,11 @@ async fn load(client: &Client, set: &ImportSet) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     // Existing accounts with the fields an import may update.
     let rows = client
-        .query("select account_id, id, account_type, display_name, email from users", &[])
+        .query("select account_id, id, account_type, display_name, email, time_zone from users", &[])
         .await
         .map_err(internal)?;
-    let mut accounts: HashMap<String, (i64, String, String, String)> =
-        rows.iter().map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3), r.get(4)))).collect();
+    let mut accounts: HashMap<String, (i64, String, String, String, String)> =
+        rows.iter().map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))).collect();
     // New users without a username get one generated; existing users keep theirs.
     let mut taken: HashSet<String> =
         ids(client, "select username_lower, id from users where username_lower is not null")
@@ -93,15 +93,16 @@ async fn load(client: &Client, set: &ImportSet) -> Result<ImportReport> {
     let insert_user = client
         .prepare(
             "insert into users (account_id, account_type, username, username_lower, user_key, display_name, email, \
-             email_lower, active, created_ms, updated_ms) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
-             returning id",
+             email_lower, active, created_ms, updated_ms, time_zone) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             $10, $10, $11) returning id",
         )
         .await
         .map_err(internal)?;
     let update_user = client
         .prepare(
-            "update users set account_type = $2, display_name = $3, email = $4, email_lower = $5, updated_ms = $6 \
-             where id = $1",
+            // A line without a time zone leaves the stored one alone.
+            "update users set account_type = $2, display_name = $3, email = $4, email_lower = $5, updated_ms = $6, \
+             time_zone = case when $7 = '' then time_zone else $7 end where id = $1",
         )
         .await
         .map_err(internal)?;
@@ -116,9 +117,13 @@ async fn load(client: &Client, set: &ImportSet) -> Result<ImportReport> {
     let mut updates: Vec<usize> = Vec::new();
     for (i, (u, _)) in set.users.iter().enumerate() {
         match accounts.get_mut(&u.account_id) {
-            Some((_, t, d, e)) => {
-                if *t != u.account_type || *d != u.display_name || *e != u.email {
+            Some((_, t, d, e, z)) => {
+                let zone = &u.details.time_zone;
+                if *t != u.account_type || *d != u.display_name || *e != u.email || (!zone.is_empty() && z != zone) {
                     (*t, *d, *e) = (u.account_type.clone(), u.display_name.clone(), u.email.clone());
+                    if !zone.is_empty() {
+                        z.clone_from(zone);
+                    }
                     updates.push(i);
                     report.users_updated += 1;
                 } else {
@@ -134,8 +139,9 @@ async fn load(client: &Client, set: &ImportSet) -> Result<ImportReport> {
                 };
                 taken.insert(fold(&username));
                 // A later line with the same account id updates this row.
-                accounts
-                    .insert(u.account_id.clone(), (0, u.account_type.clone(), u.display_name.clone(), u.email.clone()));
+                let row =
+                    (0, u.account_type.clone(), u.display_name.clone(), u.email.clone(), u.details.time_zone.clone());
+                accounts.insert(u.account_id.clone(), row);
                 new_rows.push(NewRow { index: i, username, user: u });
                 report.users_added += 1;
             }
@@ -164,6 +170,7 @@ async fn load(client: &Client, set: &ImportSet) -> Result<ImportReport> {
                             el,
                             &u.active,
                             &u.created_ms,
+                            &u.details.time_zone,
                         ],
                     )
                     .await
@@ -187,7 +194,10 @@ async fn load(client: &Client, set: &ImportSet) -> Result<ImportReport> {
             let u = &set.users[i].0;
             let id = account_ids.get(u.account_id.as_str()).copied().unwrap_or(0);
             async move {
-                client.execute(update_user, &[&id, &u.account_type, &u.display_name, &u.email, el, &u.created_ms]).await
+                let zone = &u.details.time_zone;
+                client
+                    .execute(update_user, &[&id, &u.account_type, &u.display_name, &u.email, el, &u.created_ms, zone])
+                    .await
             }
         })
         .collect();

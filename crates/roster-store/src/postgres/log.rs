@@ -19,7 +19,7 @@ fn user_json(u: &User) -> Value {
         "username": u.username.as_deref(), "user_key": &*u.user_key, "display_name": &*u.display_name,
         "email": &*u.email, "active": u.active, "password_hash": u.password_hash.as_deref(),
         "details": [u.details.position, u.details.department, u.details.location,
-                    u.details.phone, u.details.im, u.details.website],
+                    u.details.phone, u.details.im, u.details.website, u.details.time_zone],
         "created_ms": u.created_ms, "updated_ms": u.updated_ms,
         "last_login_ms": u.last_login_ms, "last_failed_login_ms": u.last_failed_login_ms,
     })
@@ -104,6 +104,8 @@ fn decode_user(v: &Value) -> Result<User> {
             phone: d(3)?,
             im: d(4)?,
             website: d(5)?,
+            // Entries written before the time zone existed have six details.
+            time_zone: v["details"][6].as_str().unwrap_or_default().to_string(),
         },
         created_ms: int(&v["created_ms"])?,
         updated_ms: int(&v["updated_ms"])?,

@@ -74,7 +74,7 @@ async fn load(client: &Client, s: &Snapshot) -> Result<(), tokio_postgres::Error
         client,
         "copy users (id, account_id, account_type, username, username_lower, user_key, display_name, email, \
          email_lower, active, password_hash, position, department, location, phone, im, website, created_ms, \
-         updated_ms, last_login_ms, last_failed_login_ms) from stdin binary",
+         updated_ms, last_login_ms, last_failed_login_ms, time_zone) from stdin binary",
         &[
             Type::INT8,
             text.clone(),
@@ -97,6 +97,7 @@ async fn load(client: &Client, s: &Snapshot) -> Result<(), tokio_postgres::Error
             Type::INT8,
             Type::INT8,
             Type::INT8,
+            text.clone(),
         ],
         s.users.iter().map(|u| {
             vec![
@@ -121,6 +122,7 @@ async fn load(client: &Client, s: &Snapshot) -> Result<(), tokio_postgres::Error
                 boxed(u.updated_ms),
                 boxed(u.last_login_ms),
                 boxed(u.last_failed_login_ms),
+                boxed(u.details.time_zone.clone()),
             ]
         }),
     )

@@ -11,7 +11,7 @@ use super::errors::internal;
 /// Columns of `users`, in the order [`user`] reads them.
 pub const USER_COLUMNS: &str = "id, account_id, account_type, username, user_key, display_name, email, active, \
      password_hash, position, department, location, phone, im, website, created_ms, updated_ms, \
-     last_login_ms, last_failed_login_ms";
+     last_login_ms, last_failed_login_ms, time_zone";
 
 /// A `users` row selected with [`USER_COLUMNS`].
 pub fn user(r: &Row) -> Result<User> {
@@ -33,6 +33,7 @@ pub fn user(r: &Row) -> Result<User> {
                 phone: r.try_get(12)?,
                 im: r.try_get(13)?,
                 website: r.try_get(14)?,
+                time_zone: r.try_get(19)?,
             },
             created_ms: r.try_get(15)?,
             updated_ms: r.try_get(16)?,

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0002_audit.sql"),
     include_str!("../../migrations/postgres/0003_ids_never_reused.sql"),
     include_str!("../../migrations/postgres/0004_kept_snapshots.sql"),
+    include_str!("../../migrations/postgres/0005_time_zone.sql"),
 ];
 
 /// Any fixed number: the advisory lock key for migrations.

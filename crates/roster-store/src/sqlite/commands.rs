@@ -49,7 +49,7 @@ pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
                 .prepare_cached(
                     "insert into users (account_id, account_type, username, username_lower, user_key, display_name, \
                      email, email_lower, active, password_hash, position, department, location, phone, im, website, \
-                     created_ms, updated_ms) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17) \
+                     time_zone, created_ms, updated_ms) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18) \
                      returning id",
                 )
                 .and_then(|mut s| {
@@ -71,6 +71,7 @@ pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
                             u.details.phone,
                             u.details.im,
                             u.details.website,
+                            u.details.time_zone,
                             u.created_ms
                         ],
                         |r| r.get(0),
@@ -84,7 +85,7 @@ pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
                 .prepare_cached(
                     "update users set account_type = ?2, username = ?3, username_lower = ?4, display_name = ?5, \
                      email = ?6, email_lower = ?7, active = ?8, password_hash = ?9, position = ?10, department = ?11, \
-                     location = ?12, phone = ?13, im = ?14, website = ?15, updated_ms = ?16 where id = ?1",
+                     location = ?12, phone = ?13, im = ?14, website = ?15, updated_ms = ?16, time_zone = ?17 where id = ?1",
                 )
                 .and_then(|mut s| {
                     s.execute(params![
@@ -103,7 +104,8 @@ pub fn execute(conn: &Connection, cmd: &Command) -> Result<Change> {
                         u.details.phone,
                         u.details.im,
                         u.details.website,
-                        u.updated_ms
+                        u.updated_ms,
+                        u.details.time_zone
                     ])
                 })
                 .map_err(|e| map(e, "user", &u.account_id))?;

@@ -54,13 +54,17 @@ fn load(conn: &Connection, set: &ImportSet) -> Result<ImportReport> {
     let mut insert_user = conn
         .prepare(
             "insert into users (account_id, account_type, username, username_lower, user_key, display_name, email, \
-             email_lower, active, created_ms, updated_ms) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) returning id",
+             email_lower, active, time_zone, created_ms, updated_ms) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
+             ?11, ?11) returning id",
         )
         .map_err(internal)?;
     let mut update_user = conn
         .prepare(
-            "update users set account_type = ?2, display_name = ?3, email = ?4, email_lower = ?5, updated_ms = ?6 \
-             where id = ?1 and (account_type is not ?2 or display_name is not ?3 or email is not ?4)",
+            // A line without a time zone leaves the stored one alone.
+            "update users set account_type = ?2, display_name = ?3, email = ?4, email_lower = ?5, updated_ms = ?6, \
+             time_zone = case when ?7 = '' then time_zone else ?7 end \
+             where id = ?1 and (account_type is not ?2 or display_name is not ?3 or email is not ?4 \
+             or (?7 <> '' and time_zone is not ?7))",
         )
         .map_err(internal)?;
     for (u, origin) in &set.users {
@@ -68,7 +72,15 @@ fn load(conn: &Connection, set: &ImportSet) -> Result<ImportReport> {
         match accounts.get(&u.account_id) {
             Some(&id) => {
                 let n = update_user
-                    .execute(params![id, u.account_type, u.display_name, u.email, email_lower, u.created_ms])
+                    .execute(params![
+                        id,
+                        u.account_type,
+                        u.display_name,
+                        u.email,
+                        email_lower,
+                        u.created_ms,
+                        u.details.time_zone
+                    ])
                     .map_err(|e| at(origin, map(e, "user", &u.email)))?;
                 if n == 1 {
                     report.users_updated += 1;
@@ -96,6 +108,7 @@ fn load(conn: &Connection, set: &ImportSet) -> Result<ImportReport> {
                             u.email,
                             email_lower,
                             u.active,
+                            u.details.time_zone,
                             u.created_ms
                         ],
                         |r| r.get(0),

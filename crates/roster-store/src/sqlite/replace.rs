@@ -169,8 +169,8 @@ fn insert_users(conn: &Connection, users: &[&roster_records::User]) -> rusqlite:
     let mut user = conn.prepare(
         "insert into users (id, account_id, account_type, username, username_lower, user_key, display_name, email, \
          email_lower, active, password_hash, position, department, location, phone, im, website, created_ms, \
-         updated_ms, last_login_ms, last_failed_login_ms) \
-         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+         updated_ms, last_login_ms, last_failed_login_ms, time_zone) \
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
     )?;
     for u in users {
         let fold = |v: &str| v.to_lowercase();
@@ -195,7 +195,8 @@ fn insert_users(conn: &Connection, users: &[&roster_records::User]) -> rusqlite:
             u.created_ms,
             u.updated_ms,
             u.last_login_ms,
-            u.last_failed_login_ms
+            u.last_failed_login_ms,
+            u.details.time_zone
         ])?;
     }
     Ok(())

@@ -9,7 +9,7 @@ use super::internal;
 /// Columns of `users`, in the order [`user`] reads them.
 pub const USER_COLUMNS: &str = "id, account_id, account_type, username, user_key, display_name, email, active, \
      password_hash, position, department, location, phone, im, website, created_ms, updated_ms, \
-     last_login_ms, last_failed_login_ms";
+     last_login_ms, last_failed_login_ms, time_zone";
 
 /// A `users` row selected with [`USER_COLUMNS`].
 pub fn user(r: &Row<'_>) -> rusqlite::Result<User> {
@@ -30,6 +30,7 @@ pub fn user(r: &Row<'_>) -> rusqlite::Result<User> {
             phone: r.get(12)?,
             im: r.get(13)?,
             website: r.get(14)?,
+            time_zone: r.get(19)?,
         },
         created_ms: r.get(15)?,
         updated_ms: r.get(16)?,

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0002_audit.sql"),
     include_str!("../../migrations/sqlite/0003_ids_never_reused.sql"),
     include_str!("../../migrations/sqlite/0004_kept_snapshots.sql"),
+    include_str!("../../migrations/sqlite/0005_time_zone.sql"),
 ];
 
 /// Brings the schema up to the newest version.

@@ -39,6 +39,9 @@ pub fn write_all(m: &Reader<'_>, out: &mut dyn Write) -> std::io::Result<(usize,
         if !u.active {
             rec.insert("active".into(), json!(false));
         }
+        if !u.details.time_zone.is_empty() {
+            rec.insert("timeZone".into(), json!(u.details.time_zone));
+        }
         writeln!(out, "{}", Value::Object(rec))?;
         users += 1;
     }

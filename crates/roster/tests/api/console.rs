@@ -16,6 +16,8 @@ const FILES: &[(&str, &str, &str)] = &[
     ("search.js", "text/javascript; charset=utf-8", include_str!("../../../roster-http/console/search.js")),
     ("group.js", "text/javascript; charset=utf-8", include_str!("../../../roster-http/console/group.js")),
     ("user.js", "text/javascript; charset=utf-8", include_str!("../../../roster-http/console/user.js")),
+    ("newuser.js", "text/javascript; charset=utf-8", include_str!("../../../roster-http/console/newuser.js")),
+    ("audit.js", "text/javascript; charset=utf-8", include_str!("../../../roster-http/console/audit.js")),
     ("style.css", "text/css; charset=utf-8", include_str!("../../../roster-http/console/style.css")),
     ("icon.svg", "image/svg+xml", include_str!("../../../roster-http/console/icon.svg")),
 ];

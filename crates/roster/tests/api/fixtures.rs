@@ -332,3 +332,41 @@ async fn memberships_may_name_the_servers_access_and_admin_groups_without_listin
     assert!(err.contains("unknown group 'confluence-user'"), "{err}");
     drop(tmp);
 }
+
+#[tokio::test]
+async fn a_time_zone_given_in_a_fixture_or_json_lines_is_the_cloud_users_time_zone() {
+    let app = TestApp::spawn().await;
+    let (tmp, db) = app.stop().await;
+    let yaml = "version: 1\nusers:\n  - {username: tz.ana, timeZone: Europe/Lisbon}\n  - {username: tz.ben}\n";
+    let file = write(tmp.path(), "tz.yaml", yaml);
+    run(&db, &["import", &file]).await.unwrap();
+    let lines =
+        r#"{"kind":"user","accountId":"acc-tz-cy","displayName":"Cy","email":"cy@example.com","timeZone":"Etc/GMT+5"}"#;
+    let jsonl = write(tmp.path(), "tz.jsonl", lines);
+    run(&db, &["import", &jsonl]).await.unwrap();
+    // A changed zone is applied on the next import, and named in its report.
+    let moved = write(tmp.path(), "tz.yaml", &yaml.replace("Europe/Lisbon", "America/Argentina/Salta"));
+    let out = run(&db, &["import", &moved]).await.unwrap();
+    assert!(out.contains("user tz.ana: updated (timeZone)"), "{out}");
+    // Export carries it, so a round trip keeps it.
+    let exported = run(&db, &["export"]).await.unwrap();
+    assert!(exported.contains(r#""timeZone":"America/Argentina/Salta""#), "{exported}");
+
+    let app = TestApp::spawn_on(tmp, db, Default::default()).await;
+    let zone = |body: &Value| body["timeZone"].clone();
+    let ana = roster_core::fixtures::account_id_for("tz.ana");
+    let r = app.admin().get(&format!("/wiki/rest/api/user?accountId={ana}")).await;
+    assert_eq!(zone(&r.body), "America/Argentina/Salta", "{:?}", r.body);
+    let ben = roster_core::fixtures::account_id_for("tz.ben");
+    let r = app.admin().get(&format!("/wiki/rest/api/user?accountId={ben}&expand=operations")).await;
+    assert_eq!(zone(&r.body), Value::Null, "unknown is null, in the expanded form too: {:?}", r.body);
+    let r = app.admin().get("/wiki/rest/api/user/bulk?accountId=acc-tz-cy").await;
+    assert_eq!(zone(&r.body["results"][0]), "Etc/GMT+5", "{:?}", r.body);
+
+    // A zone that is no IANA name is reported with its line and field.
+    let (tmp, db) = app.stop().await;
+    let bad =
+        write(tmp.path(), "bad.yaml", "version: 1\nusers:\n  - username: tz.dee\n    timeZone: \"GMT +1 (Berlin)\"\n");
+    let err = run(&db, &["import", &bad]).await.unwrap_err();
+    assert!(err.contains("bad.yaml:4: timeZone: must be an IANA time zone name"), "{err}");
+}

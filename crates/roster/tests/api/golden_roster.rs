@@ -138,3 +138,29 @@ async fn golden_roster_fault_answers() {
     golden!(g, "roster_fault_delete_unknown", a, DELETE, format!("{FAULTS}/{id}"));
     golden!(g, "roster_fault_clear", a, DELETE, FAULTS);
 }
+
+const USERS: &str = "/rest/roster/1.0/users";
+
+#[tokio::test]
+async fn golden_roster_user_administration_answers() {
+    let g = Golden::spawn().await;
+    let _s = g.bind();
+    let a = &g.admin;
+    golden!(g, "roster_users_find", a, GET, format!("{USERS}?query=grace%40example.com"));
+    golden!(g, "roster_users_find_names", a, GET, format!("{USERS}?query=a&limit=2"));
+    golden!(g, "roster_users_find_plain_user", &g.plain, GET, USERS);
+    golden!(g, "roster_users_one", a, GET, format!("{USERS}/5b10ac8d82e05b22cc7d4ef5"));
+    golden!(g, "roster_users_one_unknown", a, GET, format!("{USERS}/nobody"));
+    golden!(g, "roster_group_members_filtered", a, GET, "/rest/roster/1.0/group-members?name=engineers&filter=grace");
+    golden!(g, "roster_group_members_unknown", a, GET, "/rest/roster/1.0/group-members?name=nope");
+    // A new token is random: only its shape is pinned.
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r#""token": "rst_[A-Za-z0-9_-]+""#, r#""token": "[token]""#);
+    let bound = settings.bind_to_scope();
+    let tokens = format!("{USERS}/5b10ac8d82e05b22cc7d4ef5/tokens");
+    golden!(g, "roster_users_token_issue", a, POST, tokens.clone(), json!({"label": "sync job"}));
+    drop(bound);
+    // Ada asks first: she is no site admin (and her own token still works).
+    golden!(g, "roster_users_token_revoke_plain_user", &g.plain, DELETE, tokens.clone());
+    golden!(g, "roster_users_token_revoke", a, DELETE, tokens);
+}

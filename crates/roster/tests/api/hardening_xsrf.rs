@@ -54,6 +54,8 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/rest/roster/1.0/faults", "/rest/roster/1.0/faults"),
     ("DELETE", "/rest/roster/1.0/faults", "/rest/roster/1.0/faults"),
     ("DELETE", "/rest/roster/1.0/faults/{id}", "/rest/roster/1.0/faults/nope"),
+    ("POST", "/rest/roster/1.0/users/{accountId}/tokens", "/rest/roster/1.0/users/nope/tokens"),
+    ("DELETE", "/rest/roster/1.0/users/{accountId}/tokens", "/rest/roster/1.0/users/nope/tokens"),
     ("PATCH", "(any path)", "/wiki/rest/api/group"),
 ];
 

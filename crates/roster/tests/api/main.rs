@@ -61,6 +61,7 @@ mod openapi;
 mod ops;
 mod permission_matrix;
 mod reset;
+mod roster_users;
 mod shutdown;
 mod snapshots;
 mod test_script;

@@ -166,6 +166,12 @@ const NEEDS: &[Op] = &[
     op("addFaults", Admin, "", "", r#"{"path": "/never/*", "action": "drop"}"#),
     op("clearFaults", Admin, "", "", ""),
     op("deleteFault", Admin, "id={fault}", "", ""),
+    // The console's user administration.
+    op("findUsers", Admin, "", "?query=target", ""),
+    op("getAdminUser", Admin, "accountId={target}", "", ""),
+    op("issueUserToken", Admin, "accountId={target}", "", r#"{"label": "matrix"}"#),
+    op("revokeUserTokens", Admin, "accountId={target}", "", ""),
+    op("findGroupMembers", Admin, "", "?name=crew&filter=target", ""),
 ];
 
 /// The decision for a described operation id.

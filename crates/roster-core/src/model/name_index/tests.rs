@@ -118,6 +118,22 @@ fn ids_at_or_past_the_universe_are_left_out() {
     assert!(index.search(&["bob"], 65).is_empty());
 }
 
+#[test]
+fn membership_of_an_id_is_one_bit_test_that_agrees_with_the_iteration() {
+    let mut index = NameIndex::default();
+    for id in [0, 5, 63, 64, 130] {
+        index.insert("Crowd Member", id);
+    }
+    index.insert("Someone Else", 7);
+    let m = index.search(&["crowd"], 200);
+    let listed: Vec<u32> = m.iter_from(0).collect();
+    for id in 0..200 {
+        assert_eq!(m.contains(id), listed.contains(&id), "id {id}");
+    }
+    assert!(!m.contains(10_000), "an id past the bitmap matches nothing");
+    assert!(!NameMatches::default().contains(0));
+}
+
 /// Resident memory, in KiB, from /proc (Linux only).
 fn rss_kib() -> Option<usize> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -9,7 +9,7 @@
 //! wire type.
 
 use roster_core::directory::Reader;
-use roster_core::model::{EmailSight, Fragment, GroupEntry, UserEntry, GROUP_INLINE};
+use roster_core::model::{EmailSight, Fragment, GroupEntry, UserEntry, GROUP_INLINE, PIECES};
 use roster_core::page::Page;
 use roster_core::{Group, User};
 
@@ -58,13 +58,27 @@ const U2: &[u8] = br#"","email":""#;
 const U3: &[u8] = br#"","publicName":""#;
 const U4: &[u8] = br#"","profilePicture":{"path":"/wiki/aa-avatar/"#;
 const U5: &[u8] = br#"","width":48,"height":48,"isDefault":true},"displayName":""#;
-const U6: &[u8] = br#"","accountStatus":""#;
+/// After the display name: the time zone, unknown (nearly every user's) or
+/// around the given one.
+const TZ_NULL: &[u8] = br#"","timeZone":null"#;
+const TZ_OPEN: &[u8] = br#"","timeZone":""#;
+const TZ_CLOSE: &[u8] = b"\"";
+const U6: &[u8] = br#","accountStatus":""#;
 const U7: &[u8] =
     br#"","isExternalCollaborator":false,"isGuest":false,"_expandable":{"operations":"","details":"","personalSpace":""},"_links":{"self":""#;
 const U8: &[u8] = b"/rest/api/user?accountId=";
 const U9: &[u8] = br#""}}"#;
-const FIXED: usize =
-    U0.len() + U1.len() + U2.len() + U3.len() + U4.len() + U5.len() + U6.len() + U7.len() + U8.len() + U9.len();
+const FIXED: usize = U0.len()
+    + U1.len()
+    + U2.len()
+    + U3.len()
+    + U4.len()
+    + U5.len()
+    + TZ_NULL.len()
+    + U6.len()
+    + U7.len()
+    + U8.len()
+    + U9.len();
 
 /// Appends the plain (unexpanded) user object; `base_json` is the base
 /// URL already escaped for JSON (`AppState::cloud_base_json`).
@@ -83,6 +97,7 @@ pub fn wire_user(u: &User, base: &str, show_email: bool) -> wire::User {
         public_name: u.display_name.to_string(),
         profile_picture: ProfilePicture::default_at(format!("/wiki/aa-avatar/{}", u.account_id)),
         display_name: u.display_name.to_string(),
+        time_zone: (!u.details.time_zone.is_empty()).then(|| u.details.time_zone.clone()),
         account_status: if u.active { AccountStatus::Active } else { AccountStatus::Inactive },
         is_external_collaborator: false,
         is_guest: false,
@@ -129,14 +144,15 @@ impl Tails {
 const ID: usize = 0;
 
 /// A user's pieces: its JSON-escaped account id, account type, e-mail,
-/// display name and status, back to back. The directory makes them with
+/// display name, time zone (empty when unknown) and status, back to back. The directory makes them with
 /// this when it stores a user (`Directory::open`'s writer): roster
 /// serves a directory only when it was opened with it.
 pub fn user_pieces(u: &User) -> Fragment {
     let mut o = Vec::with_capacity(128);
-    let mut marks = [0u32; 5];
+    let mut marks = [0u32; PIECES];
     let status = if u.active { "active" } else { "inactive" };
-    let parts: [&str; 5] = [&u.account_id, &u.account_type, &u.email, &u.display_name, status];
+    let parts: [&str; PIECES] =
+        [&u.account_id, &u.account_type, &u.email, &u.display_name, &u.details.time_zone, status];
     for (mark, part) in marks.iter_mut().zip(parts) {
         escape(&mut o, part);
         *mark = o.len() as u32;
@@ -155,7 +171,7 @@ pub fn user_pieces(u: &User) -> Fragment {
 /// inline instead of calling `memcpy` sixteen times a user. The usual
 /// account type and status go out with the fixed text around them.
 fn write_user(out: &mut Vec<u8>, pieces: &Fragment, tails: &Tails, show_email: bool) {
-    let [id, kind, email, name, status] = pieces.pieces();
+    let [id, kind, email, name, zone, status] = pieces.pieces();
     let email = if show_email { email } else { b"" };
     out.extend_from_slice(U0);
     out.extend_from_slice(id);
@@ -173,6 +189,13 @@ fn write_user(out: &mut Vec<u8>, pieces: &Fragment, tails: &Tails, show_email: b
     out.extend_from_slice(id);
     out.extend_from_slice(U5);
     out.extend_from_slice(name);
+    if zone.is_empty() {
+        out.extend_from_slice(TZ_NULL);
+    } else {
+        out.extend_from_slice(TZ_OPEN);
+        out.extend_from_slice(zone);
+        out.extend_from_slice(TZ_CLOSE);
+    }
     if status == ACTIVE {
         out.extend_from_slice(tails.active());
     } else {
@@ -275,8 +298,8 @@ pub fn users_capacity(users: &[&UserEntry], base_json: &str) -> usize {
     users
         .iter()
         .map(|e| {
-            let [id, kind, email, name, status] = e.pieces.piece_lens();
-            FIXED + base_json.len() + 1 + 3 * id + kind + email + 2 * name + status
+            let [id, kind, email, name, zone, status] = e.pieces.piece_lens();
+            FIXED + base_json.len() + 1 + 3 * id + kind + email + 2 * name + zone + status
         })
         .sum()
 }
@@ -364,7 +387,7 @@ fn build_group(g: &Group) -> Fragment<GROUP_INLINE> {
     o.extend_from_slice(b"/rest/api/group/by-id?id=");
     escape(&mut o, &g.uuid);
     o.extend_from_slice(br#""}}"#);
-    Fragment::new(&o, [hole, 0, 0, 0, 0])
+    Fragment::new(&o, [hole, 0, 0, 0, 0, 0])
 }
 
 fn group_bytes(g: &GroupEntry) -> &Fragment<GROUP_INLINE> {
@@ -527,6 +550,7 @@ mod tests {
                 phone: text(rng),
                 im: text(rng),
                 website: text(rng),
+                time_zone: if rng.bool() { String::new() } else { text(rng) },
             },
             created_ms: rng.i64(..),
             updated_ms: rng.i64(..),

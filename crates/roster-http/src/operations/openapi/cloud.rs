@@ -74,6 +74,8 @@ pub struct User {
     pub public_name: String,
     pub profile_picture: ProfilePicture,
     pub display_name: String,
+    /// An IANA time zone name; `null` when unknown.
+    pub time_zone: Option<String>,
     #[schema(inline)]
     pub account_status: AccountStatus,
     pub is_external_collaborator: bool,

@@ -100,6 +100,8 @@ fn user(v: &Value) -> Option<SiteUser> {
         account_type: text("accountType"),
         // `inactive`, and `closed` for accounts deleted from the organisation.
         active: v["accountStatus"].as_str().map(|s| s == "active"),
+        // A zone roster would refuse (not an IANA name) is left out, not the user.
+        time_zone: text("timeZone").filter(|z| roster_core::names::time_zone(z).is_ok()),
         ..SiteUser::default()
     })
 }

@@ -53,6 +53,9 @@ fn user_line(flavor: Flavor, u: &SiteUser) -> String {
     if u.active == Some(false) {
         fields.push("active: false".into());
     }
+    if let Some(z) = &u.time_zone {
+        fields.push(format!("timeZone: {}", q(z)));
+    }
     format!("  - {{{}}}\n", fields.join(", "))
 }
 

@@ -22,6 +22,8 @@ pub struct SiteUser {
     pub account_type: Option<String>,
     /// None when the list it came from does not say.
     pub active: Option<bool>,
+    /// An IANA name; None when unknown (or hidden by the user's privacy settings).
+    pub time_zone: Option<String>,
 }
 
 /// The site, as read.
@@ -74,6 +76,7 @@ impl Site {
             fill(&mut known.user_key, u.user_key);
             fill(&mut known.account_type, u.account_type);
             known.active = known.active.or(u.active);
+            fill(&mut known.time_zone, u.time_zone);
             return Some(i);
         }
         self.users.push(u);

@@ -31,6 +31,9 @@ enum Record {
         user_key: Option<String>,
         #[serde(default = "active_by_default")]
         active: bool,
+        /// An IANA time zone name; unknown when absent.
+        #[serde(rename = "timeZone", default)]
+        time_zone: Option<String>,
     },
     Group {
         id: String,
@@ -53,7 +56,7 @@ fn active_by_default() -> bool {
 fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64, policy: &Policy) -> Result<()> {
     let rec: Record = serde_json::from_str(line).map_err(|e| Error::invalid("record", e.to_string()))?;
     match rec {
-        Record::User { account_id, account_type, display_name, email, username, user_key, active } => {
+        Record::User { account_id, account_type, display_name, email, username, user_key, active, time_zone } => {
             let account_type = account_type.unwrap_or_else(|| "atlassian".into());
             names::account_id(&account_id)?;
             names::account_type(&account_type)?;
@@ -61,6 +64,9 @@ fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64, policy: &
             names::email(&email, account_type == "app")?;
             if let Some(u) = &username {
                 names::username(u)?;
+            }
+            if let Some(z) = &time_zone {
+                names::time_zone(z)?;
             }
             if let Some(k) = &user_key {
                 if k.is_empty()
@@ -79,7 +85,7 @@ fn add_line(set: &mut ImportSet, line: &str, origin: String, now: i64, policy: &
                 email,
                 active,
                 password_hash: None,
-                details: UserDetails::default(),
+                details: UserDetails { time_zone: time_zone.unwrap_or_default(), ..UserDetails::default() },
                 created_ms: now,
             };
             set.users.push((user, origin));
