@@ -62,6 +62,25 @@ async fn bulk_lookup_answers_the_v2_user_in_the_order_asked_each_once() {
 }
 
 #[tokio::test]
+async fn the_time_zone_is_shown_when_known_and_null_otherwise() {
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.plain_user("Ann").await;
+    let (bob, bob_api) = app.plain_user("Bob").await;
+    let id = app.view().user_by_account(&ann).unwrap().user.id;
+    app.system()
+        .update_user(id, |u| {
+            u.details.time_zone = "Europe/Berlin".into();
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let r = bob_api.post(&format!("{V2}/users-bulk"), json!({"accountIds": [ann, bob]})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["results"][0]["timeZone"], "Europe/Berlin", "to every viewer, as v1 shows it");
+    assert!(r.body["results"][1]["timeZone"].is_null());
+}
+
+#[tokio::test]
 async fn bulk_lookup_takes_one_to_250_ids_and_refuses_other_bodies_with_400() {
     let app = TestApp::spawn().await;
     let known = app.users("Many", 250).await;

@@ -12,10 +12,11 @@ use roster_core::types::User;
 use crate::operations::openapi::v2 as wire;
 use crate::wire::json::{json_response, serialized};
 
-/// The user's time zone. roster keeps none yet, and Atlassian's text says
-/// the field "may return null": the one place that changes when it does.
-fn time_zone(_: &User) -> Option<String> {
-    None
+/// The user's IANA time zone, null when unknown (Atlassian's text: "may
+/// return null"), shown to every viewer as v1 shows it: roster has no
+/// privacy settings.
+fn time_zone(u: &User) -> Option<String> {
+    (!u.details.time_zone.is_empty()).then(|| u.details.time_zone.clone())
 }
 
 /// `e` as `m`'s caller sees it.

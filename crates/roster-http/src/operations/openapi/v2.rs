@@ -55,7 +55,7 @@ pub struct Icon {
 #[schema(as = V2User)]
 pub struct User {
     pub display_name: String,
-    /// Null: roster keeps no time zone for its users yet.
+    /// An IANA time zone name (`Europe/Berlin`); null when unknown.
     pub time_zone: Option<String>,
     /// Null: roster has no spaces.
     pub personal_space_id: Option<String>,
