@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compatibility tests: drive a real roster server with real third-party
-# clients (atlassian-python-api 5.0.5 and 4.0.7 from PyPI), each installed
-# into its own virtual environment under target/compat/.
+# clients (atlassian-python-api 5.0.5 and 4.0.7 from PyPI, each installed
+# into its own virtual environment under target/compat/; confluence.js
+# 2.1.0 for Cloud v1 and 3.2.0 for Cloud v2's user API, from npm).
 #
 # usage: tests/compat/run.sh [ROSTER_BINARY]
 # The server runs on 127.0.0.1 (a free port) over a throwaway SQLite file and
@@ -53,10 +54,12 @@ done
 export ROSTER_URL="http://$ADDR" ROSTER_TOKEN="$TOKEN"
 
 status=0
-for suite in cloud dc faults; do
+for suite in cloud cloud_v2 dc faults; do
   for v in 5 4; do
     script="$HERE/test_${suite}.py"
     [ -f "$script" ] || continue
+    # 4.x has no v2 client (ConfluenceCloud and its admin-management methods came with 5.x).
+    [ "$suite" = cloud_v2 ] && [ "$v" = 4 ] && continue
     py=$(venv "$v" "$HERE/requirements-$v.txt")
     echo "== atlassian-python-api $("$py" -c 'import importlib.metadata as m; print(m.version("atlassian-python-api"))') / $suite"
     if ! "$py" "$script"; then status=1; fi
@@ -65,13 +68,17 @@ done
 if command -v npm >/dev/null; then
   echo "== confluence.js 2.1.0 / cloud"
   (cd "$HERE/confluencejs" && { [ -d node_modules/confluence.js ] || npm ci --no-audit --no-fund --silent; } && node test.mjs) || status=1
+  # 3.2.0 declares node >= 22; its v2 user API needs nothing Node 20 lacks (fetch).
+  echo "== confluence.js 3.2.0 / cloud v2 users"
+  (cd "$HERE/confluencejs-v2" && { [ -d node_modules/confluence.js ] || npm ci --no-audit --no-fund --silent; } && node test.mjs) || status=1
 else
-  echo "FAIL: npm not found (confluence.js compatibility test)"; status=1
+  echo "FAIL: npm not found (confluence.js compatibility tests)"; status=1
 fi
 
 # Both generations' membership paths were really used (the server counts requests by route).
 metrics=$(curl -s "$ROSTER_URL/metrics")
 for want in 'route="/rest/api/user/{username}/group/{group}",method="PUT",status="204"' \
+            'route="/wiki/api/v2/user/access/invite-by-email",method="POST",status="200"' \
             'route="/rest/api/group/{group}/member",method="POST",status="204"' \
             'route="/wiki/rest/api/group/user",method="POST",status="201"'; do
   if echo "$metrics" | grep -qF "$want"; then echo "ok: served $want"; else echo "FAIL: never served $want"; status=1; fi

@@ -7,3 +7,4 @@
 pub mod cloud;
 pub mod dc;
 pub mod extender;
+pub mod v2;

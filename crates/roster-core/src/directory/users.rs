@@ -72,6 +72,12 @@ pub enum Joins {
     Groups(Vec<String>),
 }
 
+/// The group a new user joins for product access: the first access group
+/// (in `--access-groups` order) that exists; none when none does.
+pub(super) fn default_access_group(m: &crate::model::Model) -> Option<crate::types::GroupId> {
+    m.policy().access_groups.iter().find_map(|g| m.group_by_name(g).ok()).map(|g| g.group.id)
+}
+
 impl Admin<'_> {
     /// A validated, not yet stored user: ids generated, the password
     /// hashed on the password workers; 409 when its account id, username or
@@ -110,14 +116,7 @@ impl Admin<'_> {
         let group_ids = {
             let m = self.dir.read();
             match &joins {
-                Joins::DefaultAccessGroup => m
-                    .policy()
-                    .access_groups
-                    .iter()
-                    .find_map(|g| m.group_by_name(g).ok())
-                    .map(|g| g.group.id)
-                    .into_iter()
-                    .collect(),
+                Joins::DefaultAccessGroup => default_access_group(&m).into_iter().collect(),
                 Joins::Groups(names) => {
                     names.iter().map(|g| m.group_by_name(g).map(|e| e.group.id)).collect::<Result<Vec<_>>>()?
                 }

@@ -20,6 +20,7 @@ pub mod dc;
 pub mod extender;
 pub mod testkit;
 pub mod users;
+pub mod v2;
 
 use std::sync::OnceLock;
 
@@ -43,14 +44,16 @@ const CONTEXT: &str = "/confluence/";
     info(
         title = "roster",
         description = "A self-hosted server speaking Confluence's user and group REST APIs: Cloud v1 \
-                       (/wiki/rest/api), Data Center core REST (/rest/api) and Extender for Confluence \
+                       (/wiki/rest/api), Cloud v2's user operations (/wiki/api/v2), Data Center core REST (/rest/api) and Extender for Confluence \
                        (/rest/extender/1.0), the latter two also under the /confluence context path; plus \
-                       roster's own operational and test-suite endpoints. Every error answer is the Error schema.",
+                       roster's own operational and test-suite endpoints. Every error answer is the Error schema, \
+                       except under /wiki/api/v2, where it is the V2Error schema.",
         license(name = "MIT OR Apache-2.0")
     ),
-    components(schemas(common::ErrorBody)),
+    components(schemas(common::ErrorBody, v2::ErrorBody)),
     tags(
         (name = "Cloud", description = "Confluence Cloud REST v1, under /wiki/rest/api"),
+        (name = "Cloud v2", description = "Confluence Cloud REST v2, under /wiki/api/v2: the user operations"),
         (name = "Data Center", description = "Confluence Data Center core REST, under /rest/api and /confluence/rest/api"),
         (name = "Extender", description = "Extender for Confluence, under /rest/extender/1.0 and /confluence/rest/extender/1.0"),
         (name = "Operations", description = "Health, readiness and Prometheus metrics"),
@@ -64,6 +67,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(Doc::openapi())
         .merge(crate::dialects::cloud::routes())
         .routes(routes!(crate::operations::audit::list))
+        .merge(crate::dialects::v2::routes())
         .merge(crate::dialects::dc::routes())
         .merge(crate::dialects::extender::routes())
         .merge(crate::operations::health::routes())
@@ -88,7 +92,7 @@ pub fn document() -> &'static [u8] {
 /// parameters in OpenAPI (`{*group}` is `{group}`); the DC and Extender
 /// copies under `/confluence`, and the second method of a handler serving
 /// two, get operation ids of their own; every
-/// operation answers errors in the one Error shape; Basic and Bearer
+/// operation answers errors in the one Error shape (Cloud v2's in its own); Basic and Bearer
 /// credentials (or none, where anonymous access is on).
 fn finish(mut doc: Value) -> Value {
     let mut seen = std::collections::HashSet::new();
@@ -108,7 +112,10 @@ fn finish(mut doc: Value) -> Value {
                     }
                 }
                 if let Some(Value::Object(responses)) = op.get_mut("responses") {
-                    responses.entry("default").or_insert_with(|| json!({"$ref": "#/components/responses/Error"}));
+                    let shape = if crate::dialects::v2::serves(&path) { "V2Error" } else { "Error" };
+                    responses
+                        .entry("default")
+                        .or_insert_with(|| json!({"$ref": format!("#/components/responses/{shape}")}));
                 }
             }
             paths.insert(path.replace("{*", "{"), item);
@@ -120,6 +127,10 @@ fn finish(mut doc: Value) -> Value {
         responses["Error"] = json!({
             "description": "Any error: the one JSON error shape, whatever the status",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        });
+        responses["V2Error"] = json!({
+            "description": "Any error under /wiki/api/v2: Cloud REST v2's error envelope, whatever the status",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/V2Error"}}}
         });
         c.insert(
             "securitySchemes".into(),

@@ -20,15 +20,26 @@ pub enum BodyRejection {
     TimedOut,
 }
 
+impl BodyRejection {
+    /// The status and message every dialect answers this refusal with.
+    pub fn status_and_message(&self) -> (StatusCode, String) {
+        match self {
+            BodyRejection::TooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, format!("Request body is larger than {MAX_BODY} bytes"))
+            }
+            BodyRejection::Invalid(m) => (StatusCode::BAD_REQUEST, format!("Invalid parameter 'body': {m}")),
+            BodyRejection::TimedOut => (StatusCode::REQUEST_TIMEOUT, "The request body did not arrive in time".into()),
+        }
+    }
+}
+
 impl IntoResponse for BodyRejection {
     fn into_response(self) -> Response {
         match self {
-            BodyRejection::TooLarge => {
-                error_body(StatusCode::PAYLOAD_TOO_LARGE, &format!("Request body is larger than {MAX_BODY} bytes"))
-            }
             BodyRejection::Invalid(m) => ApiError(roster_core::Error::invalid("body", m)).into_response(),
-            BodyRejection::TimedOut => {
-                error_body(StatusCode::REQUEST_TIMEOUT, "The request body did not arrive in time")
+            other => {
+                let (status, message) = other.status_and_message();
+                error_body(status, &message)
             }
         }
     }

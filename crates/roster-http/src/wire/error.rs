@@ -1,10 +1,11 @@
 //! The one JSON error shape. Every non-2xx answer, from any dialect, an
 //! unknown route or a malformed body included, is built by [`error_body`]:
 //! `{"statusCode","data":{"authorized","valid","allowedInReadOnlyMode","errors","successful"},"message","reason"}`
-//! (Confluence's RestError, shared by the Cloud, DC and Extender dialects).
+//! (Confluence's RestError, shared by the Cloud, DC and Extender dialects);
+//! Cloud REST v2 has an envelope of its own (`dialects/v2/errors.rs`).
 //! Internal errors are logged and answered without their text.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use roster_core::Error;
 use serde_json::json;
@@ -33,7 +34,8 @@ pub fn status_of(e: &Error) -> StatusCode {
     }
 }
 
-fn message_of(e: &Error) -> String {
+/// The message of each domain error.
+pub(crate) fn message_of(e: &Error) -> String {
     match e {
         Error::NotFound { what, key } => format!("No {what} found: {key}"),
         Error::AlreadyExists { what, key } => format!("A {what} already exists: {key}"),
@@ -85,12 +87,22 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The error answer for a request to `uri`: Cloud REST v2's envelope under
+/// its prefix, the one shape everywhere else.
+fn error_at(uri: &Uri, status: StatusCode, message: &str) -> Response {
+    if crate::dialects::v2::serves(uri.path()) {
+        crate::dialects::v2::errors::body(status, message)
+    } else {
+        error_body(status, message)
+    }
+}
+
 /// Answer for a path no route matches.
-pub async fn unknown_route() -> Response {
-    error_body(StatusCode::NOT_FOUND, "No resource at this path")
+pub async fn unknown_route(uri: Uri) -> Response {
+    error_at(&uri, StatusCode::NOT_FOUND, "No resource at this path")
 }
 
 /// Answer for a known path with the wrong method.
-pub async fn method_not_allowed() -> Response {
-    error_body(StatusCode::METHOD_NOT_ALLOWED, "This method is not allowed for this resource")
+pub async fn method_not_allowed(uri: Uri) -> Response {
+    error_at(&uri, StatusCode::METHOD_NOT_ALLOWED, "This method is not allowed for this resource")
 }

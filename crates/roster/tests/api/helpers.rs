@@ -300,3 +300,17 @@ pub fn assert_error(r: &Resp, status: u16) {
     }
     assert!(r.body["data"]["errors"].is_array(), "body: {}", r.text);
 }
+
+/// Asserts Cloud REST v2's error envelope and status:
+/// `{"errors":[{"status","code","title","detail"}]}`.
+pub fn assert_v2_error(r: &Resp, status: u16) {
+    assert_eq!(r.status.as_u16(), status, "body: {}", r.text);
+    let errors = r.body["errors"].as_array().unwrap_or_else(|| panic!("no errors array: {}", r.text));
+    assert_eq!(errors.len(), 1, "body: {}", r.text);
+    let e = &errors[0];
+    assert_eq!(e["status"], status, "body: {}", r.text);
+    assert!(e["code"].as_str().is_some_and(|c| !c.is_empty()), "body: {}", r.text);
+    assert!(e["title"].as_str().is_some_and(|t| !t.is_empty()), "body: {}", r.text);
+    assert!(e["detail"].is_null(), "body: {}", r.text);
+    assert_eq!(e.as_object().map(|o| o.len()), Some(4), "body: {}", r.text);
+}

@@ -13,7 +13,7 @@ use roster_core::directory::{Joins, UserInput};
 use serde_json::Value;
 
 use crate::described::{described, Described};
-use crate::helpers::{assert_error, basic, Api, TestApp};
+use crate::helpers::{assert_error, assert_v2_error, basic, Api, TestApp};
 
 /// What a caller needs to be answered.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -85,6 +85,10 @@ const NEEDS: &[Op] = &[
     op("cloudGetUserEmail", OwnOrAdmin, "", "?accountId={target}", ""),
     op("cloudGetUserEmailsBulk", Read, "", "?accountId={target}", ""),
     op("cloudGetUserGroups", Read, "", "?accountId={target}", ""),
+    // Cloud v2: refusals are 404 there (see `refusal`).
+    op("v2CreateBulkUserLookup", Read, "", "", r#"{"accountIds": ["{target}"]}"#),
+    op("v2CheckAccessByEmail", Read, "", "", r#"{"emails": ["target@example.com", "nobody@example.com"]}"#),
+    op("v2InviteByEmail", Admin, "", "", r#"{"emails": ["invitee@example.com", "outsider@example.com"]}"#),
     // Data Center core REST.
     op("dcGetGroups", Read, "", "", ""),
     op("dcGetGroup", Read, "", "", ""),
@@ -297,21 +301,33 @@ enum Who {
 
 use Who::*;
 
-/// What `who` must be answered for `need`: `Ok(())` or the violation.
-fn judge(who: Who, need: Need, status: u16) -> Result<(), String> {
+/// The status a signed-in caller without the permission hears on `path`:
+/// 403, but 404 in Cloud v2, whose description lists only that
+/// (docs/dialects/cloud-v2.md).
+fn refusal(path: &str) -> u16 {
+    if path.starts_with("/wiki/api/v2/") {
+        404
+    } else {
+        403
+    }
+}
+
+/// What `who` must be answered for `need`, refused with `refused`:
+/// `Ok(())` or the violation.
+fn judge(who: Who, need: Need, status: u16, refused: u16) -> Result<(), String> {
     let ok = (200..300).contains(&status);
     let fine = match (who, need) {
         (_, Public) => ok,
         (Anonymous, _) => status == 401,
         (AnonymousOpen, Read) => ok,
         // Reading is open, but nobody's address is the anonymous caller's own.
-        (AnonymousOpen, OwnOrAdmin) => status == 403,
+        (AnonymousOpen, OwnOrAdmin) => status == refused,
         (AnonymousOpen, _) => status == 401,
         (NoAccess, SelfService) => ok,
-        (NoAccess, _) => status == 403,
-        // Signed in, but the account is off: 403 on every call (docs/dialects/dc.md).
-        (Deactivated, _) => status == 403,
-        (Plain, Admin | OwnOrAdmin) => status == 403,
+        (NoAccess, _) => status == refused,
+        // Signed in, but the account is off: refused on every call (docs/dialects/dc.md).
+        (Deactivated, _) => status == refused,
+        (Plain, Admin | OwnOrAdmin) => status == refused,
         (Plain, Read | SelfService) => ok,
         (SiteAdmin, _) => ok,
     };
@@ -340,8 +356,11 @@ async fn sweep(ops: &[Described], values: &BTreeMap<&str, String>, who: Who, cal
         let (url, body) = request(d, op, values);
         let r = caller.send(d.method.clone(), &url, body.as_ref()).await;
         let status = r.status.as_u16();
-        if let Err(v) = judge(who, op.need, status) {
+        let refused = refusal(&d.path);
+        if let Err(v) = judge(who, op.need, status, refused) {
             violations.push(format!("{} {url} ({}): {v}: {}", d.method, d.id, r.text));
+        } else if refused == 404 && (status == 401 || status == 404) {
+            assert_v2_error(&r, status);
         } else if status == 401 || status == 403 {
             assert_error(&r, status);
         }
