@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The documentation check: README.md, docs/getting-started.md and
+# docs/testing-with-roster.md, run in order, copy-pasted, on a fresh clone of
+# the committed HEAD (tests/docs/run.py says how, and which directives a
+# block may carry).
+#
+# usage: tests/docs/run.sh [ROSTER_BINARY] [run.py options]
+# ROSTER_BINARY (default target/debug/roster) is what `roster` means in the
+# docs; nothing is compiled. First the runner's self-test: tests/docs/fixture.md
+# uses every directive and ends with a block that fails, which the runner must
+# report (document, line, block, output) and stop at.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BIN=${1:-$ROOT/target/debug/roster}
+[ $# -gt 0 ] && shift
+[ -x "$BIN" ] || (cd "$ROOT" && echo "== compiling roster (debug build)" && cargo build -p roster)
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+cd "$ROOT"
+
+echo "== docs check, self-test (tests/docs/fixture.md; its last block fails on purpose)"
+set +e
+out=$(python3 "$HERE/run.py" --no-clone --bin "$BIN" tests/docs/fixture.md 2>&1)
+rc=$?
+set -e
+fail() { echo "$out"; echo "docs check self-test: $1" >&2; exit 1; }
+[ "$rc" = 1 ] || fail "exit status $rc, expected 1 (a block failed)"
+line=$(grep -n '^echo before-failure$' tests/docs/fixture.md | cut -d: -f1)
+grep -q "FAILED tests/docs/fixture.md:$((line - 1)) " <<<"$out" || fail "the failing block (line $((line - 1))) is not named"
+grep -q "exit status 1 at tests/docs/fixture.md:$((line + 1))$" <<<"$out" || fail "the failing line ($((line + 1))) is not named"
+grep -q '^before-failure$' <<<"$out" || fail "the failing block's output is not shown"
+! grep -qx 'not-reached\|never-run' <<<"$out" || fail "it ran past the failure"
+[ "$(grep -c '^   ok ' <<<"$out")" = 7 ] || fail "expected 7 blocks to pass before the failure"
+grep -q '^   skip .*would fail' <<<"$out" || fail "the skip is not reported with its reason"
+[ "$(grep -c '^   stopped the background block' <<<"$out")" = 2 ] || fail "the two background blocks were not stopped"
+! grep -q 'still answers' <<<"$out" || fail "a background server still answers"
+if python3 - <<'PY'
+import socket
+s = socket.socket(); s.settimeout(0.5)
+raise SystemExit(0 if s.connect_ex(("127.0.0.1", 28417)) == 0 else 1)
+PY
+then fail "port 28417 (the fixture's background server) still answers"; fi
+echo "   ok: $(grep -c '^   ok ' <<<"$out") blocks passed, the failing one was reported, the servers were stopped"
+
+echo "== docs check: getting-started, README, testing-with-roster on a fresh clone"
+exec python3 "$HERE/run.py" --bin "$BIN" "$@"
