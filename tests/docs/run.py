@@ -38,7 +38,8 @@ kept for the report; `skip` needs one.
     <!-- docs-check: file PATH -->                the block is PATH's content: written there
                                                   (relative to the session's current directory)
     <!-- docs-check: expect "text" -->            the block's output (stdout and stderr) must
-                                                  contain text; may be repeated
+                                                  contain text; may be repeated; a background
+                                                  block is ready only once its output has it
     <!-- docs-check: replace "old" "new" -->      run with every `old` replaced by `new`
                                                   (old must occur)
     <!-- docs-check: drop "prefix" -->            run without the lines starting with prefix
@@ -305,22 +306,20 @@ class Session:
             raise Failure(block, "could not start it in the background", read(out))
         pid = int(read(pidf).strip())
         self.background.append((pid, port, block))
+        expects = [d[1][0] for d in block.all("expect")]
         deadline = time.time() + timeout
         while time.time() < deadline:
             output = read(out)
-            if port is not None and port_open(port):
-                break
-            if port is None and re.search(r"listening on http://\S+", output):
+            ready = port_open(port) if port is not None else re.search(r"listening on http://\S+", output)
+            if ready and all(text in output for text in expects):
                 break
             if not alive(pid):
                 raise Failure(block, "exited before it was ready", output)
             time.sleep(0.05)
         else:
-            what = f"port {port} accepting connections" if port else "a 'listening on http://' line"
-            raise Failure(block, f"no {what} after {timeout}s", read(out))
-        for _, (text,), _, lineno in block.all("expect"):
-            if text not in read(out):
-                raise Failure(block, f"the output does not contain {text!r} (expect at line {lineno})", read(out))
+            what = [f"port {port} accepting connections" if port else "a 'listening on http://' line"]
+            what += [repr(text) for text in expects]
+            raise Failure(block, f"not all of {', '.join(what)} after {timeout}s", read(out))
         return read(out)
 
     def close(self):
