@@ -420,6 +420,11 @@ def main(argv=None):
         env["DOCS_CHECK_DIR"] = work
         env.setdefault("CARGO_TARGET_DIR", os.path.join(root, "target"))
         env.pop("CDPATH", None)
+        # curl shows no progress meter in a terminal; it would in the captured output
+        os.makedirs(os.path.join(tmp, "curl"))
+        with open(os.path.join(tmp, "curl", ".curlrc"), "w") as f:
+            f.write("no-progress-meter\n")
+        env["CURL_HOME"] = os.path.join(tmp, "curl")
 
         parsed = [(d, parse(sources[d], d)) for d in docs]  # every directive is checked before anything runs
         ran = skipped = 0
