@@ -365,7 +365,10 @@ def report(fail, script):
     # the ERR trap names the block's script and line: say the document's line instead
     output = re.sub(r"docs-check: exit status (\d+) at \S+-b\d+\.sh:(\d+)",
                     lambda m: f"docs-check: exit status {m.group(1)} at {b.where(int(m.group(2)))}", output)
-    print(output.rstrip("\n") or "(none)")
+    lines = output.rstrip("\n").split("\n") if output.strip() else ["(none)"]
+    if len(lines) > 100:
+        lines = lines[:30] + [f"[... {len(lines) - 90} lines ...]"] + lines[-60:]
+    print("\n".join(lines))
     print("--- end ---")
 
 
