@@ -37,6 +37,9 @@ cargo build -p roster
 echo "== compatibility: atlassian-python-api against a running roster"
 tests/compat/run.sh target/debug/roster
 
+echo "== docs: getting-started, README and testing-with-roster run in order on a fresh clone"
+tests/docs/run.sh target/debug/roster
+
 echo "== OpenAPI: schemathesis against a running roster, with the description it serves"
 tests/schemathesis/run.sh target/debug/roster
 
