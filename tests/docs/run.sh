@@ -54,7 +54,26 @@ s = socket.socket(); s.settimeout(0.5)
 raise SystemExit(0 if s.connect_ex(("127.0.0.1", 28417)) == 0 else 1)
 PY
 then fail "port 28417 (the fixture's background server) still answers"; fi
-echo "   ok: $(grep -c '^   ok ' <<<"$out") blocks passed, the failing one was reported, the servers were stopped"
+# A missing expected text fails the block; a mistyped directive or a skip without a reason
+# stops the run before anything runs (status 2).
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+printf '<!-- docs-check: expect "absent" -->\n```sh\necho present\n```\n' > "$T/expect.md"
+printf '```sh\ntouch ran\n```\n<!-- docs-check: skipp (typo) -->\n```sh\ntrue\n```\n' > "$T/typo.md"
+printf '<!-- docs-check: skip -->\n```sh\ntrue\n```\n' > "$T/reasonless.md"
+run() { set +e; out=$(cd "$T" && python3 "$HERE/run.py" --no-clone --bin "$BIN" "$1" 2>&1); rc=$?; set -e; }
+run expect.md
+[ "$rc" = 1 ] && grep -q "FAILED expect.md:2 .*does not contain 'absent'" <<<"$out" || fail "a missing expected text did not fail"
+run typo.md
+[ "$rc" = 2 ] && grep -q "typo.md:4: unknown docs-check directive" <<<"$out" || fail "an unknown directive was not refused"
+[ ! -e "$T/ran" ] || fail "a block ran before the directives were checked"
+run reasonless.md
+[ "$rc" = 2 ] && grep -q "skip needs a reason" <<<"$out" || fail "a skip without a reason was not refused"
+echo "   ok: the fixture's 7 blocks passed, its failing block was reported, the servers were stopped;"
+echo "       a failed expect, a mistyped directive and a skip without reason were refused"
+
+rm -rf "$T"
+trap - EXIT
 
 echo "== docs check: getting-started, README, testing-with-roster on a fresh clone"
 exec python3 "$HERE/run.py" --bin "$BIN" "$@"
