@@ -12,7 +12,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BIN=${1:-$ROOT/target/debug/roster}
+BIN=${1:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/roster}
 [ $# -gt 0 ] && shift
 [ -x "$BIN" ] || (cd "$ROOT" && echo "== compiling roster (debug build)" && cargo build -p roster)
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
