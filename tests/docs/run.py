@@ -21,8 +21,8 @@ The server the docs build is not built again: `roster` is on PATH as the
 binary given with --bin (default: the checkout's target/debug/roster, which
 scripts/test.sh has built by then). A block that says
 `cargo run --release -- serve` says so through a `replace` directive (below),
-in the Markdown source, next to the block: a release build takes minutes on
-CI, and scripts/package.sh builds and tests the release binary anyway.
+in the Markdown source, next to the block: a release build would add about
+7 minutes to CI (the release workflow builds that profile, scripts/package.sh).
 
 Directives are HTML comments right before a block (only blank lines or other
 directives in between); GitHub does not show them. A trailing "(reason)" is
