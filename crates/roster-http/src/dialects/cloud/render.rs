@@ -118,25 +118,31 @@ const U1_ATLASSIAN_U2: &[u8] = br#"","accountType":"atlassian","email":""#;
 const ATLASSIAN: &[u8] = b"atlassian";
 const ACTIVE: &[u8] = b"active";
 
-/// The fixed text from the status to the account id in the self link, the
-/// same for every user of a page, held once with the status nearly every
-/// user has in front: from before the status ([`Tails::active`], one copy
-/// for such a user) or from after its opening quote ([`Tails::link`]).
+/// The fixed text from the end of the display name to the account id in
+/// the self link, the same for every user of a page, held once with the
+/// time zone and status nearly every user has (unknown, active) in front:
+/// from the start ([`Tails::usual`], one copy for such a user), from the
+/// status key ([`Tails::active`]) or from after the status's opening quote
+/// ([`Tails::link`]).
 struct Tails {
-    active: Vec<u8>,
+    usual: Vec<u8>,
 }
 
 impl Tails {
     fn new(base_json: &str) -> Self {
-        Tails { active: [U6, ACTIVE, U7, base_json.as_bytes(), U8].concat() }
+        Tails { usual: [TZ_NULL, U6, ACTIVE, U7, base_json.as_bytes(), U8].concat() }
+    }
+
+    fn usual(&self) -> &[u8] {
+        &self.usual
     }
 
     fn active(&self) -> &[u8] {
-        &self.active
+        &self.usual[TZ_NULL.len()..]
     }
 
     fn link(&self) -> &[u8] {
-        &self.active[U6.len() + ACTIVE.len()..]
+        &self.usual[TZ_NULL.len() + U6.len() + ACTIVE.len()..]
     }
 }
 
@@ -144,9 +150,10 @@ impl Tails {
 const ID: usize = 0;
 
 /// A user's pieces: its JSON-escaped account id, account type, e-mail,
-/// display name, time zone (empty when unknown) and status, back to back. The directory makes them with
-/// this when it stores a user (`Directory::open`'s writer): roster
-/// serves a directory only when it was opened with it.
+/// display name, time zone (empty when unknown) and status, back to back.
+/// The directory makes them with this when it stores a user
+/// (`Directory::open`'s writer): roster serves a directory only when it was
+/// opened with it.
 pub fn user_pieces(u: &User) -> Fragment {
     let mut o = Vec::with_capacity(128);
     let mut marks = [0u32; PIECES];
@@ -189,19 +196,23 @@ fn write_user(out: &mut Vec<u8>, pieces: &Fragment, tails: &Tails, show_email: b
     out.extend_from_slice(id);
     out.extend_from_slice(U5);
     out.extend_from_slice(name);
-    if zone.is_empty() {
-        out.extend_from_slice(TZ_NULL);
+    if zone.is_empty() && status == ACTIVE {
+        out.extend_from_slice(tails.usual());
     } else {
-        out.extend_from_slice(TZ_OPEN);
-        out.extend_from_slice(zone);
-        out.extend_from_slice(TZ_CLOSE);
-    }
-    if status == ACTIVE {
-        out.extend_from_slice(tails.active());
-    } else {
-        out.extend_from_slice(U6);
-        out.extend_from_slice(status);
-        out.extend_from_slice(tails.link());
+        if zone.is_empty() {
+            out.extend_from_slice(TZ_NULL);
+        } else {
+            out.extend_from_slice(TZ_OPEN);
+            out.extend_from_slice(zone);
+            out.extend_from_slice(TZ_CLOSE);
+        }
+        if status == ACTIVE {
+            out.extend_from_slice(tails.active());
+        } else {
+            out.extend_from_slice(U6);
+            out.extend_from_slice(status);
+            out.extend_from_slice(tails.link());
+        }
     }
     out.extend_from_slice(id);
     out.extend_from_slice(U9);
