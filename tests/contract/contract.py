@@ -5,7 +5,8 @@ waivers it consults.
 (no 5xx, a documented status, the documented media type, a body valid
 against the schema for that status) against the operation in Atlassian's
 description. A failure is waived only when `waivers.toml` names that
-operation, that check and that status; every waiver used is written to the
+operation, that check and that status (and, when it says so, whose
+message or response body contains its `match`); every waiver used is written to the
 ledger (CONTRACT_LEDGER, one JSON line each) so the runner can tell stale
 waivers, and every failure that is not waived is written there too and
 raised, so schemathesis reports it with its reproduction.
@@ -48,9 +49,12 @@ def load_waivers(path=os.path.join(HERE, "waivers.toml")):
 WAIVERS = load_waivers()
 
 
-def waiver_for(operation, check, status):
+def waiver_for(operation, check, status, text):
+    """The waiver covering this failure; `text` is the failure's message and
+    the response body, which a waiver's `match` must occur in."""
     for i, w in enumerate(WAIVERS):
-        if w["operation"] == operation and w["check"] == check and status in w["status"]:
+        if (w["operation"] == operation and w["check"] == check and status in w["status"]
+                and w.get("match", "") in text):
             return i
     return None
 
@@ -63,14 +67,21 @@ def record(entry):
         f.write(json.dumps(entry) + "\n")
 
 
-def judge(operation, check, status, error, source):
+def judge(operation, check, status, error, source, body=""):
     """Records a failed check; answers True when a waiver covers it."""
-    index = waiver_for(operation, check, status)
+    index = waiver_for(operation, check, status, f"{error}\n{body}")
     record({
         "operation": operation, "check": check, "status": status, "source": source,
         "waiver": index, "message": str(error)[:400],
     })
     return index is not None
+
+
+def response_text(response):
+    try:
+        return response.content.decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 (a body that cannot be read matches nothing)
+        return ""
 
 
 def contract_check(ctx, response, case):
@@ -80,5 +91,5 @@ def contract_check(ctx, response, case):
         try:
             check(ctx, response, case)
         except AssertionError as error:
-            if not judge(operation, name, response.status_code, error, "generated"):
+            if not judge(operation, name, response.status_code, error, "generated", response_text(response)):
                 raise
