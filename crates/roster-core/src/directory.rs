@@ -13,9 +13,11 @@ mod auth;
 mod bulk;
 mod hashing;
 mod import;
+mod profile;
 mod reader;
 mod records;
 pub mod throttle;
+mod tasks;
 mod users;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,7 +35,9 @@ pub use auth::Credentials;
 pub use bulk::{Outcome, UserKey};
 pub use hashing::{set_default_limits as set_hash_limits, HashLimits};
 pub use import::FixtureReport;
+pub use profile::ProfileChange;
 pub use reader::Reader;
+pub use tasks::LongTask;
 pub use throttle::{MAX_WAIT_SECS, SOURCE_MAX_WAIT_SECS, SOURCE_THROTTLE_AFTER, THROTTLE_AFTER};
 pub use users::{new_user, Joins, UserInput};
 
@@ -42,6 +46,7 @@ pub struct Directory {
     store: Arc<dyn Store>,
     model: Arc<RwLock<Model>>,
     auth: auth::AuthState,
+    tasks: tasks::Tasks,
 }
 
 struct ModelSync {
@@ -73,7 +78,7 @@ impl Directory {
         let store: Arc<dyn Store> = Arc::new(audited::Audited::new(store, model.clone()));
         let auth = auth::AuthState::new(store.clone());
         store.set_listener(Arc::new(ModelSync { model: model.clone(), credentials_epoch: auth.epoch() }));
-        let dir = Arc::new(Directory { store, model, auth });
+        let dir = Arc::new(Directory { store, model, auth, tasks: tasks::Tasks::default() });
         dir.backfill_usernames().await?;
         Ok(dir)
     }

@@ -1,7 +1,8 @@
 //! DC user administration (8.2+/8.4+): creating a user with DC's username
 //! rules, disabling and enabling (idempotent, 204), deleting (202 with a
-//! LongTaskSubmission; the deletion is complete when answered), setting a
-//! user's password, and changing one's own.
+//! LongTaskSubmission; the deletion is complete when answered, and its task
+//! is kept for `GET /longtask/{id}`), setting a user's password, and
+//! changing one's own. Changing a user's name and e-mail is profile.rs.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -35,15 +36,24 @@ struct NewUser {
     notify: Option<Value>,
 }
 
-fn field(v: Option<String>, name: &'static str) -> Result<String> {
+pub(super) fn field(v: Option<String>, name: &'static str) -> Result<String> {
     v.filter(|s| !s.trim().is_empty()).ok_or_else(|| Error::invalid(name, "must not be blank"))
 }
 
-fn renamed(e: Error, name: &'static str) -> Error {
+pub(super) fn renamed(e: Error, name: &'static str) -> Error {
     match e {
         Error::Invalid { reason, .. } => Error::invalid(name, reason),
         other => other,
     }
+}
+
+/// DC's rules for a full name beyond roster's display-name rules.
+pub(super) fn full_name_rules(full_name: &str) -> Result<()> {
+    names::display_name(full_name).map_err(|e| renamed(e, "fullName"))?;
+    if full_name.trim().eq_ignore_ascii_case("anonymous") {
+        return Err(Error::invalid("fullName", "'anonymous' is reserved"));
+    }
+    Ok(())
 }
 
 fn notify_flag(v: Option<Value>) -> Result<bool> {
@@ -72,10 +82,7 @@ pub async fn create_user(State(s): State<AppState>, Caller(actor): Caller, RawBo
     let user_name = field(req.user_name, "userName")?;
     names::username(&user_name).map_err(|e| renamed(e, "userName"))?;
     let full_name = field(req.full_name, "fullName")?;
-    names::display_name(&full_name).map_err(|e| renamed(e, "fullName"))?;
-    if full_name.trim().eq_ignore_ascii_case("anonymous") {
-        return Err(Error::invalid("fullName", "'anonymous' is reserved").into());
-    }
+    full_name_rules(&full_name)?;
     let email = field(req.email, "email")?;
     let password = match (notify_flag(req.notify)?, req.password) {
         (true, Some(_)) => {
@@ -98,7 +105,7 @@ pub async fn create_user(State(s): State<AppState>, Caller(actor): Caller, RawBo
 }
 
 /// The admin capability and the user named `username`.
-fn target<'d>(s: &'d AppState, actor: &Actor, username: &str) -> Result<(Admin<'d>, UserId)> {
+pub(super) fn target<'d>(s: &'d AppState, actor: &Actor, username: &str) -> Result<(Admin<'d>, UserId)> {
     let admin = s.dir.admin(actor)?;
     let id = admin.reader().user_by_username(username)?.user.id;
     Ok((admin, id))
@@ -147,10 +154,10 @@ pub async fn enable(State(s): State<AppState>, Caller(actor): Caller, seg: PathP
 )]
 pub async fn delete_user(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams, here: DcRequest) -> Reply {
     let (admin, id) = target(&s, &actor, seg.at(0))?;
-    admin.delete_user(id).await?;
-    let task = uuid::Uuid::new_v4().to_string();
-    let links = TaskLinks { status: format!("{}/rest/api/longtask/{task}", here.base) };
-    let body = serialized(&LongTaskSubmission { id: task, links }, 160)?;
+    let task = admin.delete_user_task(id, seg.at(0)).await?;
+    // GET /longtask/{id} (longtask.rs) answers for it.
+    let links = TaskLinks { status: format!("{}/rest/api/longtask/{}", here.base, task.id) };
+    let body = serialized(&LongTaskSubmission { id: task.id, links }, 160)?;
     Ok((StatusCode::ACCEPTED, json_response(body)).into_response())
 }
 
