@@ -16,8 +16,8 @@ mod import;
 mod profile;
 mod reader;
 mod records;
-pub mod throttle;
 mod tasks;
+pub mod throttle;
 mod users;
 
 use std::sync::atomic::{AtomicU64, Ordering};

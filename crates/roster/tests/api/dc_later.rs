@@ -13,7 +13,10 @@ const DC: &str = "/rest/api";
 async fn an_admin_changes_a_users_full_name_and_email_and_the_user_signs_in_by_the_new_one() {
     let app = TestApp::spawn().await;
     let (acc, _) = app.plain_user("ann").await;
-    let token = app.system().issue_token(app.view().user_by_username("ann").unwrap().user.id, "t").await.unwrap();
+    // The id first: a reader holds the model's read lock, which the
+    // token's commit needs.
+    let id = app.view().user_by_username("ann").unwrap().user.id;
+    let token = app.system().issue_token(id, "t").await.unwrap();
     let r = app
         .admin()
         .put(&format!("{DC}/admin/user/ann"), Some(json!({"fullName": "Ann King", "email": "ann.king@example.com"})))
@@ -82,7 +85,8 @@ async fn the_active_list_holds_the_users_with_product_access_and_their_last_logi
     assert_eq!(app.admin().put(&format!("{DC}/admin/user/gone/disable"), None).await.status, 204);
     let r = app.admin().get(&format!("{DC}/admin/users/list/active?expand=lastLogin,status")).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let names: Vec<&str> = r.body["results"].as_array().unwrap().iter().map(|p| p["username"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        r.body["results"].as_array().unwrap().iter().map(|p| p["username"].as_str().unwrap()).collect();
     assert_eq!(names, ["admin", "ann"], "no disabled users, none without product access");
     assert_eq!(r.body["totalCount"], 2);
     let ann = &r.body["results"][1];

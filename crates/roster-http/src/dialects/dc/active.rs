@@ -29,8 +29,7 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, here: DcRequ
     x.last_login = here.params.all("expand").contains(&"lastLogin");
     // Counting needs the whole walk anyway; the directory is in memory.
     let active: Vec<_> = m.users().filter(|e| m.can_use(e)).collect();
-    let people =
-        active.iter().skip(page.start).take(page.limit).map(|e| render::person(&m, e, &here, x)).collect();
+    let people = active.iter().skip(page.start).take(page.limit).map(|e| render::person(&m, e, &here, x)).collect();
     let c = render::person_collection(&here, people, page.start, page.limit, active.len());
     Ok(json_response(serialized(&c, 440 * page.limit.min(active.len()))?))
 }

@@ -30,11 +30,7 @@ pub async fn status(State(s): State<AppState>, Caller(actor): Caller, seg: PathP
         other => (other, other.to_string()),
     };
     let name = TaskMessage { key: key.into(), args: vec![task.subject.clone()], translation };
-    let done = TaskMessage {
-        key: "task.complete".into(),
-        args: Vec::new(),
-        translation: "Completed".into(),
-    };
+    let done = TaskMessage { key: "task.complete".into(), args: Vec::new(), translation: "Completed".into() };
     let body = LongTaskStatus {
         id: task.id,
         name,

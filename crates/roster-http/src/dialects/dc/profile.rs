@@ -42,6 +42,9 @@ pub async fn update_user(
 ) -> Result<Response, ApiError> {
     let (admin, id) = target(&s, &actor, seg.at(0))?;
     let req: Update = parse(&b)?;
+    if req.full_name.is_none() && req.email.is_none() {
+        return Err(Error::invalid("fullName", "nothing to change: give fullName or email").into());
+    }
     if let Some(name) = &req.full_name {
         full_name_rules(name)?;
     }
