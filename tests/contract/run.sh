@@ -13,7 +13,7 @@
 # usage: tests/contract/run.sh [ROSTER_BINARY]
 # Reuses tests/schemathesis's virtual environment (target/schemathesis/venv,
 # the same requirements.txt) and seed. Bounded and seeded:
-# CONTRACT_MAX_EXAMPLES (default 15 per operation) and CONTRACT_SEED.
+# CONTRACT_MAX_EXAMPLES (default 40 per operation) and CONTRACT_SEED.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -78,7 +78,7 @@ for spec in cloud-v1:"" cloud-v2:/wiki/api/v2 dc:/confluence; do
     --auth "admin:$TOKEN" \
     --header "X-Atlassian-Token: no-check" \
     --checks contract_check \
-    --max-examples "${CONTRACT_MAX_EXAMPLES:-15}" \
+    --max-examples "${CONTRACT_MAX_EXAMPLES:-40}" \
     --seed "${CONTRACT_SEED:-20261205}" \
     --phases examples,coverage,fuzzing \
     --workers 1 \
