@@ -16,7 +16,7 @@ use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::types::{now_ms, UserId};
 
-/// How many task records are kept, newest first out last.
+/// How many task records are kept; past that the oldest goes.
 pub const KEPT: usize = 1024;
 
 /// A finished task.
