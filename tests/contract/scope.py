@@ -10,7 +10,8 @@ instead of answering 404 to everything.
 
 Scope is issue 21's: Cloud v1 `/user*`, `/group*`, `/search/user`; Cloud v2
 `/users-bulk` and `/user/access/*`; DC `/user*`, `/group*`, `/admin/user*`,
-`/admin/group*`. Left out: Cloud v1 and DC `/user/watch/...`, which watch
+`/admin/group*`, and DC's getTask (`/longtask/{id}`), which the 202 of a
+user deletion links to. Left out: Cloud v1 and DC `/user/watch/...`, which watch
 content (pages, spaces, labels) rather than read or change users and
 groups; roster has no content, so these are not part of the API it doubles.
 """
@@ -32,7 +33,7 @@ FILES = [
      r"^/(users-bulk|user/access/)", "/wiki/api/v2"),
     # Served under the context path Atlassian's server entry names.
     ("confluence-dc-9.0.0.swagger.v3.json", "dc",
-     r"^/rest/api/(user|group|admin/user|admin/group)(/|$)", "/confluence"),
+     r"^/rest/api/((user|group|admin/user|admin/group)(/|$)|longtask/\{id\}$)", "/confluence"),
 ]
 OUT_OF_SCOPE = r"/user/watch/"
 

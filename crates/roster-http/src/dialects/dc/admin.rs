@@ -5,7 +5,7 @@
 //! changing one's own. Changing a user's name and e-mail is profile.rs.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use roster_core::directory::{Admin, Joins, UserInput};
 use roster_core::{names, Actor, Error, Result, UserId};
@@ -198,7 +198,8 @@ struct PasswordChange {
 }
 
 /// `POST /user/current/password` `{"oldPassword","newPassword"}`: 204; 403
-/// when the current password is wrong.
+/// when the current password is wrong, and (with `Retry-After`) while too
+/// many wrong ones are throttled.
 #[utoipa::path(
     post,
     path = "/user/current/password",
@@ -214,6 +215,16 @@ pub async fn change_own_password(State(s): State<AppState>, Caller(actor): Calle
     let req: PasswordChange = parse(&b)?;
     let old = field(req.old, "oldPassword")?;
     let new = field(req.new, "newPassword")?;
-    s.dir.change_own_password(&actor, &old, &new).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    match s.dir.change_own_password(&actor, &old, &new).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        // DC answers 403 for "too many failed logins" here and lists no 429
+        // (tests/contract); the wait still goes along as Retry-After.
+        Err(Error::Throttled { retry_after }) => {
+            let refused = Error::forbidden(format!("Too many wrong current passwords; retry after {retry_after} s"));
+            let mut resp = ApiError(refused).into_response();
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            Ok(resp)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

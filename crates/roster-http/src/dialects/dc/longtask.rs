@@ -29,7 +29,9 @@ pub async fn status(State(s): State<AppState>, Caller(actor): Caller, seg: PathP
         "delete-user" => ("delete.user", format!("Delete user {}", task.subject)),
         other => (other, other.to_string()),
     };
-    let name = TaskMessage { key: key.into(), args: vec![task.subject.clone()], translation };
+    // The subject goes into the translation only: DC's description types
+    // message args as objects (tests/contract caught a string there).
+    let name = TaskMessage { key: key.into(), args: Vec::new(), translation };
     let done = TaskMessage { key: "task.complete".into(), args: Vec::new(), translation: "Completed".into() };
     let body = LongTaskStatus {
         id: task.id,

@@ -205,6 +205,7 @@ pub struct DcUserUpdate {
 #[schema(as = DcMessage)]
 pub struct TaskMessage {
     pub key: String,
+    /// Always empty (DC's description types the items as objects).
     pub args: Vec<String>,
     pub translation: String,
 }
