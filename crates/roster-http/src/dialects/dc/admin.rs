@@ -36,11 +36,11 @@ struct NewUser {
     notify: Option<Value>,
 }
 
-pub(super) fn field(v: Option<String>, name: &'static str) -> Result<String> {
+fn field(v: Option<String>, name: &'static str) -> Result<String> {
     v.filter(|s| !s.trim().is_empty()).ok_or_else(|| Error::invalid(name, "must not be blank"))
 }
 
-pub(super) fn renamed(e: Error, name: &'static str) -> Error {
+fn renamed(e: Error, name: &'static str) -> Error {
     match e {
         Error::Invalid { reason, .. } => Error::invalid(name, reason),
         other => other,
