@@ -43,6 +43,9 @@ tests/docs/run.sh target/debug/roster
 echo "== OpenAPI: schemathesis against a running roster, with the description it serves"
 tests/schemathesis/run.sh target/debug/roster
 
+echo "== contract: Atlassian's own descriptions (Cloud v1, Cloud v2, DC 9.0.0) against a running roster"
+tests/contract/run.sh target/debug/roster
+
 echo "== web console in a real browser (Debian chromium driven by playwright-core)"
 tests/browser/run.sh target/debug/roster
 

@@ -15,8 +15,10 @@ mod finder;
 mod hashing;
 mod import;
 mod invite;
+mod profile;
 mod reader;
 mod records;
+mod tasks;
 pub mod throttle;
 mod users;
 
@@ -37,7 +39,9 @@ pub use finder::{Found, MAX_FIND_CHARS, MAX_FIND_WORDS};
 pub use hashing::{set_default_limits as set_hash_limits, HashLimits};
 pub use import::FixtureReport;
 pub use invite::{AccessCheck, Invitation};
+pub use profile::ProfileChange;
 pub use reader::Reader;
+pub use tasks::LongTask;
 pub use throttle::{MAX_WAIT_SECS, SOURCE_MAX_WAIT_SECS, SOURCE_THROTTLE_AFTER, THROTTLE_AFTER};
 pub use users::{new_user, Joins, UserInput};
 
@@ -46,6 +50,7 @@ pub struct Directory {
     store: Arc<dyn Store>,
     model: Arc<RwLock<Model>>,
     auth: auth::AuthState,
+    tasks: tasks::Tasks,
 }
 
 struct ModelSync {
@@ -77,7 +82,7 @@ impl Directory {
         let store: Arc<dyn Store> = Arc::new(audited::Audited::new(store, model.clone()));
         let auth = auth::AuthState::new(store.clone());
         store.set_listener(Arc::new(ModelSync { model: model.clone(), credentials_epoch: auth.epoch() }));
-        let dir = Arc::new(Directory { store, model, auth });
+        let dir = Arc::new(Directory { store, model, auth, tasks: tasks::Tasks::default() });
         dir.backfill_usernames().await?;
         Ok(dir)
     }

@@ -8,7 +8,7 @@ mod members;
 mod prefetch;
 pub mod render;
 mod request;
-mod search;
+pub(crate) mod search;
 mod users;
 
 use roster_core::directory::Reader;

@@ -5,9 +5,12 @@
 //! `userKey`; collections link `next` relative to `_links.base`. Choices
 //! the vendor documentation leaves open are listed in docs/dialects/dc.md.
 
+mod active;
 mod admin;
 mod groups;
+mod longtask;
 mod members;
+mod profile;
 pub mod render;
 mod request;
 mod users;
@@ -43,10 +46,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(groups::create))
         .routes(routes!(groups::delete))
         .routes(routes!(admin::create_user))
-        .routes(routes!(admin::delete_user))
+        .routes(routes!(admin::delete_user, profile::update_user))
         .routes(routes!(admin::disable))
         .routes(routes!(admin::enable))
         .routes(routes!(admin::set_password))
+        .routes(routes!(active::list))
+        .routes(routes!(longtask::status))
 }
 
 /// The DC routes, at the server root and under the `/confluence` context.

@@ -119,7 +119,7 @@ async fn a_change_that_fails_leaves_no_audit_record_behind() {
     assert!(app.dir.reader(&Actor::System).unwrap().user_by_email("twin@example.com").is_none());
     assert_eq!(count(&app).await, before);
     let r = app.admin().post("/wiki/rest/api/group", json!({"name": "site-admins"})).await;
-    assert_error(&r, 409);
+    assert_error(&r, 400);
     assert_eq!(count(&app).await, before, "a refused duplicate is not a change");
 }
 

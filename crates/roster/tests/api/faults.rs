@@ -125,7 +125,7 @@ async fn apply_then_lose_commits_the_write_durably_and_the_client_sees_a_dropped
     assert!(r.is_err(), "{r:?}");
     // The client retries the non-idempotent call: the write had happened.
     let again = app.admin().post(&format!("{API}/group"), json!({"name": "committed"})).await;
-    assert_error(&again, 409);
+    assert_error(&again, 400);
     let e = app.admin().get("/rest/roster/1.0/requests?faulted=true").await.body["results"][0].clone();
     assert_eq!(e["handlerStatus"], 201);
     assert_eq!(e["status"], Value::Null);

@@ -115,6 +115,8 @@ const VOLATILE: &[(&str, &str)] = &[
     // roster's request ids, counted per process, in audit records.
     (r"\brequest r[0-9a-z]+\b", "request [request-id]"),
     (r#""searchDuration": \d+"#, r#""searchDuration": "[duration]""#),
+    // DC long tasks: how long the work took.
+    (r#""elapsedTime": \d+"#, r#""elapsedTime": "[duration]""#),
     // The request journal: ids counted per process, times and durations.
     (r#""requestId": "r[0-9a-f]+""#, r#""requestId": "[request-id]""#),
     (r#""time": "[0-9T:.Z-]+""#, r#""time": "[time]""#),

@@ -86,6 +86,19 @@ async fn golden_dc_write_answers() {
     let wrong = json!({"oldPassword": "not it", "newPassword": PASSWORD});
     golden!(g, "dc_change_own_password_wrong", &g.plain, POST, format!("{API}/user/current/password"), wrong);
     golden!(g, "dc_change_own_password_anonymous", &g.anon, POST, format!("{API}/user/current/password"), change);
+    let rename = json!({"fullName": "Lin Wei-Ling", "email": "lin.weiling@example.com"});
+    golden!(g, "dc_update_user", a, PUT, format!("{admin}/user/lin"), rename);
+    golden!(g, "dc_update_user_email_taken", a, PUT, format!("{admin}/user/lin"), json!({"email": "ada@example.com"}));
+    golden!(g, "dc_update_user_nothing", a, PUT, format!("{admin}/user/lin"), json!({}));
+    golden!(g, "dc_update_user_unknown", a, PUT, format!("{admin}/user/nobody"), json!({"fullName": "No One"}));
+    golden!(g, "dc_active_users", a, GET, format!("{admin}/users/list/active?limit=2&expand=status"));
+    golden!(g, "dc_active_users_plain_user", &g.plain, GET, format!("{admin}/users/list/active"));
+    golden!(g, "dc_longtask_unknown", a, GET, format!("{API}/longtask/no-such-task"));
     golden!(g, "dc_delete_user", a, DELETE, format!("{admin}/user/lin"));
     golden!(g, "dc_delete_user_unknown", a, DELETE, format!("{admin}/user/nobody"));
+    // The status link of a deletion's 202.
+    let r = a.send(reqwest::Method::DELETE, &format!("{admin}/user/ken"), None).await;
+    let task = r.body["id"].as_str().expect("a task id").to_string();
+    golden!(g, "dc_longtask", a, GET, format!("{API}/longtask/{task}"));
+    golden!(g, "dc_longtask_plain_user", &g.plain, GET, format!("{API}/longtask/{task}"));
 }

@@ -40,6 +40,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("DELETE", "/rest/api/admin/group/{group}", "/rest/api/admin/group/nope"),
     ("POST", "/rest/api/admin/user", "/rest/api/admin/user"),
     ("DELETE", "/rest/api/admin/user/{username}", "/rest/api/admin/user/nope"),
+    ("PUT", "/rest/api/admin/user/{username}", "/rest/api/admin/user/nope"),
     ("PUT", "/rest/api/admin/user/{username}/disable", "/rest/api/admin/user/nope/disable"),
     ("PUT", "/rest/api/admin/user/{username}/enable", "/rest/api/admin/user/nope/enable"),
     ("POST", "/rest/api/admin/user/{username}/password", "/rest/api/admin/user/nope/password"),

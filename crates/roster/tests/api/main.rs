@@ -18,6 +18,7 @@ mod dc_admin;
 mod dc_cross;
 mod dc_groups;
 mod dc_identity;
+mod dc_later;
 mod dc_users;
 mod described;
 mod direct_routes;

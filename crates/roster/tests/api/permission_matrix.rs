@@ -116,6 +116,9 @@ const NEEDS: &[Op] = &[
     op("dcDisableUser", Admin, "", "", ""),
     op("dcEnableUser", Admin, "", "", ""),
     op("dcSetPassword", Admin, "", "", r#"{"password": "{password}"}"#),
+    op("dcUpdateUser", Admin, "", "", r#"{"fullName": "Target Renamed"}"#),
+    op("dcGetActiveUsers", Admin, "", "", ""),
+    op("dcGetLongTask", Admin, "id={task}", "", ""),
     // Extender.
     op("extenderGetGroups", Read, "", "", ""),
     op("extenderGetGroupUsers", Read, "", "", ""),
@@ -230,7 +233,8 @@ async fn account(app: &TestApp, name: &str, groups: &[&str], active: bool) -> (S
 /// Groups `crew` (target in it), `victim` and `outsiders`, users `target`
 /// and `joiner`, the callers, and two snapshots of it all: `{base}` to
 /// return to after each admin write, `{spare}` for the snapshot routes;
-/// and a fault rule `{fault}` that matches no request.
+/// a fault rule `{fault}` that matches no request; and `{task}`, the long
+/// task of deleting a user `doomed`.
 async fn fixture(app: &TestApp) -> (Callers, BTreeMap<&'static str, String>) {
     for g in ["crew", "victim", "outsiders", "confluence-users", "confluence-administrators"] {
         if !app.view().group_name_taken(g) {
@@ -260,6 +264,10 @@ async fn fixture(app: &TestApp) -> (Callers, BTreeMap<&'static str, String>) {
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     values.insert("{fault}", r.body["results"][0]["id"].to_string());
+    account(app, "doomed", &["confluence-users"], true).await;
+    let r = callers.admin.send(Method::DELETE, "/rest/api/admin/user/doomed", None).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    values.insert("{task}", r.body["id"].as_str().unwrap().to_string());
     for name in ["{base}", "{spare}"] {
         let r = callers.admin.send(Method::POST, "/rest/roster/1.0/snapshots", None).await;
         assert_eq!(r.status, 201, "{}", r.text);

@@ -154,7 +154,13 @@ pub async fn create(State(s): State<AppState>, Caller(actor): Caller, RawBody(bo
     let admin = s.dir.admin(&actor)?;
     let req: CreateGroup = parse(&body)?;
     let name = req.name.ok_or_else(|| Error::invalid("name", "is required"))?;
-    let g = admin.create_group(&name).await?;
+    // Atlassian's description answers 400 "if the name is missing or
+    // invalid" and lists no 409 (tests/contract): a taken name is an
+    // invalid name for a new group.
+    let g = admin.create_group(&name).await.map_err(|e| match e {
+        Error::AlreadyExists { key, .. } => Error::invalid("name", format!("a group named {key} already exists")),
+        other => other,
+    })?;
     let m = admin.reader();
     let entry = m.group(g.id).ok_or_else(|| Error::not_found("group", name))?;
     Ok((StatusCode::CREATED, one(&s, entry)).into_response())

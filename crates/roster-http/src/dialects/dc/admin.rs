@@ -1,10 +1,11 @@
 //! DC user administration (8.2+/8.4+): creating a user with DC's username
 //! rules, disabling and enabling (idempotent, 204), deleting (202 with a
-//! LongTaskSubmission; the deletion is complete when answered), setting a
-//! user's password, and changing one's own.
+//! LongTaskSubmission; the deletion is complete when answered, and its task
+//! is kept for `GET /longtask/{id}`), setting a user's password, and
+//! changing one's own. Changing a user's name and e-mail is profile.rs.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use roster_core::directory::{Admin, Joins, UserInput};
 use roster_core::{names, Actor, Error, Result, UserId};
@@ -46,6 +47,15 @@ fn renamed(e: Error, name: &'static str) -> Error {
     }
 }
 
+/// DC's rules for a full name beyond roster's display-name rules.
+pub(super) fn full_name_rules(full_name: &str) -> Result<()> {
+    names::display_name(full_name).map_err(|e| renamed(e, "fullName"))?;
+    if full_name.trim().eq_ignore_ascii_case("anonymous") {
+        return Err(Error::invalid("fullName", "'anonymous' is reserved"));
+    }
+    Ok(())
+}
+
 fn notify_flag(v: Option<Value>) -> Result<bool> {
     match v {
         None | Some(Value::Null) => Ok(false),
@@ -72,10 +82,7 @@ pub async fn create_user(State(s): State<AppState>, Caller(actor): Caller, RawBo
     let user_name = field(req.user_name, "userName")?;
     names::username(&user_name).map_err(|e| renamed(e, "userName"))?;
     let full_name = field(req.full_name, "fullName")?;
-    names::display_name(&full_name).map_err(|e| renamed(e, "fullName"))?;
-    if full_name.trim().eq_ignore_ascii_case("anonymous") {
-        return Err(Error::invalid("fullName", "'anonymous' is reserved").into());
-    }
+    full_name_rules(&full_name)?;
     let email = field(req.email, "email")?;
     let password = match (notify_flag(req.notify)?, req.password) {
         (true, Some(_)) => {
@@ -98,7 +105,7 @@ pub async fn create_user(State(s): State<AppState>, Caller(actor): Caller, RawBo
 }
 
 /// The admin capability and the user named `username`.
-fn target<'d>(s: &'d AppState, actor: &Actor, username: &str) -> Result<(Admin<'d>, UserId)> {
+pub(super) fn target<'d>(s: &'d AppState, actor: &Actor, username: &str) -> Result<(Admin<'d>, UserId)> {
     let admin = s.dir.admin(actor)?;
     let id = admin.reader().user_by_username(username)?.user.id;
     Ok((admin, id))
@@ -147,10 +154,10 @@ pub async fn enable(State(s): State<AppState>, Caller(actor): Caller, seg: PathP
 )]
 pub async fn delete_user(State(s): State<AppState>, Caller(actor): Caller, seg: PathParams, here: DcRequest) -> Reply {
     let (admin, id) = target(&s, &actor, seg.at(0))?;
-    admin.delete_user(id).await?;
-    let task = uuid::Uuid::new_v4().to_string();
-    let links = TaskLinks { status: format!("{}/rest/api/longtask/{task}", here.base) };
-    let body = serialized(&LongTaskSubmission { id: task, links }, 160)?;
+    let task = admin.delete_user_task(id, seg.at(0)).await?;
+    // GET /longtask/{id} (longtask.rs) answers for it.
+    let links = TaskLinks { status: format!("{}/rest/api/longtask/{}", here.base, task.id) };
+    let body = serialized(&LongTaskSubmission { id: task.id, links }, 160)?;
     Ok((StatusCode::ACCEPTED, json_response(body)).into_response())
 }
 
@@ -191,7 +198,8 @@ struct PasswordChange {
 }
 
 /// `POST /user/current/password` `{"oldPassword","newPassword"}`: 204; 403
-/// when the current password is wrong.
+/// when the current password is wrong, and (with `Retry-After`) while too
+/// many wrong ones are throttled.
 #[utoipa::path(
     post,
     path = "/user/current/password",
@@ -207,6 +215,16 @@ pub async fn change_own_password(State(s): State<AppState>, Caller(actor): Calle
     let req: PasswordChange = parse(&b)?;
     let old = field(req.old, "oldPassword")?;
     let new = field(req.new, "newPassword")?;
-    s.dir.change_own_password(&actor, &old, &new).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    match s.dir.change_own_password(&actor, &old, &new).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        // DC answers 403 for "too many failed logins" here and lists no 429
+        // (tests/contract); the wait still goes along as Retry-After.
+        Err(Error::Throttled { retry_after }) => {
+            let refused = Error::forbidden(format!("Too many wrong current passwords; retry after {retry_after} s"));
+            let mut resp = ApiError(refused).into_response();
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            Ok(resp)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -21,6 +21,9 @@ pub struct DcExpand {
     pub status: bool,
     pub personal: bool,
     pub business: bool,
+    /// `lastLogin`: read by `/admin/users/list/active` only, the one place
+    /// DC offers it.
+    pub last_login: bool,
 }
 
 impl DcExpand {
@@ -69,6 +72,7 @@ pub fn person(m: &Reader<'_>, e: &UserEntry, here: &DcRequest, x: DcExpand) -> P
         display_name: u.display_name.to_string(),
         status: x.status.then_some(if u.active { PersonStatus::Active } else { PersonStatus::Deactivated }),
         details,
+        last_login: x.last_login.then(|| u.last_login_ms.map(crate::dialects::cloud::search::iso8601)),
         links: SelfLink { self_: format!("{}/rest/api/user?key={}", here.base, u.user_key) },
         expandable: PersonExpandable {
             status: (!x.status).then(String::new),

@@ -45,6 +45,11 @@ pub struct Person {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub details: Option<UserDetails>,
+    /// With `expand=lastLogin` (`/admin/users/list/active` only): the last
+    /// successful sign-in, ISO 8601 in UTC, or null for never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, nullable = true, example = "2026-05-24T06:49:27.994Z")]
+    pub last_login: Option<Option<String>>,
     #[serde(rename = "_links")]
     pub links: SelfLink,
     #[serde(rename = "_expandable")]
@@ -182,6 +187,42 @@ pub struct TaskLinks {
 pub struct LongTaskSubmission {
     pub id: String,
     pub links: TaskLinks,
+}
+
+/// `PUT /admin/user/{username}`: the fields to change (at least one).
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"fullName": "Ada King", "email": "ada.king@example.com"}))]
+#[serde(rename_all = "camelCase")]
+pub struct DcUserUpdate {
+    #[schema(nullable = false)]
+    full_name: Option<String>,
+    #[schema(nullable = false)]
+    email: Option<String>,
+}
+
+/// A message as DC's long tasks carry them.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DcMessage)]
+pub struct TaskMessage {
+    pub key: String,
+    /// Always empty (DC's description types the items as objects).
+    pub args: Vec<String>,
+    pub translation: String,
+}
+
+/// `GET /longtask/{id}`: DC's LongTaskStatus. roster's tasks are finished
+/// when submitted.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LongTaskStatus {
+    pub id: String,
+    pub name: TaskMessage,
+    /// Milliseconds the work took.
+    pub elapsed_time: i64,
+    pub percentage_complete: u32,
+    pub successful: bool,
+    pub finished: bool,
+    pub messages: Vec<TaskMessage>,
 }
 
 /// `POST /admin/user/{username}/password`.
