@@ -77,6 +77,13 @@ def judge(operation, check, status, error, source, body=""):
     return index is not None
 
 
+def message(error):
+    """A failure's text, with every member's when it is a group."""
+    if isinstance(error, BaseExceptionGroup):
+        return "\n".join([str(error)] + [message(e) for e in error.exceptions])
+    return str(error)
+
+
 def response_text(response):
     try:
         return response.content.decode("utf-8", "replace")
@@ -90,6 +97,7 @@ def contract_check(ctx, response, case):
     for name, check in CHECKS.items():
         try:
             check(ctx, response, case)
-        except AssertionError as error:
-            if not judge(operation, name, response.status_code, error, "generated", response_text(response)):
+        # Several violations of one check come as a group of failures.
+        except (AssertionError, BaseExceptionGroup) as error:
+            if not judge(operation, name, response.status_code, message(error), "generated", response_text(response)):
                 raise
