@@ -87,15 +87,8 @@ ROSTER_PASSWORD=$PLAIN_PASSWORD "$BIN" --db "$TMP/roster.db" user create --displ
 PLAIN_TOKEN=$("$BIN" --db "$TMP/roster.db" token create pat@example.com --label browser-test)
 
 ADMIN_TOKEN="rst_browser-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-ROSTER_ADMIN_TOKEN=$ADMIN_TOKEN "$BIN" --db "$TMP/roster.db" serve --listen 127.0.0.1:0 2> "$TMP/server.log" &
-PID=$!
-ADDR=
-for _ in $(seq 1 100); do
-  ADDR=$(sed -n 's/.*listening on http:\/\/\([0-9.:]*\).*/\1/p' "$TMP/server.log" | head -1)
-  [ -n "$ADDR" ] && break
-  sleep 0.1
-done
-[ -n "$ADDR" ] || { cat "$TMP/server.log"; echo "server did not start" >&2; exit 1; }
+source "$ROOT/tests/serve.sh"
+serve_roster "$BIN" "$TMP/roster.db" "$ADMIN_TOKEN" "$TMP/server.log"
 
 echo "== web console in $("$CHROMIUM" --version 2>/dev/null || echo chromium) against http://$ADDR"
 export ROSTER_URL="http://$ADDR" CHROMIUM

@@ -43,14 +43,8 @@ cat > "$TMP/seed.jsonl" <<'JSON'
 JSON
 "$BIN" --db "$TMP/roster.db" import "$TMP/seed.jsonl" >/dev/null
 
-ROSTER_ADMIN_TOKEN=$TOKEN "$BIN" --db "$TMP/roster.db" serve --listen 127.0.0.1:0 2> "$TMP/server.log" &
-PID=$!
-for _ in $(seq 1 100); do
-  ADDR=$(sed -n 's/.*listening on http:\/\/\([0-9.:]*\).*/\1/p' "$TMP/server.log" | head -1)
-  [ -n "$ADDR" ] && break
-  sleep 0.1
-done
-[ -n "${ADDR:-}" ] || { cat "$TMP/server.log"; echo "server did not start" >&2; exit 1; }
+source "$ROOT/tests/serve.sh"
+serve_roster "$BIN" "$TMP/roster.db" "$TOKEN" "$TMP/server.log"
 export ROSTER_URL="http://$ADDR" ROSTER_TOKEN="$TOKEN"
 
 status=0

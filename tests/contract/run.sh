@@ -47,14 +47,8 @@ trap cleanup EXIT
 
 TOKEN="rst_contract-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 "$BIN" --db "$TMP/roster.db" import "$ROOT/tests/schemathesis/seed.jsonl" >/dev/null
-ROSTER_ADMIN_TOKEN=$TOKEN "$BIN" --db "$TMP/roster.db" serve --listen 127.0.0.1:0 2> "$TMP/server.log" &
-PID=$!
-for _ in $(seq 1 100); do
-  ADDR=$(sed -n 's/.*listening on http:\/\/\([0-9.:]*\).*/\1/p' "$TMP/server.log" | head -1)
-  [ -n "$ADDR" ] && break
-  sleep 0.1
-done
-[ -n "${ADDR:-}" ] || { cat "$TMP/server.log"; echo "server did not start" >&2; exit 1; }
+source "$ROOT/tests/serve.sh"
+serve_roster "$BIN" "$TMP/roster.db" "$TOKEN" "$TMP/server.log"
 URL="http://$ADDR"
 
 export NO_PROXY='*' no_proxy='*'
