@@ -13,11 +13,9 @@
 # maturin is installed with pip into a venv under target/package/, once.
 #
 # ROSTER_PACKAGE_PROFILE (default `release`) names the cargo profile the
-# binary is built with. The release workflow packs release builds; the CI
-# test run packs the `dev` build its suites have already compiled (the same
-# code, unoptimised), because what that step tests is the packaging, and a
-# second, optimised build of the whole workspace would cost it a quarter of
-# its time budget.
+# binary is built with. CI and the release workflow pack release builds;
+# `dev` packs the debug build the test suites have already compiled (the
+# same code, unoptimised), for a quick local run of tests/package/run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

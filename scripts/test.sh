@@ -49,8 +49,8 @@ tests/contract/run.sh target/debug/roster
 echo "== web console in a real browser (Debian chromium driven by playwright-core)"
 tests/browser/run.sh target/debug/roster
 
-echo "== packages: the roster-server wheel and npm tarballs (from the debug build above: see scripts/package.sh), installed into fresh environments without Rust; examples/pytest through the wheel's pytest plugin, examples/npm through the launcher"
-ROSTER_PACKAGE_PROFILE=${ROSTER_PACKAGE_PROFILE:-dev} tests/package/run.sh
+echo "== packages: the release build, the roster-server wheel and npm tarballs from it, installed into fresh environments without Rust; examples/pytest through the wheel's pytest plugin, examples/npm through the launcher (ROSTER_PACKAGE_PROFILE=dev packs the debug build instead, for a quick local run)"
+tests/package/run.sh
 
 if [ -s "$SKIPPED" ]; then
   echo
